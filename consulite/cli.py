@@ -1,0 +1,73 @@
+"""The `consulite` command. `consulite agent -dev` serves Consul's HTTP API on 127.0.0.1:8500, in memory."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import logging
+import signal
+import sys
+
+from consulite import __version__
+
+
+def _agent_parser(sub) -> None:
+    p = sub.add_parser("agent", help="run a Consul-compatible agent (in memory)")
+    p.add_argument("-dev", "--dev", action="store_true", help="development mode (always in memory; accepted)")
+    p.add_argument("-client", "--client", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("-http-port", "--http-port", type=int, default=8500, help="HTTP port; 0 picks a free one")
+    p.add_argument("-datacenter", "--datacenter", default="dc1")
+    p.add_argument("-node", "--node", default="node1")
+    p.add_argument("-edition", "--edition", choices=("enterprise", "ce"), default="enterprise")
+    p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_true",
+                   help="accept script checks over the HTTP API (they are stored, never run)")
+    p.add_argument("-log-level", "--log-level", default="info",
+                   choices=("trace", "debug", "info", "warn", "error"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="consulite", description=__doc__)
+    parser.add_argument("-version", "--version", action="version", version=f"consulite {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _agent_parser(sub)
+    args = parser.parse_args(argv)
+    return run_agent(args)
+
+
+def run_agent(args: argparse.Namespace) -> int:
+    level = {"trace": logging.DEBUG, "warn": logging.WARNING}.get(args.log_level, args.log_level.upper())
+    logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
+    from consulite.http.context import AgentConfig
+    from consulite.server import serve
+
+    config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,
+                         enable_script_checks=args.enable_script_checks)
+    try:
+        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port)))
+    except OSError as e:
+        reason = "address already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
+        print(f"consulite: cannot listen on {args.client}:{args.http_port}: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _serve_until_signal(starting) -> None:
+    runner, port = await starting
+    host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
+    print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        print("consulite agent stopped", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Request bodies: JSON text to model objects, with Consul's strict key rules per edition."""
+
+from __future__ import annotations
+
+import orjson
+
+from consulite import messages as M
+from consulite.decode.schema import Schema, json_kind
+from consulite.errors import BadRequest, DecodeError
+from consulite.model.check import CheckDefinition
+from consulite.model.service import ServiceDefinition
+
+_CE_DROP = frozenset({"namespace", "partition"})
+_GO_TYPES = {str: "string", int: "int", bool: "bool"}
+
+
+class BodyDecoder:
+    """Decoders for one edition: Community Edition does not know `Namespace`/`Partition` keys."""
+
+    def __init__(self, enterprise: bool):
+        drop = frozenset() if enterprise else _CE_DROP
+        self._service = Schema("ServiceDefinition", drop)
+        self._check = Schema("CheckDefinition", drop)
+        self._service.decoder(ServiceDefinition)
+        self._check.decoder(CheckDefinition)
+
+    def service(self, body: bytes) -> ServiceDefinition:
+        return self._decode(self._service, ServiceDefinition, body)
+
+    def check(self, body: bytes) -> CheckDefinition:
+        return self._decode(self._check, CheckDefinition, body)
+
+    @staticmethod
+    def _decode(schema: Schema, cls, body: bytes):
+        try:
+            value = parse_json(body)
+            if value is None:  # JSON null decodes to the zero value, as in Go
+                return cls()
+            return schema.decode(cls, value)
+        except DecodeError as e:
+            raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=e.text)) from None
+
+
+def parse_json(body: bytes):
+    """The JSON value of `body`; an empty body is Go's `EOF`."""
+    if not body.strip():
+        raise DecodeError(M.JSON_EOF)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as e:
+        raise DecodeError(f"invalid character in JSON: {e}") from None
+
+
+def decode_object(body: bytes, fields: dict[str, type], type_name: str) -> dict:
+    """A small JSON object whose keys match `fields` case-insensitively (e.g. a check update body)."""
+    try:
+        value = parse_json(body)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise DecodeError(M.JSON_VALUE_MISMATCH.format(got=json_kind(value), want=type_name))
+        out = {}
+        lower = {k.lower(): k for k in fields}
+        for key, item in value.items():
+            name = lower.get(key.lower())
+            if name is None:
+                raise DecodeError(M.JSON_UNKNOWN_FIELD.format(key=key))
+            if item is not None and not isinstance(item, fields[name]):
+                raise DecodeError(M.JSON_TYPE_MISMATCH.format(
+                    got=json_kind(item), field=f"{type_name.split('.')[-1]}.{name}", want=_GO_TYPES[fields[name]]))
+            out[name] = item
+        return out
+    except DecodeError as e:
+        raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=e.text)) from None

@@ -1,0 +1,251 @@
+"""Model objects to Consul's JSON shapes, with Consul's field order, omitempty rules and edition differences.
+
+Shapes: reference agent-service-api.md §4.1 (AgentService), Consul's structs.HealthCheck,
+structs.NodeService, structs.CatalogService (agent/structs/structs.go) and api.Node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+
+from consulite import CONSUL_VERSION
+
+from consulite.decode.duration import format_duration
+from consulite.model.check import CheckType, HealthCheck
+from consulite.model.partition import Node, Partition
+from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream
+
+_HASH_IGNORED = ("Namespace", "Partition", "Datacenter", "Locality")
+
+# CheckType fields echoed in a HealthCheck's Definition (omitempty each), durations as Go strings.
+_DEFINITION_FIELDS = (
+    ("HTTP", "http"), ("TLSServerName", "tls_server_name"), ("TLSSkipVerify", "tls_skip_verify"),
+    ("Header", "header"), ("Method", "method"), ("Body", "body"), ("DisableRedirects", "disable_redirects"),
+    ("TCP", "tcp"), ("TCPUseTLS", "tcp_use_tls"), ("UDP", "udp"), ("H2PING", "h2ping"),
+    ("OSService", "os_service"), ("H2PingUseTLS", "h2ping_use_tls"), ("Interval", "interval"),
+    ("OutputMaxSize", "output_max_size"), ("Timeout", "timeout"),
+    ("DeregisterCriticalServiceAfter", "deregister_critical_service_after"), ("ScriptArgs", "script_args"),
+    ("DockerContainerID", "docker_container_id"), ("Shell", "shell"), ("GRPC", "grpc"),
+    ("GRPCUseTLS", "grpc_use_tls"), ("AliasNode", "alias_node"), ("AliasService", "alias_service"),
+    ("TTL", "ttl"),
+)
+_DURATIONS = frozenset({"interval", "timeout", "deregister_critical_service_after", "ttl"})
+
+
+def content_hash(rendered: dict) -> str:
+    """A stable hex digest of an AgentService (Consul's value cannot be reproduced; clients compare it)."""
+    hashed = {k: v for k, v in rendered.items() if k not in _HASH_IGNORED}
+    digest = hashlib.blake2b(orjson.dumps(hashed, option=orjson.OPT_SORT_KEYS), digest_size=8).digest()
+    return format(int.from_bytes(digest, "big"), "x")
+
+
+class Renderer:
+    """Renders for one agent: its edition (Enterprise shows Partition/Namespace) and datacenter."""
+
+    def __init__(self, enterprise: bool, datacenter: str, node: Node):
+        self.enterprise = enterprise
+        self.datacenter = datacenter
+        self.node = node
+
+    # -- agent view --------------------------------------------------------------------------
+
+    def agent_service(self, svc: Service) -> dict:
+        out: dict = {"Kind": svc.kind} if svc.kind else {}
+        out["ID"] = svc.id
+        out["Service"] = svc.name
+        out["Tags"] = svc.tags
+        out["Meta"] = svc.meta
+        out["Port"] = svc.port
+        out["Address"] = svc.address
+        if svc.socket_path:
+            out["SocketPath"] = svc.socket_path
+        if svc.tagged_addresses:
+            out["TaggedAddresses"] = self.tagged_addresses(svc)
+        out["Weights"] = {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning}
+        out["EnableTagOverride"] = svc.enable_tag_override
+        if svc.kind == KIND_CONNECT_PROXY or svc.kind in GATEWAY_KINDS:
+            out["Proxy"] = self.proxy(svc.proxy or Proxy())
+        if svc.native:
+            out["Connect"] = {"Native": True}
+        if self.enterprise:
+            out["Namespace"] = svc.namespace
+            out["Partition"] = svc.partition
+        out["Datacenter"] = self.datacenter
+        if svc.locality is not None:
+            out["Locality"] = self.locality(svc)
+        return out
+
+    @staticmethod
+    def tagged_addresses(svc: Service) -> dict:
+        return {k: {"Address": a.address, "Port": a.port} for k, a in svc.tagged_addresses.items()}
+
+    @staticmethod
+    def locality(svc: Service) -> dict:
+        loc = svc.locality
+        return {k: v for k, v in (("Region", loc.region), ("Zone", loc.zone)) if v}
+
+    def proxy(self, p: Proxy, mode_always: bool = False) -> dict:
+        out: dict = {}
+        for key, value in (
+            ("DestinationServiceName", p.destination_service_name),
+            ("DestinationServiceID", p.destination_service_id),
+            ("LocalServiceAddress", p.local_service_address),
+            ("LocalServicePort", p.local_service_port),
+            ("LocalServiceSocketPath", p.local_service_socket_path),
+        ):
+            if value:
+                out[key] = value
+        if p.mode or mode_always:
+            out["Mode"] = p.mode
+        tp = p.transparent_proxy
+        if tp is not None and (tp.outbound_listener_port or tp.dialed_directly):
+            out["TransparentProxy"] = {k: v for k, v in (("OutboundListenerPort", tp.outbound_listener_port),
+                                                          ("DialedDirectly", tp.dialed_directly)) if v}
+        if p.config:
+            out["Config"] = p.config
+        if p.upstreams:
+            out["Upstreams"] = [self.upstream(u) for u in p.upstreams]
+        out["MeshGateway"] = self.mesh_gateway(p.mesh_gateway)
+        out["Expose"] = self.expose(p.expose)
+        al = p.access_logs
+        if al is not None:
+            logs = {k: v for k, v in (
+                ("Enabled", al.enabled), ("DisableListenerLogs", al.disable_listener_logs), ("Type", al.type),
+                ("Path", al.path), ("JSONFormat", al.json_format), ("TextFormat", al.text_format)) if v}
+            if logs:
+                out["AccessLogs"] = logs
+        return out
+
+    @staticmethod
+    def mesh_gateway(mgw) -> dict:
+        return {"Mode": mgw.mode} if mgw is not None and mgw.mode else {}
+
+    @staticmethod
+    def expose(e: Expose | None) -> dict:
+        if e is None:
+            return {}
+        out: dict = {"Checks": True} if e.checks else {}
+        if e.paths:
+            out["Paths"] = [
+                {**{k: v for k, v in (("ListenerPort", p.listener_port), ("Path", p.path),
+                                      ("LocalPathPort", p.local_path_port), ("Protocol", p.protocol)) if v},
+                 "ParsedFromCheck": p.parsed_from_check}
+                for p in e.paths
+            ]
+        return out
+
+    def upstream(self, u: Upstream) -> dict:
+        out: dict = {}
+        for key, value in (
+            ("DestinationType", u.destination_type), ("DestinationPartition", u.destination_partition),
+            ("DestinationNamespace", u.destination_namespace), ("DestinationPeer", u.destination_peer),
+        ):
+            if value:
+                out[key] = value
+        out["DestinationName"] = u.destination_name
+        for key, value in (
+            ("Datacenter", u.datacenter), ("LocalBindAddress", u.local_bind_address),
+            ("LocalBindPort", u.local_bind_port), ("LocalBindSocketPath", u.local_bind_socket_path),
+            ("LocalBindSocketMode", u.local_bind_socket_mode), ("Config", u.config),
+        ):
+            if value:
+                out[key] = value
+        out["MeshGateway"] = self.mesh_gateway(u.mesh_gateway)
+        return out
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def health_check(self, c: HealthCheck, service_tags: list[str] | None = None) -> dict:
+        d = c.definition
+        out = {
+            "Node": self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status, "Notes": c.notes,
+            "Output": c.output, "ServiceID": c.service_id, "ServiceName": c.service_name,
+            "ServiceTags": service_tags if service_tags is not None else [], "Type": c.type,
+            "Interval": format_duration(d.interval) if d is not None and d.interval else "",
+            "Timeout": format_duration(d.timeout) if d is not None and d.timeout else "",
+            "ExposedPort": 0, "Definition": self.check_definition(d),
+        }
+        if self.enterprise:
+            out["Partition"] = c.partition
+            out["Namespace"] = c.namespace
+        out["CreateIndex"] = c.create_index
+        out["ModifyIndex"] = c.modify_index
+        return out
+
+    @staticmethod
+    def check_definition(d: CheckType | None) -> dict:
+        if d is None:
+            return {}
+        out = {}
+        for key, attr in _DEFINITION_FIELDS:
+            value = getattr(d, attr)
+            if value:
+                out[key] = format_duration(value) if attr in _DURATIONS else value
+        return out
+
+    # -- catalog and health views ------------------------------------------------------------
+
+    def node_json(self, partition: str) -> dict:
+        n = self.node
+        out = {
+            "ID": n.id, "Node": n.name, "Address": n.address, "Datacenter": n.datacenter,
+            "TaggedAddresses": {"lan": n.address, "lan_ipv4": n.address, "wan": n.address, "wan_ipv4": n.address},
+            "Meta": {"consul-network-segment": "", "consul-version": CONSUL_VERSION},
+        }
+        if self.enterprise:
+            out["Partition"] = partition
+        return out
+
+    def node_service(self, svc: Service) -> dict:
+        """structs.NodeService: the `Service` of health entries and `Services` of a catalog node."""
+        out: dict = {"Kind": svc.kind} if svc.kind else {}
+        out.update({"ID": svc.id, "Service": svc.name, "Tags": svc.tags, "Address": svc.address})
+        if svc.tagged_addresses:
+            out["TaggedAddresses"] = self.tagged_addresses(svc)
+        out.update({
+            "Meta": svc.meta, "Port": svc.port,
+            "Weights": {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning},
+            "EnableTagOverride": svc.enable_tag_override,
+            "Proxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
+            "Connect": {"Native": True} if svc.native else {},
+            "PeerName": "",
+        })
+        if svc.socket_path:
+            out["SocketPath"] = svc.socket_path
+        if svc.locality is not None:
+            out["Locality"] = self.locality(svc)
+        if self.enterprise:
+            out["Partition"] = svc.partition
+            out["Namespace"] = svc.namespace
+        out["CreateIndex"] = svc.create_index
+        out["ModifyIndex"] = svc.modify_index
+        return out
+
+    def catalog_service(self, svc: Service, node: dict) -> dict:
+        """structs.ServiceNode as `GET /v1/catalog/service/:name` lists it."""
+        out = {
+            "ID": node["ID"], "Node": node["Node"], "Address": node["Address"], "Datacenter": node["Datacenter"],
+            "TaggedAddresses": node["TaggedAddresses"], "NodeMeta": node["Meta"], "ServiceKind": svc.kind,
+            "ServiceID": svc.id, "ServiceName": svc.name, "ServiceTags": svc.tags, "ServiceAddress": svc.address,
+            "ServiceWeights": {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning},
+            "ServiceMeta": svc.meta, "ServicePort": svc.port, "ServiceSocketPath": svc.socket_path,
+            "ServiceEnableTagOverride": svc.enable_tag_override,
+            "ServiceProxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
+            "ServiceConnect": {"Native": True} if svc.native else {},
+        }
+        if svc.tagged_addresses:
+            out["ServiceTaggedAddresses"] = self.tagged_addresses(svc)
+        if svc.locality is not None:
+            out["ServiceLocality"] = self.locality(svc)
+        if self.enterprise:
+            out["Partition"] = svc.partition
+            out["Namespace"] = svc.namespace
+        out["CreateIndex"] = svc.create_index
+        out["ModifyIndex"] = svc.modify_index
+        return out
+
+    def partition(self, p: Partition) -> dict:
+        return {"Name": p.name, "Description": p.description, "CreateIndex": p.create_index,
+                "ModifyIndex": p.modify_index}

@@ -1,0 +1,1 @@
+"""The aiohttp application: one dispatcher over consulite's route table, one route module per family."""

@@ -1,0 +1,31 @@
+"""What every handler works with: the agent's configuration, its store, and its edition's decoder and renderer."""
+
+from __future__ import annotations
+
+import attrs
+
+from consulite.decode.bodies import BodyDecoder
+from consulite.decode.render import Renderer
+from consulite.store import Store
+from consulite.store.state import Scheduler, new_node
+
+
+@attrs.define
+class AgentConfig:
+    datacenter: str = "dc1"
+    node_name: str = "node1"
+    edition: str = "enterprise"
+    enable_script_checks: bool = False
+
+    @property
+    def enterprise(self) -> bool:
+        return self.edition == "enterprise"
+
+
+class Agent:
+    def __init__(self, config: AgentConfig, scheduler: Scheduler | None = None):
+        self.config = config
+        self.node = new_node(config.node_name, config.datacenter)
+        self.store = Store(self.node, scheduler)
+        self.render = Renderer(config.enterprise, config.datacenter, self.node)
+        self.bodies = BodyDecoder(config.enterprise)

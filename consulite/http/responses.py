@@ -1,0 +1,38 @@
+"""Responses shaped as Consul writes them: JSON (compact, or 4-space `?pretty`), plain-text errors, query meta."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+from aiohttp import web
+
+JSON = "application/json"
+TEXT = "text/plain; charset=utf-8"
+
+
+def json_response(request: web.Request, data, status: int = 200, headers: dict | None = None) -> web.Response:
+    if "pretty" in request.query:
+        body = (json.dumps(data, indent=4) + "\n").encode()
+    else:
+        body = orjson.dumps(data)
+    return web.Response(body=body, status=status, content_type=JSON, headers=headers)
+
+
+def text_response(text: str, status: int, headers: dict | None = None) -> web.Response:
+    return web.Response(body=text.encode(), status=status, headers={"Content-Type": TEXT, **(headers or {})})
+
+
+def empty_response() -> web.Response:
+    """Consul's 200 with an empty body for writes that return nothing."""
+    return web.Response(status=200)
+
+
+def query_meta(index: int) -> dict[str, str]:
+    """Headers Consul's setMeta writes on catalog and health reads."""
+    return {
+        "X-Consul-Index": str(index),
+        "X-Consul-Knownleader": "true",
+        "X-Consul-Lastcontact": "0",
+        "X-Consul-Effective-Consistency": "leader",
+    }

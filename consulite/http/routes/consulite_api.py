@@ -1,0 +1,31 @@
+"""`/_consulite/*`: consulite's own control API (never under /v1/): readiness and reset."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from consulite import __version__
+from consulite.http.context import Agent
+from consulite.http.responses import empty_response, json_response
+from consulite.http.router import Router
+
+
+def register(router: Router) -> None:
+    router.add("/_consulite/health", {"GET": health}, "consulite readiness")
+    router.add("/_consulite/reset", {"PUT": reset}, "Back to a fresh agent, or clear one partition")
+
+
+async def health(agent: Agent, request: web.Request, rest: str):
+    cfg = agent.config
+    return json_response(request, {"Status": "ready", "Version": __version__, "Edition": cfg.edition,
+                                   "Datacenter": cfg.datacenter})
+
+
+async def reset(agent: Agent, request: web.Request, rest: str):
+    partition = request.query.get("partition")
+    if partition:
+        agent.store.require_partition(partition)
+        agent.store.clear_partition(partition)
+    else:
+        agent.store.reset()
+    return empty_response()

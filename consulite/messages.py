@@ -1,0 +1,150 @@
+"""Every client-visible Consul text, verbatim, in one place.
+
+Sections refer to ../shared/reference/agent-service-api.md unless said otherwise.
+"""
+
+# §0 routing
+NOT_V1_PATH = "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n"
+UNKNOWN_V1_PATH = "Invalid URL path: not a recognized HTTP API endpoint\n"
+METHOD_NOT_ALLOWED = "method {method} not allowed"
+INVALID_WAIT = "Invalid wait time"
+INVALID_INDEX = "Invalid index"
+UNIMPLEMENTED = "consulite does not implement {method} {path} yet"
+NO_PATH_TO_DC = "No path to datacenter"
+
+# §1.2, §1.4, §1.5, §6
+UNKNOWN_SERVICE_ID = "unknown service ID: {id}"
+UNKNOWN_SERVICE_ID_UPDATE = 'Unknown service ID "{id}". Ensure that the service ID is passed, not the service name.'
+MISSING_SERVICE_ID = "Missing service ID"
+MISSING_ENABLE = "Missing value for enable"
+INVALID_ENABLE = "Invalid value for enable: {raw}"
+SERVICE_MAINT_CHECK_ID = "_service_maintenance:{id}"
+SERVICE_MAINT_NAME = "Service Maintenance Mode"
+SERVICE_MAINT_NOTES = (
+    "Maintenance mode is enabled for this service, but no reason was provided. This is a default message."
+)
+NODE_MAINT_CHECK_ID = "_node_maintenance"
+NODE_MAINT_NAME = "Node Maintenance Mode"
+NODE_MAINT_NOTES = "Maintenance mode is enabled for this node, but no reason was provided. This is a default message."
+
+# §1.6 agent health
+MISSING_SERVICE_ID_HEALTH = "Missing serviceID"
+MISSING_SERVICE_NAME_HEALTH = "Missing service Name"
+SERVICE_ID_NOT_FOUND_TEXT = "ServiceId {id} not found"
+SERVICE_NAME_NOT_FOUND_TEXT = "ServiceName {name} Not Found"
+
+# §2.2 decoding
+REQUEST_DECODE_FAILED = "Request decode failed: {err}"
+JSON_UNKNOWN_FIELD = 'json: unknown field "{key}"'
+JSON_TYPE_MISMATCH = "json: cannot unmarshal {got} into Go struct field {field} of type {want}"
+JSON_VALUE_MISMATCH = "json: cannot unmarshal {got} into Go value of type {want}"
+JSON_EOF = "EOF"
+INVALID_DURATION = 'time: invalid duration "{raw}"'
+
+# §3 register validation
+MISSING_SERVICE_NAME = "Missing service name"
+INVALID_SERVICE_ADDRESS = "Invalid service address"
+INVALID_WEIGHTS = "Invalid Weights: {err}"
+WEIGHT_PASSING = "Passing must be greater than 0"
+WEIGHT_WARNING = "Warning must be greater or equal than 0"
+WEIGHT_DNS = "DNS Weight must be between 0 and 65535"
+INVALID_SERVICE_META = "Invalid Service Meta: {err}"
+META_TOO_MANY = "Node metadata cannot contain more than 64 key/value pairs"
+META_PAIR = "Couldn't load metadata pair ('{key}', '{value}'): {reason}"
+META_KEY_BLANK = "Key cannot be blank"
+META_KEY_CHARS = "Key contains invalid characters"
+META_KEY_LONG = "Key is too long (limit: 128 characters)"
+META_KEY_RESERVED = "Key prefix 'consul-' is reserved for internal use"
+META_VALUE_LONG = "Value is too long (limit: 512 characters)"
+VALIDATION_FAILED = "Validation failed: {err}"
+FAILED_VALIDATION = "Failed Validation: {err}"
+INVALID_CHECK = "Invalid check: {err}"
+INVALID_SIDECAR_CHECK = "Invalid check in sidecar_service: {err}"
+INVALID_SIDECAR = "Invalid SidecarService: {err}"
+CHECK_STATUS_VALUES = "Status for checks must 'passing', 'warning', 'critical'"
+
+# §3.1 NodeService.Validate
+PROXY_PORT = "Port or SocketPath must be set for a connect-proxy"
+PROXY_DEST_EMPTY = "Proxy.DestinationServiceName must be non-empty for Connect proxy services"
+PROXY_DEST_WILDCARD = "Proxy.DestinationServiceName must not be a wildcard for Connect proxy services"
+PROXY_NATIVE = "A Proxy cannot also be Connect Native, only typical services"
+PROXY_HCP_DIR = "Proxy.Config: envoy_hcp_metrics_bind_socket_dir length {n} exceeds max 70"
+UPSTREAM_DC_PARTITION = "upstreams cannot target another datacenter in non default partition"
+UPSTREAM_PEER_PARTITION = "upstreams must target peers in the same partition as the service"
+UPSTREAM_TYPE = 'unknown upstream destination type: "{type}"'
+UPSTREAM_NAME_EMPTY = "upstream destination name cannot be empty"
+UPSTREAM_NAME_WILDCARD = "upstream destination name cannot be a wildcard"
+UPSTREAM_PEER_AND_DC = "upstream cannot specify both destination peer and datacenter"
+UPSTREAM_BIND_MISSING = "upstream local bind port or local socket path must be defined and nonzero"
+UPSTREAM_BIND_BOTH = "only one of upstream local bind port or local socket path can be defined and nonzero"
+UPSTREAM_DUPLICATE = (
+    'upstreams cannot contain duplicates of [type="{type}", name="{name}", partition="{partition}", '
+    'namespace="{namespace}", peer="{peer}", datacenter="{datacenter}"]'
+)
+UPSTREAM_DUPLICATE_BIND = (
+    'upstreams cannot contain duplicates by local bind address and port or unix path; "{addr}" is specified twice'
+)
+EXPOSE_EMPTY_PATH = "expose.paths: empty path exposed"
+EXPOSE_DUP_PORT = "expose.paths: duplicate listener ports exposed"
+EXPOSE_BAD_PORT = "expose.paths: invalid listener port: {port}"
+EXPOSE_PROTOCOL = "protocol '{protocol}' not supported for path: {path}, must be in: [http http2]"
+GATEWAY_PORT = "Port must be non-zero for a {kind}"
+GATEWAY_SIDECAR = "A {kind} cannot have a sidecar service defined"
+GATEWAY_PROXY_FIELD = "The Proxy.{field} configuration is invalid for a {kind}"
+SIDECAR_ID = "A SidecarService cannot specify an ID as this is managed by the agent"
+SIDECAR_NESTED = "A SidecarService cannot have a nested SidecarService"
+NATIVE_PORT = "Port or SocketPath must be set for a Connect native service."
+TAGGED_ADDRESS_V4 = 'Service tagged address "{key}" must be a valid ipv4 address'
+TAGGED_ADDRESS_V6 = 'Service tagged address "{key}" must be a valid ipv6 address'
+SIDECAR_PORTS_EXHAUSTED = (
+    "no port provided for sidecar_service and none left in the configured range [{low}, {high}]"
+)
+
+# §2.1 / CT Validate check texts
+CHECK_INTERVAL_AND_TTL = "Interval and TTL cannot both be specified"
+CHECK_INTERVAL_REQUIRED = "Interval must be > 0 for Script, HTTP, H2PING, TCP, UDP or OSService checks"
+CHECK_ALIAS_INTERVAL = "Interval cannot be set for Alias checks"
+CHECK_ALIAS_TTL = "TTL must be not be set for Alias checks"
+CHECK_TTL_REQUIRED = "TTL must be > 0 for TTL checks"
+CHECK_OUTPUT_MAX = "MaxOutputMaxSize must be positive"
+CHECK_FAILURES = "FailuresBeforeWarning can't be higher than FailuresBeforeCritical"
+SCRIPTS_DISABLED = (
+    "Scripts are disabled on this agent from remote calls; to enable, configure 'enable_script_checks' to true"
+)
+SERVICE_CHECK_NAME = "Service '{name}' check"
+SIDECAR_LISTENING_CHECK = "Connect Sidecar Listening"
+SIDECAR_ALIAS_CHECK = "Connect Sidecar Aliasing {id}"
+TTL_EXPIRED = "TTL expired"
+TTL_EXPIRED_WITH_OUTPUT = "TTL expired (last output before timeout follows): {output}"
+
+# agent check endpoints (agent/agent_endpoint.go, agent/acl.go)
+MISSING_CHECK_NAME = "Missing check name"
+BAD_CHECK_STATUS = "Bad check status"
+INVALID_CHECK_STATUS = "Invalid check status: '{status}'"
+UNKNOWN_CHECK_ID = 'Unknown check ID "{id}". Ensure that the check ID is passed, not the check name.'
+CHECK_NO_TTL = 'CheckID "{id}" does not have associated TTL'
+CHECK_SERVICE_MISSING = 'ServiceID "{id}" does not exist'
+
+# catalog and health (agent/catalog_endpoint.go, agent/health_endpoint.go)
+MISSING_SERVICE_NAME_CATALOG = "Missing service name"
+MISSING_NODE_NAME = "Missing node name"
+MISSING_CHECK_STATE = "Missing check state"
+INVALID_PASSING = "Invalid value for ?passing"
+SEGMENT_WITH_WAN = "Cannot provide a segment with wan=true"
+
+# §7 editions
+CE_NS_HEADER = 'Invalid header: "X-Consul-Namespace" - Namespaces are a Consul Enterprise feature'
+CE_NS_QUERY = 'Invalid query parameter: "ns" - Namespaces are a Consul Enterprise feature'
+CE_PARTITION_HEADER = 'Invalid header: "X-Consul-Partition" - Partitions are a Consul Enterprise feature'
+CE_PARTITION_QUERY = 'Invalid query parameter: "partition" - Partitions are a Consul Enterprise feature'
+
+# filters (go-bexpr)
+FILTER_FAILED = "Failed to create boolean expression evaluator: {err}"
+
+# partitions (Consul Enterprise; not in the public source: consulite's wording)
+PARTITION_MISSING = 'Partition "{name}" does not exist'
+PARTITION_EXISTS = 'Partition "{name}" already exists'
+PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS label of at most 32 characters'
+PARTITION_NAME_MISMATCH = 'Partition name "{body}" does not match the name in the path "{path}"'
+PARTITION_DEFAULT_DELETE = "Cannot delete the default partition"
+PARTITION_NOT_FOUND = 'Partition not found for "{name}"'

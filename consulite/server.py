@@ -1,0 +1,24 @@
+"""Start consulite's HTTP server on an address, in the running event loop."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from consulite.http.app import make_app
+from consulite.http.context import AgentConfig
+from consulite.store.state import Scheduler
+
+
+async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500,
+                scheduler: Scheduler | None = None) -> tuple[web.AppRunner, int]:
+    """Listen on host:port (0 = a free port); returns the runner and the port actually bound."""
+    runner = web.AppRunner(make_app(config, scheduler), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    bound = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - aiohttp exposes no public accessor
+    return runner, bound

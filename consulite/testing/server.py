@@ -1,0 +1,97 @@
+"""`ConsuliteServer`: consulite in a background thread, for synchronous code and clients such as py-consul."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import urllib.request
+
+from consulite.http.context import AgentConfig
+from consulite.server import serve
+
+
+class ConsuliteServer:
+    """A consulite agent on a free port of 127.0.0.1, run in a thread; use as a context manager."""
+
+    def __init__(self, config: AgentConfig | None = None, port: int = 0):
+        self.config = config or AgentConfig()
+        self._port = port
+        self.port = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner = None
+
+    @property
+    def http_addr(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.http_addr}"
+
+    def start(self) -> ConsuliteServer:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = self._loop = asyncio.new_event_loop()
+            try:
+                self._runner, self.port = loop.run_until_complete(serve(self.config, "127.0.0.1", self._port))
+            except BaseException as e:  # reported to the starting thread
+                failure.append(e)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._runner.cleanup())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="consulite", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop = self._thread = None
+
+    def __enter__(self) -> ConsuliteServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def client(self, **kwargs):
+        """A py-consul client for this server."""
+        import consul
+
+        return consul.Consul(host="127.0.0.1", port=self.port, **kwargs)
+
+    def request(self, method: str, path: str, body=None) -> tuple[int, bytes]:
+        """One HTTP request to the server; (status, body)."""
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        try:
+            with urllib.request.urlopen(req) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def reset(self) -> None:
+        status, body = self.request("PUT", "/_consulite/reset")
+        assert status == 200, body
+
+    def register_service(self, definition: dict) -> None:
+        status, body = self.request("PUT", "/v1/agent/service/register", definition)
+        if status != 200:
+            raise RuntimeError(f"register failed: {status} {body.decode()}")
+
+    def create_partition(self, name: str, description: str = "") -> None:
+        status, body = self.request("PUT", "/v1/partition", {"Name": name, "Description": description})
+        if status != 200:
+            raise RuntimeError(f"create partition failed: {status} {body.decode()}")
