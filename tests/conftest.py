@@ -1,0 +1,58 @@
+"""Shared fixtures: aiohttp test clients per edition, and a manual clock for TTL checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from consulite.http.app import make_app
+from consulite.http.context import AgentConfig
+
+
+class ManualClock:
+    """A Scheduler whose time moves only when a test calls `advance`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._pending: list[list] = []
+
+    def call_later(self, delay, callback):
+        entry = [self.now + delay, callback, False]
+        self._pending.append(entry)
+
+        class Handle:
+            def cancel(self_inner):
+                entry[2] = True
+
+        return Handle()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        due = [e for e in self._pending if e[0] <= self.now and not e[2]]
+        self._pending = [e for e in self._pending if e not in due]
+        for e in sorted(due, key=lambda e: e[0]):
+            e[1]()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+async def client(aiohttp_client, clock):
+    """An Enterprise-edition agent (the default) behind aiohttp's test client."""
+    return await aiohttp_client(make_app(AgentConfig(), clock))
+
+
+@pytest.fixture
+async def ce_client(aiohttp_client):
+    """A Community-Edition agent."""
+    return await aiohttp_client(make_app(AgentConfig(edition="ce")))
+
+
+@pytest.fixture
+def agent_of():
+    """The Agent behind a test client."""
+    from consulite.http.app import AGENT_KEY
+
+    return lambda c: c.app[AGENT_KEY]

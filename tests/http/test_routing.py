@@ -1,0 +1,77 @@
+"""Routing as Consul's mux does it (reference agent-service-api.md §0) and consulite's own API."""
+
+import pytest
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("POST", "/v1/agent/service/register", "OPTIONS,PUT"),
+    ("GET", "/v1/agent/service/register", "OPTIONS,PUT"),  # the exact route wins over the ID prefix
+    ("GET", "/v1/agent/service/deregister/x", "OPTIONS,PUT"),
+    ("PUT", "/v1/agent/services", "OPTIONS,GET"),
+    ("POST", "/v1/partition/x", "OPTIONS,GET,PUT,DELETE"),
+])
+async def test_wrong_method_is_405_with_allow(client, method, path, allow):
+    r = await client.request(method, path)
+    assert (r.status, await r.text(), r.headers["Allow"]) == (405, f"method {method} not allowed", allow)
+
+
+async def test_options_lists_methods(client):
+    r = await client.options("/v1/agent/services")
+    assert (r.status, r.headers["Allow"], await r.read()) == (200, "OPTIONS,GET", b"")
+
+
+async def test_unknown_paths(client):
+    r = await client.get("/v1/nothing")
+    assert (r.status, await r.text()) == (404, "Invalid URL path: not a recognized HTTP API endpoint\n")
+    r = await client.get("/elsewhere")
+    assert (r.status, await r.text()) == (
+        404, "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n")
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/v1/kv/app/config"), ("PUT", "/v1/config"),
+                                          ("GET", "/v1/acl/tokens"), ("POST", "/v1/discovery-chain/web")])
+async def test_real_consul_paths_not_yet_implemented_are_501(client, method, path):
+    r = await client.request(method, path)
+    assert (r.status, await r.text()) == (501, f"consulite does not implement {method} {path} yet")
+
+
+async def test_ids_with_slashes_and_escapes(client):
+    await client.put("/v1/agent/service/register", json={"Name": "web", "ID": "a/b c"})
+    r = await client.get("/v1/agent/service/a%2Fb%20c")
+    assert r.status == 200 and (await r.json())["ID"] == "a/b c"
+
+
+async def test_pretty_printing(client):
+    r = await client.get("/v1/status/peers", params={"pretty": ""})
+    assert await r.text() == '[\n    "127.0.0.1:8300"\n]\n'
+
+
+async def test_every_response_carries_the_default_acl_policy(client):
+    for path in ("/v1/status/leader", "/v1/nothing", "/v1/agent/service/x"):
+        assert (await client.get(path)).headers["X-Consul-Default-Acl-Policy"] == "allow"
+
+
+async def test_self_members_version(client):
+    me = await (await client.get("/v1/agent/self")).json()
+    assert set(me) == {"Config", "DebugConfig", "Coord", "Member", "Stats", "Meta", "xDS"}
+    assert me["Config"]["NodeName"] == "node1" and me["Config"]["Server"] is True
+    assert me["Config"]["Partition"] == "default" and me["Config"]["Version"].endswith("+ent")
+    assert me["Stats"]["consul"]["leader_addr"] == await (await client.get("/v1/status/leader")).json()
+    members = await (await client.get("/v1/agent/members")).json()
+    assert members[0]["Name"] == "node1" and members[0]["Addr"] == "127.0.0.1" and members[0]["Status"] == 1
+    r = await client.get("/v1/agent/members", params={"wan": "1", "segment": "alpha"})
+    assert (r.status, await r.text()) == (400, "Cannot provide a segment with wan=true")
+
+
+async def test_consulite_health_and_reset(client):
+    assert await (await client.get("/_consulite/health")).json() == {
+        "Status": "ready", "Version": "0.1.0", "Edition": "enterprise", "Datacenter": "dc1"}
+    await client.put("/v1/partition", json={"Name": "finance"})
+    await client.put("/v1/agent/service/register", json={"Name": "a"})
+    await client.put("/v1/agent/service/register", json={"Name": "b"}, params={"partition": "finance"})
+    assert (await client.put("/_consulite/reset", params={"partition": "finance"})).status == 200
+    assert await (await client.get("/v1/agent/services", params={"partition": "finance"})).json() == {}
+    assert list(await (await client.get("/v1/agent/services")).json()) == ["a"]
+    assert (await client.put("/_consulite/reset")).status == 200
+    assert await (await client.get("/v1/agent/services")).json() == {}
+    assert (await client.get("/v1/partition/finance")).status == 404
