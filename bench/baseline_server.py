@@ -1,0 +1,25 @@
+"""The bare aiohttp baseline: the same JSON parsing and a dict store, nothing else."""
+
+import sys
+
+import orjson
+from aiohttp import web
+
+STORE: dict = {}
+
+
+async def register(request: web.Request) -> web.Response:
+    body = orjson.loads(await request.read())
+    STORE[body.get("ID") or body["Name"]] = body
+    return web.Response(status=200)
+
+
+async def leader(request: web.Request) -> web.Response:
+    return web.Response(body=b'"127.0.0.1:8300"', content_type="application/json")
+
+
+app = web.Application()
+app.router.add_put("/v1/agent/service/register", register)
+app.router.add_get("/v1/status/leader", leader)
+print("ready", flush=True)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)

@@ -1,0 +1,35 @@
+"""A load generator run as its own process: N register requests at a given concurrency; prints JSON stats."""
+
+import asyncio
+import json
+import sys
+import time
+
+import aiohttp
+
+
+async def main(url: str, total: int, concurrency: int) -> None:
+    latencies: list[float] = []
+    counter = iter(range(total))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for i in counter:
+            body = {"Name": f"svc{i % 50}", "ID": f"svc-{i}", "Port": 8000 + i % 1000, "Tags": ["a", "b"],
+                    "Meta": {"team": "t"}, "Address": "10.0.0.1"}
+            start = time.perf_counter()
+            async with session.put(url + "/v1/agent/service/register", json=body) as r:
+                await r.read()
+                assert r.status == 200, r.status
+            latencies.append(time.perf_counter() - start)
+
+    async with aiohttp.ClientSession() as session:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    latencies.sort()
+    print(json.dumps({"rps": total / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
+                      "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))

@@ -1,0 +1,137 @@
+"""consulite's benchmarks, each measured side by side with a bare aiohttp baseline in the same run.
+
+    python bench/run.py            # full sizes
+    python bench/run.py --tiny     # seconds; the smoke test runs this so the harness cannot rot
+
+Prints one table: figure, consulite, baseline, ratio, target, met?. Medians over repeats.
+Benchmarks are not tests: nothing here fails on a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, deadline: float) -> float:
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/status/leader", timeout=1) as r:
+                if r.status == 200:
+                    return time.perf_counter()
+        except OSError:
+            time.sleep(0.002)
+    raise RuntimeError("server did not become ready")
+
+
+def consulite_cmd(port: int) -> list[str]:
+    return [sys.executable, "-m", "consulite.cli", "agent", "-dev", "-http-port", str(port), "-log-level", "warn"]
+
+
+def baseline_cmd(port: int) -> list[str]:
+    return [sys.executable, str(HERE / "baseline_server.py"), str(port)]
+
+
+def startup(cmd_of, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        port = free_port()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        try:
+            times.append(wait_ready(port, start + 30) - start)
+        finally:
+            proc.terminate()
+            proc.wait()
+    return statistics.median(times)
+
+
+def register_load(cmd_of, total: int, concurrency: int, repeats: int) -> dict:
+    runs = []
+    for _ in range(repeats):
+        port = free_port()
+        proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        try:
+            wait_ready(port, time.perf_counter() + 30)
+            out = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}", str(total),
+                                  str(concurrency)], capture_output=True, text=True, check=True)
+            runs.append(json.loads(out.stdout))
+        finally:
+            proc.terminate()
+            proc.wait()
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def memory_per_service(count: int) -> float:
+    """Bytes per registered service, registering through the same prepare + store path the API uses."""
+    sys.path.insert(0, str(ROOT))
+    from consulite.decode.bodies import BodyDecoder
+    from consulite.model.registration import prepare
+    from consulite.store import Store
+    from consulite.store.state import new_node
+
+    decoder = BodyDecoder(enterprise=True)
+    bodies = [json.dumps({"Name": f"svc{i % 100}", "ID": f"svc-{i}", "Port": 8000 + i % 1000, "Tags": ["a", "b"],
+                          "Meta": {"team": "t"}, "Address": "10.0.0.1"}).encode() for i in range(count)]
+    store = Store(new_node("node1", "dc1"))
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for body in bodies:
+        store.register(prepare(decoder.service(body), "default", "default"))
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(store.services) == count + 1
+    return (after - before) / count
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
+    args = ap.parse_args()
+    repeats = 1 if args.tiny else 5
+    total = 200 if args.tiny else 5000
+    services = 1000 if args.tiny else 100_000
+
+    rows = []
+    up_c, up_b = startup(consulite_cmd, repeats), startup(baseline_cmd, repeats)
+    rows.append(("start-up to first 200 (s)", up_c, up_b, up_c / up_b, "<= 0.3 s", up_c <= 0.3))
+    reg_c = register_load(consulite_cmd, total, 32, repeats)
+    reg_b = register_load(baseline_cmd, total, 32, repeats)
+    ratio = reg_c["rps"] / reg_b["rps"]
+    rows.append(("register throughput (req/s)", reg_c["rps"], reg_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
+    rows.append(("register p50 latency (ms)", reg_c["p50_ms"], reg_b["p50_ms"], reg_c["p50_ms"] / reg_b["p50_ms"],
+                 "", None))
+    rows.append(("register p99 latency (ms)", reg_c["p99_ms"], reg_b["p99_ms"], reg_c["p99_ms"] / reg_b["p99_ms"],
+                 "", None))
+    mem = memory_per_service(services)
+    rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
+
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
+    print(f"| {'figure':<40} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
+    print(f"|{'-' * 42}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
+    for name, c, b, r, target, met in rows:
+        fmt = (lambda v: "" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
+        print(f"| {name:<40} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
+              f"{'' if met is None else 'yes' if met else 'NO':>4} |")
+
+
+if __name__ == "__main__":
+    main()
