@@ -34,6 +34,11 @@ _DEFINITION_FIELDS = (
 _DURATIONS = frozenset({"interval", "timeout", "deregister_critical_service_after", "ttl"})
 
 
+def weights(svc: Service) -> dict:
+    """Passing from the stored weights if > 0, else 1; Warning as stored (reference §4.1)."""
+    return {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning}
+
+
 def content_hash(rendered: dict) -> str:
     """A stable hex digest of an AgentService (Consul's value cannot be reproduced; clients compare it)."""
     hashed = {k: v for k, v in rendered.items() if k not in _HASH_IGNORED}
@@ -63,7 +68,7 @@ class Renderer:
             out["SocketPath"] = svc.socket_path
         if svc.tagged_addresses:
             out["TaggedAddresses"] = self.tagged_addresses(svc)
-        out["Weights"] = {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning}
+        out["Weights"] = weights(svc)
         out["EnableTagOverride"] = svc.enable_tag_override
         if svc.kind == KIND_CONNECT_PROXY or svc.kind in GATEWAY_KINDS:
             out["Proxy"] = self.proxy(svc.proxy or Proxy())
@@ -167,11 +172,15 @@ class Renderer:
             "Timeout": format_duration(d.timeout) if d is not None and d.timeout else "",
             "ExposedPort": 0, "Definition": self.check_definition(d),
         }
+        return self._scoped(out, c)
+
+    def _scoped(self, out: dict, obj) -> dict:
+        """Append Enterprise's Partition/Namespace and the raft indexes, in Consul's field order."""
         if self.enterprise:
-            out["Partition"] = c.partition
-            out["Namespace"] = c.namespace
-        out["CreateIndex"] = c.create_index
-        out["ModifyIndex"] = c.modify_index
+            out["Partition"] = obj.partition
+            out["Namespace"] = obj.namespace
+        out["CreateIndex"] = obj.create_index
+        out["ModifyIndex"] = obj.modify_index
         return out
 
     @staticmethod
@@ -196,6 +205,7 @@ class Renderer:
         }
         if self.enterprise:
             out["Partition"] = partition
+        out["CreateIndex"] = out["ModifyIndex"] = 1  # the node is registered once, at start
         return out
 
     def node_service(self, svc: Service) -> dict:
@@ -206,7 +216,7 @@ class Renderer:
             out["TaggedAddresses"] = self.tagged_addresses(svc)
         out.update({
             "Meta": svc.meta, "Port": svc.port,
-            "Weights": {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning},
+            "Weights": weights(svc),
             "EnableTagOverride": svc.enable_tag_override,
             "Proxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
             "Connect": {"Native": True} if svc.native else {},
@@ -216,12 +226,7 @@ class Renderer:
             out["SocketPath"] = svc.socket_path
         if svc.locality is not None:
             out["Locality"] = self.locality(svc)
-        if self.enterprise:
-            out["Partition"] = svc.partition
-            out["Namespace"] = svc.namespace
-        out["CreateIndex"] = svc.create_index
-        out["ModifyIndex"] = svc.modify_index
-        return out
+        return self._scoped(out, svc)
 
     def catalog_service(self, svc: Service, node: dict) -> dict:
         """structs.ServiceNode as `GET /v1/catalog/service/:name` lists it."""
@@ -229,7 +234,7 @@ class Renderer:
             "ID": node["ID"], "Node": node["Node"], "Address": node["Address"], "Datacenter": node["Datacenter"],
             "TaggedAddresses": node["TaggedAddresses"], "NodeMeta": node["Meta"], "ServiceKind": svc.kind,
             "ServiceID": svc.id, "ServiceName": svc.name, "ServiceTags": svc.tags, "ServiceAddress": svc.address,
-            "ServiceWeights": {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning},
+            "ServiceWeights": weights(svc),
             "ServiceMeta": svc.meta, "ServicePort": svc.port, "ServiceSocketPath": svc.socket_path,
             "ServiceEnableTagOverride": svc.enable_tag_override,
             "ServiceProxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
@@ -239,12 +244,7 @@ class Renderer:
             out["ServiceTaggedAddresses"] = self.tagged_addresses(svc)
         if svc.locality is not None:
             out["ServiceLocality"] = self.locality(svc)
-        if self.enterprise:
-            out["Partition"] = svc.partition
-            out["Namespace"] = svc.namespace
-        out["CreateIndex"] = svc.create_index
-        out["ModifyIndex"] = svc.modify_index
-        return out
+        return self._scoped(out, svc)
 
     def partition(self, p: Partition) -> dict:
         return {"Name": p.name, "Description": p.description, "CreateIndex": p.create_index,

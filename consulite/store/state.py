@@ -218,8 +218,10 @@ class Store:
     def instances(self, partition: str, namespace: str, name: str) -> list[Service]:
         return list(self.by_name.get((partition, namespace, name), {}).values())
 
-    def connect_instances(self, partition: str, namespace: str, name: str) -> list[Service]:
-        """Connect proxies for `name` and its Connect-native instances (Consul's connect health query)."""
+    def instances_of(self, partition: str, namespace: str, name: str, connect: bool) -> list[Service]:
+        """Instances of `name`, or with `connect` its proxies and Connect-native instances (Consul's connect query)."""
+        if not connect:
+            return self.instances(partition, namespace, name)
         return [s for (p, ns, _), s in self.services.items() if p == partition and ns == namespace and (
             (s.kind == KIND_CONNECT_PROXY and s.proxy is not None and s.proxy.destination_service_name == name)
             or (s.native and s.name == name))]

@@ -66,8 +66,7 @@ async def _instances(agent: Agent, request: web.Request, name: str, connect: boo
     partition, namespace, index = await _prepare(agent, request, lambda p, ns: [(topic, p, ns, name)])
     keep = filter_of(request, CATALOG_SERVICE_FIELDS)
     store = agent.store
-    found = store.connect_instances(partition, namespace, name) if connect else \
-        store.instances(partition, namespace, name)
+    found = store.instances_of(partition, namespace, name, connect)
     node = agent.render.node_json(partition)
     out = []
     for svc in found:
@@ -91,7 +90,6 @@ async def nodes(agent: Agent, request: web.Request, rest: str):
     partition, _, index = await _prepare(agent, request, lambda p, ns: [NODE])
     keep = filter_of(request, NODE_FIELDS)
     node = agent.render.node_json(partition)
-    node.update(CreateIndex=1, ModifyIndex=1)
     return json_response(request, [node] if keep is None or keep(node) else [], headers=query_meta(index))
 
 
@@ -106,7 +104,6 @@ async def node_services(agent: Agent, request: web.Request, name: str):
     body = None
     if _node_or_none(agent, name):
         node = agent.render.node_json(partition)
-        node.update(CreateIndex=1, ModifyIndex=1)
         body = {"Node": node, "Services": {
             s.id: agent.render.node_service(s) for s in _node_scope(agent, partition, namespace)}}
     return json_response(request, body, headers=query_meta(index))
@@ -119,7 +116,6 @@ async def node_service_list(agent: Agent, request: web.Request, name: str):
     body = {"Node": None, "Services": []}
     if _node_or_none(agent, name):
         node = agent.render.node_json(partition)
-        node.update(CreateIndex=1, ModifyIndex=1)
         body = {"Node": node, "Services": [agent.render.node_service(s)
                                            for s in _node_scope(agent, partition, namespace)]}
     return json_response(request, body, headers=query_meta(index))

@@ -39,10 +39,8 @@ async def _entries(agent: Agent, request: web.Request, name: str, connect: bool)
             return web.Response(text=M.INVALID_PASSING, status=400, headers=query_meta(index))
     keep = filter_of(request, CHECK_SERVICE_NODE_FIELDS)
     store, render = agent.store, agent.render
-    found = store.connect_instances(partition, namespace, name) if connect else \
-        store.instances(partition, namespace, name)
+    found = store.instances_of(partition, namespace, name, connect)
     node = render.node_json(partition)
-    node.update(CreateIndex=1, ModifyIndex=1)
     node_checks = store.node_checks()
     out = []
     for svc in found:
