@@ -7,6 +7,7 @@ names (`Meta.env`, `Proxy.Upstreams.DestinationName`); through a list they reach
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Collection
 
@@ -40,7 +41,10 @@ class _Parser:
             start = m.start(kind)
             value = m.group(kind)
             if kind == "dq":
-                value = bytes(value, "utf-8").decode("unicode_escape")
+                try:
+                    value = json.loads(f'"{value}"')
+                except ValueError:
+                    self._fail(start, "a valid string escape")
             self.tokens.append(("str" if kind in ("dq", "bq") else kind, value, start))
             pos = m.end()
         self.i = 0

@@ -1,6 +1,7 @@
 """The `?filter=` language (go-bexpr subset) over rendered objects."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from consulite.decode.filter import compile_filter
 from consulite.errors import BadRequest
@@ -28,10 +29,27 @@ def test_expressions(expr, expected):
 @pytest.mark.parametrize("expr, fragment", [
     ("Service ==", "no match found"), ("Service = web", "no match found"), ("(Service == web", '")"'),
     ("Bogus == 1", 'Selector "Bogus" is not valid'), ("", "no match found"),
-    ("Service == web extra", "no match found"),
+    ("Service == web extra", "no match found"), (r'Service == "\x"', "a valid string escape"),
+    ('Service matches "["', "a valid regular expression"), ('Service == "open', "no match found"),
 ])
 def test_malformed_filters_are_bad_requests(expr, fragment):
     with pytest.raises(BadRequest) as e:
         compile_filter(expr, ROOTS)
     assert e.value.text.startswith("Failed to create boolean expression evaluator: ")
     assert fragment in e.value.text
+
+
+def test_string_escapes_and_unicode():
+    assert compile_filter(r'Service == "w\u00e9b"', ROOTS)({"Service": "w\u00e9b"})
+    assert compile_filter('Service == "wéb"', ROOTS)({"Service": "wéb"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ServiceTagsMeta.env =!"`()\\ux0-9 and or not in is empty matches')),
+               max_size=40))
+def test_any_filter_text_parses_or_is_a_bad_request(text):
+    try:
+        keep = compile_filter(text, ROOTS)
+    except BadRequest:
+        return
+    assert keep(OBJ) in (True, False)
