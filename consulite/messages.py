@@ -144,7 +144,7 @@ FILTER_FAILED = "Failed to create boolean expression evaluator: {err}"
 # partitions (Consul Enterprise; not in the public source: consulite's wording)
 PARTITION_MISSING = 'Partition "{name}" does not exist'
 PARTITION_EXISTS = 'Partition "{name}" already exists'
-PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS label of at most 32 characters'
+PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS hostname label starting with a lowercase letter'
 PARTITION_NAME_MISMATCH = 'Partition name "{body}" does not match the name in the path "{path}"'
 PARTITION_DEFAULT_DELETE = "Cannot delete the default partition"
 PARTITION_NOT_FOUND = 'Partition not found for "{name}"'

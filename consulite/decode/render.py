@@ -246,6 +246,12 @@ class Renderer:
             out["ServiceLocality"] = self.locality(svc)
         return self._scoped(out, svc)
 
-    def partition(self, p: Partition) -> dict:
-        return {"Name": p.name, "Description": p.description, "CreateIndex": p.create_index,
-                "ModifyIndex": p.modify_index}
+    @staticmethod
+    def partition(p: Partition) -> dict:
+        """api.Partition: Description omitted when empty (config-entries-and-resolver.md §5.1)."""
+        out: dict = {"Name": p.name}
+        if p.description:
+            out["Description"] = p.description
+        out["CreateIndex"] = p.create_index
+        out["ModifyIndex"] = p.modify_index
+        return out

@@ -18,7 +18,7 @@ from consulite.http.responses import empty_response, json_response, query_meta
 from consulite.http.router import Router
 from consulite.model.service import DEFAULT
 
-_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$")
+_NAME = re.compile(r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")  # a DNS label starting with a letter (§5.1)
 _BODY = {"Name": str, "Description": str, "CreateIndex": int, "ModifyIndex": int, "DeletedAt": str}
 
 
