@@ -6,9 +6,10 @@ class ConsulError(Exception):
 
     status = 500
 
-    def __init__(self, text: str, status: int | None = None):
+    def __init__(self, text: str, status: int | None = None, headers: dict | None = None):
         super().__init__(text)
         self.text = text
+        self.headers = headers or {}
         if status is not None:
             self.status = status
 

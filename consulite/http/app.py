@@ -11,7 +11,7 @@ from consulite.errors import ConsulError
 from consulite.http.context import Agent, AgentConfig
 from consulite.http.responses import text_response
 from consulite.http.router import Router, is_unimplemented
-from consulite.http.routes import agent, catalog, consulite_api, health, partition, status
+from consulite.http.routes import agent, catalog, config, consulite_api, health, partition, status
 from consulite.store.state import Scheduler
 
 log = logging.getLogger("consulite.http")
@@ -21,7 +21,7 @@ COMMON_HEADERS = {"X-Consul-Default-Acl-Policy": "allow"}
 
 def build_router() -> Router:
     router = Router()
-    for family in (agent, catalog, health, status, partition, consulite_api):
+    for family in (agent, catalog, health, status, config, partition, consulite_api):
         family.register(router)
     return router
 
@@ -54,7 +54,7 @@ def make_app(config: AgentConfig | None = None, scheduler: Scheduler | None = No
                 try:
                     resp = await handler(the_agent, request, rest)
                 except ConsulError as e:
-                    resp = text_response(e.text, e.status)
+                    resp = text_response(e.text, e.status, e.headers)
                 except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
                     log.exception("unexpected error on %s %s", request.method, path)
                     resp = text_response(f"consulite internal error: {e!r}", 500)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from consulite.decode.bodies import BodyDecoder
+from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
 from consulite.store import Store
 from consulite.store.state import Scheduler, new_node
@@ -29,3 +30,4 @@ class Agent:
         self.store = Store(self.node, scheduler)
         self.render = Renderer(config.enterprise, config.datacenter, self.node)
         self.bodies = BodyDecoder(config.enterprise)
+        self.entries = EntryCodec(config.enterprise)

@@ -20,6 +20,7 @@ from consulite.model.partition import Node, Partition
 from consulite.model.registration import Registration
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.service import DEFAULT, KIND_CONNECT_PROXY, Service
+from consulite.store.config import ConfigTable
 from consulite.store.watch import Watches
 
 Key = tuple[str, str, str]  # (partition, namespace, id)
@@ -55,6 +56,7 @@ class Store:
         self.checks: dict[Key, HealthCheck] = {}
         self.checks_of: dict[Key, dict[str, HealthCheck]] = {}
         self._timers: dict[Key, object] = {}
+        self.config = ConfigTable(self)
         self._sidecar_ports: dict[int, int] = {}  # port -> number of services using it
         self.create_partition(DEFAULT, "Builtin Default Partition")
         idx = self._next()
@@ -103,6 +105,7 @@ class Store:
             topics += self._remove_service(key)
         for key in [k for k in self.checks if k[0] == name and self.checks[k].service_id]:
             topics += self._remove_check(key)
+        topics += self.config.drop_partition(name)
         self._touch(idx, topics)
 
     def require_partition(self, name: str) -> None:

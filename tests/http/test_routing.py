@@ -28,7 +28,7 @@ async def test_unknown_paths(client):
         404, "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n")
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/v1/kv/app/config"), ("PUT", "/v1/config"),
+@pytest.mark.parametrize("method, path", [("GET", "/v1/kv/app/config"), ("GET", "/v1/session/list"),
                                           ("GET", "/v1/acl/tokens"), ("POST", "/v1/discovery-chain/web")])
 async def test_real_consul_paths_not_yet_implemented_are_501(client, method, path):
     r = await client.request(method, path)

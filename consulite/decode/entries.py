@@ -1,0 +1,298 @@
+"""Config-entry bodies as Consul decodes them (mapstructure, weakly typed) and renders them (encoding/json).
+
+Decoding follows config-entries-and-resolver.md §2: keys translated by field name and `alias`
+tags, then matched case-insensitively; weak typing ("80" -> 80, "5s" durations); a one-element
+list of maps unwrapped where a struct is expected; unused keys collected as `invalid config key`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from consulite.decode.duration import format_duration, parse_duration
+from consulite.errors import DecodeError
+from consulite.model.config import fields as F
+from consulite.model.config.fields import Struct
+from consulite.model.rules import multierror
+
+
+class _Decoding:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.unused: list[str] = []
+
+    # -- structs -----------------------------------------------------------------------------
+
+    def struct(self, spec: Struct, value, path: str, top: bool = False) -> dict | None:
+        if isinstance(value, list):  # HookWeakDecodeFromSlice: HCL's one-element block lists
+            if not value:
+                return None
+            if len(value) == 1 and isinstance(value[0], dict):
+                value = value[0]
+        if not isinstance(value, dict):
+            self.errors.append(f"'{path}' expected a map, got '{_go_kind(value)}'")
+            return None
+        table = _tables(spec)
+        data: dict = {}
+        for key, item in value.items():  # HookTranslateKeys
+            canon = table["aliases"].get(key.lower())
+            if canon is None:
+                data.setdefault(key, item)
+            elif canon not in data:
+                data[canon] = item
+        out: dict = {}
+        claimed: set[str] = set()
+        for f in spec.fields:
+            key = f.name if f.name in data else next((k for k in data if k.lower() == f.name.lower()), None)
+            if key is None:
+                continue
+            claimed.add(key)
+            if data[key] is None:
+                continue
+            value = self.value(f.type, data[key], f"{path}.{f.name}" if path else f.name)
+            if not _is_unset(f.type, value):
+                out[f.name] = value
+        for key in data:
+            if key not in claimed:
+                self.unused.append(f"{path}.{key}" if path else key)
+        return out
+
+    # -- values ------------------------------------------------------------------------------
+
+    def value(self, t, v, path: str):
+        if isinstance(t, Struct):
+            return self.struct(t, v, path)
+        if isinstance(t, tuple):
+            shape, item = t
+            return self.list(item, v, path) if shape == "list" else self.map(item, v, path)
+        return self.scalar(t, v, path)
+
+    def list(self, item, v, path: str):
+        if isinstance(v, dict) and not v:
+            return []
+        if not isinstance(v, list):
+            v = [v]  # weak: a single value becomes a one-element slice
+        return [self.value(item, x, f"{path}[{i}]") for i, x in enumerate(v)]
+
+    def map(self, item, v, path: str):
+        if isinstance(v, list):
+            if all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
+                merged: dict = {}
+                for x in v:
+                    merged.update(x)
+                v = merged
+        if not isinstance(v, dict):
+            self.errors.append(f"'{path}' expected a map, got '{_go_kind(v)}'")
+            return None
+        if item == F.ANY:
+            return v
+        return {k: self.value(item, x, f"{path}[{k}]") for k, x in v.items()}
+
+    def scalar(self, t: str, v, path: str):
+        try:
+            return _SCALAR[t](v, path)
+        except _Mismatch:
+            self.errors.append(f"'{path}' expected type '{_GO_TYPE.get(t, t)}', got unconvertible type "
+                               f"'{_go_type(v)}', value: '{_go_value(v)}'")
+        except DecodeError as e:
+            self.errors.append(f"error decoding '{path}': {e.text}")
+        except ValueError as e:
+            self.errors.append(str(e))
+        return None
+
+
+def _is_unset(t, value) -> bool:
+    """Canonical bodies leave out what renders the same as absent: zero scalars, empty value structs and
+    empty slices or maps (pointer structs stay: set-but-empty differs from nil)."""
+    if value is None:
+        return True
+    if isinstance(t, Struct):
+        return not t.pointer and value == {}
+    if isinstance(t, tuple):
+        return len(value) == 0
+    return F.is_zero(t, value)
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _to_string(v, path):
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return _format_float(v)
+    raise _Mismatch
+
+
+def _to_int(v, path, unsigned=False):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (int, float)):
+        n = int(v)
+    elif isinstance(v, str):
+        if v == "":
+            return 0
+        try:
+            n = int(v, 0)
+        except ValueError:
+            kind = "ParseUint" if unsigned else "ParseInt"
+            raise ValueError(f"cannot parse '{path}' as {'uint' if unsigned else 'int'}: strconv.{kind}: "
+                             f'parsing "{v}": invalid syntax') from None
+    else:
+        raise _Mismatch
+    if unsigned and n < 0:
+        raise ValueError(f"cannot parse '{path}', {n} overflows uint")
+    return n
+
+
+def _to_float(v, path):
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        if v == "":
+            return 0.0
+        try:
+            return float(v)
+        except ValueError:
+            raise ValueError(f"cannot parse '{path}' as float: strconv.ParseFloat: parsing \"{v}\": invalid syntax") \
+                from None
+    raise _Mismatch
+
+
+def _to_bool(v, path):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        if v == "":
+            return False
+        if v in ("1", "t", "T", "TRUE", "true", "True"):
+            return True
+        if v in ("0", "f", "F", "FALSE", "false", "False"):
+            return False
+        raise ValueError(f"cannot parse '{path}' as bool: strconv.ParseBool: parsing \"{v}\": invalid syntax")
+    raise _Mismatch
+
+
+def _to_duration(v, path):
+    if isinstance(v, str):
+        return parse_duration(v)
+    return _to_int(v, path)
+
+
+def _to_time(v, path):
+    if isinstance(v, str):
+        try:
+            datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        except ValueError:
+            raise DecodeError(f'parsing time "{v}" as "2006-01-02T15:04:05Z07:00": cannot parse') from None
+        return v
+    raise _Mismatch
+
+
+_SCALAR = {
+    F.STRING: _to_string, F.INT: _to_int, F.UINT: lambda v, p: _to_int(v, p, unsigned=True), F.FLOAT: _to_float,
+    F.BOOL: _to_bool, F.DURATION: _to_duration, F.DURATION_NS: _to_duration, F.TIME: _to_time,
+    F.ANY: lambda v, p: v,
+}
+_GO_TYPE = {F.DURATION: "int64", F.DURATION_NS: "int64"}
+
+
+def _go_kind(v) -> str:
+    return {str: "string", bool: "bool", int: "float64", float: "float64", list: "slice", dict: "map"}.get(
+        type(v), "interface")
+
+
+def _go_type(v) -> str:
+    return {str: "string", bool: "bool", int: "float64", float: "float64", list: "[]interface {}",
+            dict: "map[string]interface {}"}.get(type(v), "interface {}")
+
+
+def _go_value(v) -> str:
+    if isinstance(v, list):
+        return "[" + " ".join(_go_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{_go_value(x)}" for k, x in sorted(v.items())) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return _format_float(v)
+    return str(v)
+
+
+def _format_float(v: float) -> str:
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+_TABLE_CACHE: dict[int, dict] = {}
+
+
+def _tables(spec: Struct) -> dict:
+    key = id(spec)
+    if key not in _TABLE_CACHE:
+        aliases: dict[str, str] = {}
+        for f in spec.fields:
+            aliases[f.name.lower()] = f.name.lower()
+            for a in f.aliases:
+                aliases[a.lower()] = f.name.lower()
+        _TABLE_CACHE[key] = {"aliases": aliases, "spec": spec}
+    return _TABLE_CACHE[key]
+
+
+def decode_body(spec: Struct, raw: dict, enterprise: bool) -> dict:
+    """The typed body of a config entry, or DecodeError with Consul's text (§2 steps 3-5)."""
+    d = _Decoding()
+    body = d.struct(spec, raw, "", top=True) or {}
+    if d.errors:
+        points = sorted(f"* {e}" for e in d.errors)
+        raise DecodeError(f"{len(points)} error(s) decoding:\n\n" + "\n".join(points))
+    problems = []
+    for key in d.unused:
+        low = key.lower()
+        if key in ("CreateIndex", "ModifyIndex", "kind", "Kind"):
+            continue
+        if not enterprise and low.endswith("namespace"):
+            problems.append(f'invalid config key "{key}", namespaces are a consul enterprise feature')
+        elif not enterprise and "jwt" in low:
+            problems.append(f'invalid config key "{key}", api-gateway jwt validation is a consul enterprise feature')
+        else:
+            problems.append(f'invalid config key "{key}"')
+    if problems:
+        raise DecodeError(multierror(problems))
+    return body
+
+
+def render_body(spec: Struct, body: dict) -> dict:
+    """Go encoding/json of the struct: field order, omitempty, value structs always present."""
+    out: dict = {}
+    for f in spec.fields:
+        value = body.get(f.name)
+        if value is None:
+            value = F.zero(f.type)
+        if f.omitempty and F.is_zero(f.type, value):
+            continue
+        out[f.name] = _render_value(f.type, value)
+    return out
+
+
+def _render_value(t, value):
+    if value is None:
+        return None
+    if isinstance(t, Struct):
+        return render_body(t, value)
+    if isinstance(t, tuple):
+        shape, item = t
+        if shape == "list":
+            return [_render_value(item, v) for v in value]
+        return value if item == F.ANY else {k: _render_value(item, v) for k, v in value.items()}
+    if t == F.DURATION:
+        return format_duration(value)
+    return value

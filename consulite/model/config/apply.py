@@ -1,0 +1,42 @@
+"""What a write or delete must pass before the store takes it: Normalize, Validate, the service graph."""
+
+from __future__ import annotations
+
+from consulite.model.config import KINDS
+from consulite.model.config.chain import require_l7
+from consulite.model.config.entry import ConfigEntry, Context, EntryError
+
+DEFAULT = "default"
+#: Kinds whose change can alter a service's protocol, so routers and splitters are checked again.
+_PROTOCOL_KINDS = frozenset({"service-defaults", "proxy-defaults"})
+
+
+def scope(entry: ConfigEntry, partition: str, namespace: str, enterprise: bool) -> None:
+    """Fill the entry's partition/namespace from the request where the body left them empty (§1.2 step 4)."""
+    if not enterprise:
+        entry.partition = entry.namespace = DEFAULT
+        return
+    entry.partition = entry.partition or partition
+    entry.namespace = entry.namespace or namespace
+    if KINDS[entry.kind].partition_scoped:
+        entry.namespace = DEFAULT
+
+
+def prepare_write(entry: ConfigEntry, ctx: Context) -> None:
+    """Normalize and Validate an entry (any failure is an EntryError: a 500 with Consul's text)."""
+    kind = KINDS[entry.kind]
+    if not ctx.partition_exists(entry.partition) and entry.kind != "exported-services":
+        raise EntryError(f'Partition "{entry.partition}" does not exist')
+    kind.normalize(entry, ctx)
+    kind.validate(entry, ctx)
+    check_graph(entry.kind, entry.partition, entry.namespace, entry.name, ctx)
+
+
+def check_graph(kind: str, partition: str, namespace: str, name: str, ctx: Context) -> None:
+    """After a change to (kind, name), every router and splitter it can affect must still see an L7 protocol."""
+    if kind not in _PROTOCOL_KINDS:
+        return
+    for chain_kind in ("service-router", "service-splitter"):
+        for other in ctx.related(chain_kind, partition, None if kind == "proxy-defaults" else namespace,
+                                 None if kind == "proxy-defaults" else name):
+            require_l7(other, ctx)

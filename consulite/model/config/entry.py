@@ -1,0 +1,70 @@
+"""A config entry (envelope + typed body) and the description of each kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from consulite.model.config.fields import Struct
+
+
+@attrs.define(eq=False)
+class ConfigEntry:
+    """One config entry. `body` holds its decoded fields by Go name (all but Kind, Name, Partition, Namespace)."""
+
+    kind: str
+    name: str
+    partition: str
+    namespace: str
+    body: dict
+    create_index: int = 0
+    modify_index: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.partition, self.namespace, self.name)
+
+    @property
+    def meta(self) -> dict:
+        return self.body.get("Meta") or {}
+
+
+class EntryError(Exception):
+    """Normalize/Validate failed: Consul answers these with 500 and the text (config-entries §1.6)."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+@attrs.frozen
+class Context:
+    """What Normalize/Validate may consult beyond the entry: the edition and the rest of the state."""
+
+    enterprise: bool = True
+    partition_exists: Callable[[str], bool] = lambda name: True
+    #: (kind, partition, namespace, name) -> the stored entry's body, or None
+    lookup: Callable[[str, str, str, str], dict | None] = lambda *key: None
+    #: (kind, partition, namespace or None for all, name or None for all) -> stored entries
+    related: Callable[[str, str, str | None, str | None], list] = lambda *key: []
+
+
+@attrs.frozen
+class Kind:
+    """How one kind is spelled, scoped and checked."""
+
+    name: str
+    spec: Struct  # the kind's own fields, in Go order, Meta included
+    normalize: Callable[[ConfigEntry, Context], None] = lambda e, ctx: None
+    validate: Callable[[ConfigEntry, Context], None] = lambda e, ctx: None
+    has_name: bool = True
+    kind_field: bool = True  # mesh and exported-services have none; their JSON gets Kind injected
+    has_hash: bool = False
+    partition_scoped: bool = False  # one per partition, in its default namespace
+    enterprise_only: bool = False
+
+
+def require_name(entry: ConfigEntry) -> None:
+    if not entry.name:
+        raise EntryError("Name is required")

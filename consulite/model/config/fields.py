@@ -1,0 +1,84 @@
+"""A small declarative language for config-entry fields: Go field name, type, `alias` tags and JSON omitempty.
+
+`decode.entries` decodes with Consul's mapstructure rules from these declarations and renders
+with Go encoding/json's rules; the per-kind modules only declare fields and their rules.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+STRING, INT, UINT, FLOAT, BOOL, TIME = "string", "int", "uint64", "float64", "bool", "time.Time"
+DURATION = "time.Duration"  # rendered as a Go duration string ("5s"): types with a custom MarshalJSON
+DURATION_NS = "time.Duration(ns)"  # rendered as integer nanoseconds: plain time.Duration fields
+ANY = "interface {}"
+STR_LIST = ("list", STRING)
+STR_MAP = ("map", STRING)
+ANY_MAP = ("map", ANY)
+
+_ZERO = {STRING: "", INT: 0, UINT: 0, FLOAT: 0.0, BOOL: False, DURATION: 0, DURATION_NS: 0, TIME: None, ANY: None}
+
+
+@attrs.frozen
+class Field:
+    name: str
+    type: object
+    aliases: tuple[str, ...] = ()
+    omitempty: bool = True
+
+
+@attrs.frozen
+class Struct:
+    """A Go struct; `pointer` structs are nil (omitted or null) until set, value structs always render."""
+
+    name: str
+    fields: tuple[Field, ...]
+    pointer: bool = False
+
+    def ptr(self) -> Struct:
+        return attrs.evolve(self, pointer=True)
+
+
+def struct(name: str, *specs) -> Struct:
+    """`struct("MeshGatewayConfig", ("Mode", STRING))`; a spec is (name, type[, alias or aliases][, omitempty])."""
+    out = []
+    for spec in specs:
+        fname, ftype, *rest = spec
+        aliases: tuple[str, ...] = ()
+        omitempty = True
+        for extra in rest:
+            if isinstance(extra, bool):
+                omitempty = extra
+            elif isinstance(extra, str):
+                aliases = (extra,)
+            else:
+                aliases = tuple(extra)
+        out.append(Field(fname, ftype, aliases, omitempty))
+    return Struct(name, tuple(out))
+
+
+def list_of(t) -> tuple:
+    return ("list", t)
+
+
+def map_of(t) -> tuple:
+    return ("map", t)
+
+
+def zero(t):
+    """Go's zero value for a field type (None for nil slices, maps and pointers)."""
+    if isinstance(t, Struct):
+        return None if t.pointer else {}
+    if isinstance(t, tuple):
+        return None
+    return _ZERO[t]
+
+
+def is_zero(t, value) -> bool:
+    if value is None:
+        return True
+    if isinstance(t, Struct):
+        return False if not t.pointer else value is None
+    if isinstance(t, tuple):
+        return len(value) == 0
+    return value == _ZERO[t]
