@@ -1,4 +1,5 @@
-"""A load generator run as its own process: N register requests at a given concurrency; prints JSON stats."""
+"""A load generator run as its own process: N PUTs (service registrations or config entries) at a given
+concurrency; prints JSON stats."""
 
 import asyncio
 import json
@@ -8,16 +9,29 @@ import time
 import aiohttp
 
 
-async def main(url: str, total: int, concurrency: int) -> None:
+def register_body(i: int) -> tuple[str, dict]:
+    return "/v1/agent/service/register", {"Name": f"svc{i % 50}", "ID": f"svc-{i}", "Port": 8000 + i % 1000,
+                                          "Tags": ["a", "b"], "Meta": {"team": "t"}, "Address": "10.0.0.1"}
+
+
+def config_body(i: int) -> tuple[str, dict]:
+    return "/v1/config", {"Kind": "service-defaults", "Name": f"svc-{i}", "Protocol": "http",
+                          "MeshGateway": {"Mode": "local"}, "Meta": {"team": "t"}}
+
+
+BODIES = {"register": register_body, "config": config_body}
+
+
+async def main(url: str, total: int, concurrency: int, mode: str) -> None:
+    make = BODIES[mode]
     latencies: list[float] = []
     counter = iter(range(total))
 
     async def worker(session: aiohttp.ClientSession) -> None:
         for i in counter:
-            body = {"Name": f"svc{i % 50}", "ID": f"svc-{i}", "Port": 8000 + i % 1000, "Tags": ["a", "b"],
-                    "Meta": {"team": "t"}, "Address": "10.0.0.1"}
+            path, body = make(i)
             start = time.perf_counter()
-            async with session.put(url + "/v1/agent/service/register", json=body) as r:
+            async with session.put(url + path, json=body) as r:
                 await r.read()
                 assert r.status == 200, r.status
             latencies.append(time.perf_counter() - start)
@@ -32,4 +46,4 @@ async def main(url: str, total: int, concurrency: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "register"))

@@ -72,3 +72,19 @@ def test_self_and_leader(consulite):
     assert c.agent.self()["Config"]["NodeName"] == "node1"
     assert c.status.leader() == "127.0.0.1:8300"
     assert c.agent.members()[0]["Name"] == "node1"
+
+
+def test_config_entries(consulite):
+    c = consulite.client()
+    assert c.config.set("service-defaults", "web", {"Protocol": "http", "MeshGateway": {"Mode": "local"}})
+    entry = c.config.get("service-defaults", "web")
+    assert entry["Protocol"] == "http" and entry["MeshGateway"] == {"Mode": "local"}
+    assert c.config.set("service-defaults", "web", {"Protocol": "grpc"}, cas=entry["ModifyIndex"]) is True
+    assert c.config.set("service-defaults", "web", {"Protocol": "tcp"}, cas=entry["ModifyIndex"]) is False
+    assert [e["Name"] for e in c.config.list("service-defaults")] == ["web"]
+    assert [e["Name"] for e in c.config.list("service-defaults", filter_expr='Protocol == "grpc"')] == ["web"]
+    current = c.config.get("service-defaults", "web")["ModifyIndex"]
+    assert c.config.delete("service-defaults", "web", cas=current) is True
+    assert c.config.get("service-defaults", "web") is None  # py-consul maps Consul's 404 to None
+    with pytest.raises(consul.ConsulException, match="only \"global\" is supported"):
+        c.config.set("proxy-defaults", "other", {})
