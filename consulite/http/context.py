@@ -7,6 +7,9 @@ import attrs
 from consulite.decode.bodies import BodyDecoder
 from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
+from consulite.model.service import Service
+from consulite.resolve.entries import Entries
+from consulite.resolve.merge import merged
 from consulite.store import Store
 from consulite.store.state import Scheduler, new_node
 
@@ -31,3 +34,14 @@ class Agent:
         self.render = Renderer(config.enterprise, config.datacenter, self.node)
         self.bodies = BodyDecoder(config.enterprise)
         self.entries = EntryCodec(config.enterprise)
+        table = self.store.config
+
+        def lookup(kind: str, partition: str, namespace: str, name: str) -> dict | None:
+            entry = table.get(kind, partition, namespace, name)
+            return entry.body if entry is not None else None
+
+        self.central = Entries(lookup)
+
+    def view(self, svc: Service) -> Service:
+        """A service as the agent shows it: proxies and gateways merged with central config."""
+        return merged(svc, self.central)

@@ -31,9 +31,10 @@ async def test_seed_service_definitions_round_trip(client, body):
     assert proxy["DestinationServiceName"] == "web"
     if body is INSTANCE_LEVEL:
         assert proxy["MeshGateway"] == {"Mode": "local"}
+        # the merged view: the instance's `local` reaches the upstream (config-entries-and-resolver.md §4.9, 2)
         assert proxy["Upstreams"] == [{"DestinationType": "service", "DestinationPartition": "finance",
                                        "DestinationNamespace": "default", "DestinationName": "billing",
-                                       "LocalBindPort": 9090, "MeshGateway": {}}]
+                                       "LocalBindPort": 9090, "MeshGateway": {"Mode": "local"}}]
     else:
         assert proxy["MeshGateway"] == {}
         assert [(u["DestinationName"], u["DestinationPartition"], u["DestinationNamespace"], u["LocalBindPort"],

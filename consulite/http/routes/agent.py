@@ -56,9 +56,10 @@ async def list_services(agent: Agent, request: web.Request, rest: str):
     text = request.query.get("filter")
     keep = compile_filter(text, AGENT_SERVICE_FIELDS) if text else None
     render = agent.render.agent_service
+    view = agent.view
     out = {}
     for svc in agent.store.agent_services(partition, namespace):
-        rendered = render(svc)
+        rendered = render(view(svc))
         if keep is None or keep(rendered):
             out[svc.id] = rendered
     return json_response(request, out)
@@ -83,7 +84,7 @@ async def get_service(agent: Agent, request: web.Request, service_id: str):
         svc = store.service(partition, namespace, service_id)
         if svc is None:
             raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
-        return _with_hash(agent.render.agent_service(svc))
+        return _with_hash(agent.render.agent_service(agent.view(svc)))
 
     rendered, digest = current()
     wanted = request.query.get("hash")
@@ -172,7 +173,7 @@ def _wants_text(request: web.Request) -> bool:
 def _health_entry(agent: Agent, svc) -> tuple[int, str, dict]:
     checks = _local_checks(agent, svc)
     status = aggregated_status(checks)
-    entry = {"AggregatedStatus": status, "Service": agent.render.agent_service(svc),
+    entry = {"AggregatedStatus": status, "Service": agent.render.agent_service(agent.view(svc)),
              "Checks": [agent.render.health_check(c, svc.tags) for c in checks]}
     return _STATUS_CODE.get(status, 503), status, entry
 

@@ -72,7 +72,7 @@ async def _instances(agent: Agent, request: web.Request, name: str, connect: boo
     for svc in found:
         if not tags_match(request, svc.tags):
             continue
-        rendered = agent.render.catalog_service(svc, node)
+        rendered = agent.render.catalog_service(agent.view(svc), node)
         if keep is None or keep(rendered):
             out.append(rendered)
     return json_response(request, out, headers=query_meta(index))
@@ -105,7 +105,7 @@ async def node_services(agent: Agent, request: web.Request, name: str):
     if _node_or_none(agent, name):
         node = agent.render.node_json(partition)
         body = {"Node": node, "Services": {
-            s.id: agent.render.node_service(s) for s in _node_scope(agent, partition, namespace)}}
+            s.id: agent.render.node_service(agent.view(s)) for s in _node_scope(agent, partition, namespace)}}
     return json_response(request, body, headers=query_meta(index))
 
 
@@ -116,7 +116,7 @@ async def node_service_list(agent: Agent, request: web.Request, name: str):
     body = {"Node": None, "Services": []}
     if _node_or_none(agent, name):
         node = agent.render.node_json(partition)
-        body = {"Node": node, "Services": [agent.render.node_service(s)
+        body = {"Node": node, "Services": [agent.render.node_service(agent.view(s))
                                            for s in _node_scope(agent, partition, namespace)]}
     return json_response(request, body, headers=query_meta(index))
 

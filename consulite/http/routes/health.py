@@ -49,7 +49,7 @@ async def _entries(agent: Agent, request: web.Request, name: str, connect: bool)
         checks = node_checks + store.service_checks(svc)
         if passing and any(c.status != PASSING for c in checks):
             continue
-        entry = {"Node": node, "Service": render.node_service(svc),
+        entry = {"Node": node, "Service": render.node_service(agent.view(svc)),
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
             out.append(entry)
