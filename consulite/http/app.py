@@ -11,7 +11,7 @@ from consulite.errors import ConsulError
 from consulite.http.context import Agent, AgentConfig
 from consulite.http.responses import text_response
 from consulite.http.router import Router, is_unimplemented
-from consulite.http.routes import agent, catalog, config, consulite_api, health, partition, status
+from consulite.http.routes import agent, catalog, config, consulite_api, discovery_chain, health, partition, status
 from consulite.store.state import Scheduler
 
 log = logging.getLogger("consulite.http")
@@ -21,7 +21,7 @@ COMMON_HEADERS = {"X-Consul-Default-Acl-Policy": "allow"}
 
 def build_router() -> Router:
     router = Router()
-    for family in (agent, catalog, health, status, config, partition, consulite_api):
+    for family in (agent, catalog, health, status, config, discovery_chain, partition, consulite_api):
         family.register(router)
     return router
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import attrs
 
 from consulite.decode.bodies import BodyDecoder
@@ -9,6 +11,7 @@ from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
 from consulite.model.service import Service
 from consulite.resolve.entries import Entries
+from consulite.resolve.explain import World
 from consulite.resolve.merge import merged
 from consulite.store import Store
 from consulite.store.state import Scheduler, new_node
@@ -41,6 +44,14 @@ class Agent:
             return entry.body if entry is not None else None
 
         self.central = Entries(lookup)
+        #: The mesh's trust domain, `<cluster-id>.consul` (config-entries-and-resolver.md §5.4)
+        self.trust_domain = f"{uuid.uuid5(uuid.NAMESPACE_OID, self.node.id)}.consul"
+        store = self.store
+        self.world = World(
+            entries=self.central, datacenter=config.datacenter, trust_domain=self.trust_domain,
+            partition_exists=lambda name: name in store.partitions,
+            gateways=lambda partition: [s for s in (store.services[k] for k in store.proxies)
+                                        if s.kind == "mesh-gateway" and s.partition == partition])
 
     def view(self, svc: Service) -> Service:
         """A service as the agent shows it: proxies and gateways merged with central config."""

@@ -6,6 +6,8 @@ from consulite.model.config import KINDS, ConfigEntry
 
 Key = tuple[str, str, str, str]
 TABLE = ("config",)
+#: Kinds that feed a proxy's merged view (agent-service-api.md §4.2).
+MERGED_KINDS = frozenset({"proxy-defaults", "service-defaults"})
 
 
 def entry_topic(key: Key) -> tuple:
@@ -49,7 +51,7 @@ class ConfigTable:
         entry.create_index = existing.create_index if existing is not None else idx
         entry.modify_index = idx
         self.entries[key] = self.by_kind[entry.kind][key] = entry
-        store._touch(idx, [TABLE, kind_topic(entry.kind), entry_topic(key)])
+        self._changed(idx, key)
         return True
 
     def delete(self, kind: str, partition: str, namespace: str, name: str, cas: int | None = None) -> bool:
@@ -60,10 +62,14 @@ class ConfigTable:
         if cas is not None and existing.modify_index != cas:
             return False
         del self.entries[key], self.by_kind[kind][key]
-        store = self._store
-        idx = store._next()
-        store._touch(idx, [TABLE, kind_topic(kind), entry_topic(key)])
+        self._changed(self._store._next(), key)
         return True
+
+    def _changed(self, idx: int, key: Key) -> None:
+        """Wake readers of the entry, its kind, the table, and the proxies whose merged view it may change."""
+        self._store._touch(idx, [TABLE, kind_topic(key[0]), entry_topic(key)])
+        if key[0] in MERGED_KINDS:
+            self._store.touch_proxies(key[1], idx)
 
     def drop_partition(self, partition: str) -> list:
         """Remove a partition's entries (the caller takes the index); the topics they touched."""

@@ -58,6 +58,7 @@ class Store:
         self._timers: dict[Key, object] = {}
         self.config = ConfigTable(self)
         self._sidecar_ports: dict[int, int] = {}  # port -> number of services using it
+        self.proxies: set[Key] = set()  # connect proxies and gateways: their view follows central config
         self.create_partition(DEFAULT, "Builtin Default Partition")
         idx = self._next()
         self.consul_service = Service(kind="", id="consul", name="consul", partition=DEFAULT, namespace=DEFAULT,
@@ -170,6 +171,8 @@ class Store:
             create = old.create_index
             self._unindex_service(old)
         self.services[key] = svc
+        if svc.is_proxy_or_gateway:
+            self.proxies.add(key)
         self.by_name.setdefault((svc.partition, svc.namespace, svc.name), {})[svc.id] = svc
         svc.create_index, svc.modify_index = create, idx
         if SIDECAR_PORTS[0] <= svc.port <= SIDECAR_PORTS[1]:
@@ -179,6 +182,7 @@ class Store:
         return topics + self._service_topics(svc)
 
     def _unindex_service(self, svc: Service) -> None:
+        self.proxies.discard(self._key(svc))
         name_key = (svc.partition, svc.namespace, svc.name)
         same_name = self.by_name.get(name_key, {})
         same_name.pop(svc.id, None)
@@ -196,6 +200,15 @@ class Store:
         for check_id in list(self.checks_of.get(key, {})):
             topics += self._remove_check((key[0], key[1], check_id))
         return topics
+
+    def touch_proxies(self, partition: str, index: int) -> None:
+        """Central config of `partition` changed at `index`: wake readers of its proxies and gateways."""
+        topics = []
+        for key in self.proxies:
+            if key[0] == partition:
+                topics += self._service_topics(self.services[key])
+        if topics:
+            self.watches.touch(topics, index)
 
     def deregister(self, partition: str, namespace: str, service_id: str) -> None:
         """Remove a service, its checks and the sidecar registered with it."""

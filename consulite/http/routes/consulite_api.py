@@ -5,14 +5,20 @@ from __future__ import annotations
 from aiohttp import web
 
 from consulite import __version__
+from consulite import messages as M
+from consulite.errors import NotFound
 from consulite.http.context import Agent
+from consulite.http.params import ent_meta
 from consulite.http.responses import empty_response, json_response
 from consulite.http.router import Router
+from consulite.resolve.explain import explain
 
 
 def register(router: Router) -> None:
     router.add("/_consulite/health", {"GET": health}, "consulite readiness")
     router.add("/_consulite/reset", {"PUT": reset}, "Back to a fresh agent, or clear one partition")
+    router.add("/_consulite/explain/", {"GET": explain_service},
+               "Mesh gateway mode of a proxy and its upstreams, the deciding layer, what is dialed and why")
 
 
 async def health(agent: Agent, request: web.Request, rest: str):
@@ -29,3 +35,11 @@ async def reset(agent: Agent, request: web.Request, rest: str):
     else:
         agent.store.reset()
     return empty_response()
+
+
+async def explain_service(agent: Agent, request: web.Request, service_id: str):
+    partition, namespace = ent_meta(agent, request)
+    svc = agent.store.service(partition, namespace, service_id)
+    if svc is None:
+        raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
+    return json_response(request, explain(svc, agent.world))
