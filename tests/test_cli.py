@@ -37,3 +37,35 @@ def test_taken_port_fails_with_one_line():
                               capture_output=True, text=True, timeout=60, env={**os.environ})
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"consulite: cannot listen on 127.0.0.1:{port}: address already in use"
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "consulite.cli", *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **(env or {})})
+
+
+def test_explain_prints_a_table(consulite):
+    consulite.create_partition("finance")
+    consulite.register_service({"Name": "mesh-gateway", "Kind": "mesh-gateway", "Port": 8443,
+                                "Address": "10.0.0.5"})
+    consulite.register_service({"Name": "web-sidecar-proxy", "Kind": "connect-proxy", "Port": 8181, "Proxy": {
+        "DestinationServiceName": "web", "MeshGateway": {"Mode": "local"},
+        "Upstreams": [{"DestinationName": "billing", "DestinationPartition": "finance", "LocalBindPort": 9090}]}})
+    proc = run_cli("explain", "web-sidecar-proxy", env={"CONSUL_HTTP_ADDR": consulite.http_addr})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("web-sidecar-proxy (connect-proxy) in default/default: proxy mode local, decided by "
+                               "service-instance")
+    assert lines[1].split() == ["DESTINATION", "MODE", "DECIDED", "BY", "VIA", "GATEWAY", "SNI"]
+    row = lines[2].split()
+    assert row[:4] == ["billing.default.finance", "local", "service-instance", "local-gateway"]
+    assert row[4:6] == ["mesh-gateway@default", "10.0.0.5:8443"]
+    assert row[6].startswith("billing.default.finance.dc1.internal-v1.")
+    assert any(line.startswith("WARNING: billing: service \"billing\" in partition \"finance\" is not exported")
+               for line in lines)
+
+
+def test_explain_of_an_unknown_service_fails(consulite):
+    proc = run_cli("explain", "nope", "-http-addr", consulite.http_addr)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "Error explaining nope: Unexpected response code: 404 (unknown service ID: nope)"

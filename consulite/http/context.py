@@ -50,8 +50,7 @@ class Agent:
         self.world = World(
             entries=self.central, datacenter=config.datacenter, trust_domain=self.trust_domain,
             partition_exists=lambda name: name in store.partitions,
-            gateways=lambda partition: [s for s in (store.services[k] for k in store.proxies)
-                                        if s.kind == "mesh-gateway" and s.partition == partition])
+            gateways=lambda partition: list(store.mesh_gateways.get(partition, {}).values()))
 
     def view(self, svc: Service) -> Service:
         """A service as the agent shows it: proxies and gateways merged with central config."""

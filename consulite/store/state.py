@@ -19,7 +19,7 @@ from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, CheckDefinitio
 from consulite.model.partition import Node, Partition
 from consulite.model.registration import Registration
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
-from consulite.model.service import DEFAULT, KIND_CONNECT_PROXY, Service
+from consulite.model.service import DEFAULT, KIND_CONNECT_PROXY, KIND_MESH_GATEWAY, Service
 from consulite.store.config import ConfigTable
 from consulite.store.watch import Watches
 
@@ -59,6 +59,7 @@ class Store:
         self.config = ConfigTable(self)
         self._sidecar_ports: dict[int, int] = {}  # port -> number of services using it
         self.proxies: set[Key] = set()  # connect proxies and gateways: their view follows central config
+        self.mesh_gateways: dict[str, dict[Key, Service]] = {}  # partition -> mesh gateways registered there
         self.create_partition(DEFAULT, "Builtin Default Partition")
         idx = self._next()
         self.consul_service = Service(kind="", id="consul", name="consul", partition=DEFAULT, namespace=DEFAULT,
@@ -173,6 +174,8 @@ class Store:
         self.services[key] = svc
         if svc.is_proxy_or_gateway:
             self.proxies.add(key)
+        if svc.kind == KIND_MESH_GATEWAY:
+            self.mesh_gateways.setdefault(svc.partition, {})[key] = svc
         self.by_name.setdefault((svc.partition, svc.namespace, svc.name), {})[svc.id] = svc
         svc.create_index, svc.modify_index = create, idx
         if SIDECAR_PORTS[0] <= svc.port <= SIDECAR_PORTS[1]:
@@ -183,6 +186,7 @@ class Store:
 
     def _unindex_service(self, svc: Service) -> None:
         self.proxies.discard(self._key(svc))
+        self.mesh_gateways.get(svc.partition, {}).pop(self._key(svc), None)
         name_key = (svc.partition, svc.namespace, svc.name)
         same_name = self.by_name.get(name_key, {})
         same_name.pop(svc.id, None)

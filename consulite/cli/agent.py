@@ -1,4 +1,4 @@
-"""The `consulite` command. `consulite agent -dev` serves Consul's HTTP API on 127.0.0.1:8500, in memory."""
+"""`consulite agent -dev`: serve Consul's HTTP API on 127.0.0.1:8500, in memory."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import logging
 import signal
 import sys
 
-from consulite import __version__
 
-
-def _agent_parser(sub) -> None:
+def add_parser(sub) -> None:
     p = sub.add_parser("agent", help="run a Consul-compatible agent (in memory)")
+    p.set_defaults(run=run_agent)
     p.add_argument("-dev", "--dev", action="store_true", help="development mode (always in memory; accepted)")
     p.add_argument("-client", "--client", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("-http-port", "--http-port", type=int, default=8500, help="HTTP port; 0 picks a free one")
@@ -24,15 +23,6 @@ def _agent_parser(sub) -> None:
                    help="accept script checks over the HTTP API (they are stored, never run)")
     p.add_argument("-log-level", "--log-level", default="info",
                    choices=("trace", "debug", "info", "warn", "error"))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="consulite", description=__doc__)
-    parser.add_argument("-version", "--version", action="version", version=f"consulite {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    _agent_parser(sub)
-    args = parser.parse_args(argv)
-    return run_agent(args)
 
 
 def run_agent(args: argparse.Namespace) -> int:
@@ -68,6 +58,3 @@ async def _serve_until_signal(starting) -> None:
         await runner.cleanup()
         print("consulite agent stopped", flush=True)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from consulite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""How client commands reach an agent, as the `consul` CLI does: CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN,
+CONSUL_NAMESPACE, CONSUL_PARTITION, overridden by -http-addr, -token, -namespace, -partition
+(consul-cli-and-clients.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+def add_client_flags(p) -> None:
+    p.add_argument("-http-addr", "--http-addr", default=None, help="agent address (CONSUL_HTTP_ADDR)")
+    p.add_argument("-token", "--token", default=None, help="ACL token (CONSUL_HTTP_TOKEN)")
+    p.add_argument("-namespace", "--namespace", default=None, help="namespace (CONSUL_NAMESPACE)")
+    p.add_argument("-partition", "--partition", default=None, help="admin partition (CONSUL_PARTITION)")
+
+
+class ClientError(Exception):
+    """A response other than the one the command needs: `Unexpected response code: <code> (<body>)`."""
+
+    def __init__(self, status: int, body: str):
+        super().__init__(f"Unexpected response code: {status} ({body.strip()})")
+        self.status = status
+
+
+class Client:
+    def __init__(self, args) -> None:
+        addr = args.http_addr or os.environ.get("CONSUL_HTTP_ADDR") or "127.0.0.1:8500"
+        if "://" not in addr:
+            addr = "http://" + addr
+        self.base = addr.rstrip("/")
+        self.token = args.token or os.environ.get("CONSUL_HTTP_TOKEN") or ""
+        self.params = {}
+        namespace = args.namespace or os.environ.get("CONSUL_NAMESPACE")
+        partition = args.partition or os.environ.get("CONSUL_PARTITION")
+        if namespace:
+            self.params["ns"] = namespace
+        if partition:
+            self.params["partition"] = partition
+
+    def request(self, method: str, path: str, body=None, params: dict | None = None):
+        """(status, decoded JSON or text) of one request; the CLI sets a Content-Type on every request."""
+        query = urllib.parse.urlencode({**self.params, **(params or {})})
+        url = self.base + urllib.parse.quote(path) + (f"?{query}" if query else "")
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        if self.token:
+            req.add_header("X-Consul-Token", self.token)
+        try:
+            with urllib.request.urlopen(req) as resp:
+                return resp.status, _decode(resp.read())
+        except urllib.error.HTTPError as e:
+            return e.code, _decode(e.read())
+
+    def expect(self, method: str, path: str, body=None, params: dict | None = None):
+        status, payload = self.request(method, path, body, params)
+        if status != 200:
+            raise ClientError(status, payload if isinstance(payload, str) else json.dumps(payload))
+        return payload
+
+
+def _decode(raw: bytes):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
