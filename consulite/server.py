@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from consulite.http.app import make_app
+from consulite.decode.files import Loaded
+from consulite.http.app import AGENT_KEY, make_app
+from consulite.http.seed import apply_loaded
 from consulite.http.context import AgentConfig
 from consulite.store.state import Scheduler
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500,
-                scheduler: Scheduler | None = None) -> tuple[web.AppRunner, int]:
-    """Listen on host:port (0 = a free port); returns the runner and the port actually bound."""
-    runner = web.AppRunner(make_app(config, scheduler), access_log=None, handle_signals=False)
+                scheduler: Scheduler | None = None, loaded: Loaded | None = None) -> tuple[web.AppRunner, int]:
+    """Listen on host:port (0 = a free port), after loading files into the agent; returns the runner and
+    the port actually bound."""
+    app = make_app(config, scheduler)
+    if loaded is not None:
+        apply_loaded(app[AGENT_KEY], loaded)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     try:

@@ -21,6 +21,10 @@ def add_parser(sub) -> None:
     p.add_argument("-edition", "--edition", choices=("enterprise", "ce"), default="enterprise")
     p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_true",
                    help="accept script checks over the HTTP API (they are stored, never run)")
+    p.add_argument("-config-dir", "--config-dir", action="append", default=[],
+                   help="load the .hcl and .json files of a directory (repeatable)")
+    p.add_argument("-config-file", "--config-file", action="append", default=[],
+                   help="load one agent config file (repeatable)")
     p.add_argument("-log-level", "--log-level", default="info",
                    choices=("trace", "debug", "info", "warn", "error"))
 
@@ -28,13 +32,22 @@ def add_parser(sub) -> None:
 def run_agent(args: argparse.Namespace) -> int:
     level = {"trace": logging.DEBUG, "warn": logging.WARNING}.get(args.log_level, args.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
+    from consulite.decode.config import EntryCodec
+    from consulite.decode.files import FileError, config_files, load_agent_files
     from consulite.http.context import AgentConfig
     from consulite.server import serve
 
     config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,
                          enable_script_checks=args.enable_script_checks)
+    loaded = None
     try:
-        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port)))
+        if args.config_dir or args.config_file:
+            paths = config_files(args.config_dir, args.config_file)
+            loaded = load_agent_files(paths, EntryCodec(config.enterprise))
+        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded)))
+    except FileError as e:
+        print(f"consulite: refusing to start: {e.text}", file=sys.stderr)
+        return 1
     except OSError as e:
         reason = "address already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
         print(f"consulite: cannot listen on {args.client}:{args.http_port}: {reason}", file=sys.stderr)

@@ -75,6 +75,8 @@ class _Decoding:
         return [self.value(item, x, f"{path}[{i}]") for i, x in enumerate(v)]
 
     def map(self, item, v, path: str):
+        if item == F.ANY and isinstance(v, list) and len(v) == 1:
+            return un_slice(v)  # HookWeakDecodeFromSlice into interface{}: HCL's one-element lists
         if isinstance(v, list):
             if all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
                 merged: dict = {}
@@ -99,6 +101,15 @@ class _Decoding:
         except ValueError as e:
             self.errors.append(str(e))
         return None
+
+
+def un_slice(value):
+    """Consul's unSlice: a one-element list becomes its element, also inside the maps it holds."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, dict):
+        return {k: un_slice(v) for k, v in value.items()}
+    return value
 
 
 def _is_unset(t, value) -> bool:

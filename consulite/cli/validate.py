@@ -1,0 +1,64 @@
+"""`consulite validate FILE...`: parse and decode files as Consul would, locally; report every problem."""
+
+from __future__ import annotations
+
+import sys
+
+import orjson
+
+from consulite.cli.files import CODEC, read
+from consulite.decode.bodies import BodyDecoder
+from consulite.decode.files import FileError, bootstrap_entries, config_entry, parse, service_bodies
+from consulite.errors import ConsulError
+from consulite.model.config import KINDS, Context, EntryError
+from consulite.model.registration import prepare
+
+_BODIES = BodyDecoder(enterprise=True)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("validate", help="check service, agent and config-entry files without writing anything")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(run=run)
+
+
+def problems_of(path: str) -> list[str]:
+    """Every problem Consul would report for one file (parse, decode, register and entry validation)."""
+    try:
+        raw = parse(read(path), path)
+    except FileError as e:
+        return [e.text]
+    if not isinstance(raw, dict):
+        return [f"{path}: expected an object at the top level"]
+    found: list[str] = []
+    try:
+        if "kind" in raw or "Kind" in raw:
+            entries = [config_entry(raw, path, CODEC)]
+        else:
+            entries = bootstrap_entries(raw, path, CODEC)
+        bodies = service_bodies(raw, path)
+    except FileError as e:
+        return [e.text]
+    for entry in entries:
+        try:
+            KINDS[entry.kind].normalize(entry, Context())
+            KINDS[entry.kind].validate(entry, Context())
+        except EntryError as e:
+            found.append(f"{path}: {entry.kind}/{entry.name}: {e.text}")
+    for body in bodies:
+        try:
+            defn = _BODIES.service(orjson.dumps(body))
+            prepare(defn, defn.partition or "default", defn.namespace or "default", script_checks=True)
+        except ConsulError as e:
+            found.append(f"{path}: service {body.get('Name', '')!r}: {e.text}")
+    return found
+
+
+def run(args) -> int:
+    problems = [p for path in args.files for p in problems_of(path)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print("Configuration is valid!")
+    return 0
