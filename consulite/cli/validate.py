@@ -32,11 +32,10 @@ def problems_of(path: str) -> list[str]:
         return [f"{path}: expected an object at the top level"]
     found: list[str] = []
     try:
-        if "kind" in raw or "Kind" in raw:
-            entries = [config_entry(raw, path, CODEC)]
-        else:
-            entries = bootstrap_entries(raw, path, CODEC)
-        bodies = service_bodies(raw, path)
+        if "kind" in raw or "Kind" in raw:  # a config entry file, as `consul config write` takes
+            entries, bodies = [config_entry(raw, path, CODEC)], []
+        else:  # a service definition or agent config file
+            entries, bodies = bootstrap_entries(raw, path, CODEC), service_bodies(raw, path)
     except FileError as e:
         return [e.text]
     for entry in entries:

@@ -37,10 +37,8 @@ class Agent:
         self.render = Renderer(config.enterprise, config.datacenter, self.node)
         self.bodies = BodyDecoder(config.enterprise)
         self.entries = EntryCodec(config.enterprise)
-        table = self.store.config
-
         def lookup(kind: str, partition: str, namespace: str, name: str) -> dict | None:
-            entry = table.get(kind, partition, namespace, name)
+            entry = self.store.config.get(kind, partition, namespace, name)  # the table is new after a reset
             return entry.body if entry is not None else None
 
         self.central = Entries(lookup)

@@ -234,3 +234,10 @@ async def test_gateways_are_merged_with_their_own_service_defaults(client, mode)
                                                          "Port": 8443})
     body = await (await client.get("/v1/agent/service/mesh-gateway")).json()
     assert body["Proxy"]["MeshGateway"] == {"Mode": mode}
+
+
+async def test_merged_view_follows_central_config_after_a_reset(client):
+    await client.put("/_consulite/reset")
+    await config(client, {"Kind": "proxy-defaults", "Name": "global", "MeshGateway": {"Mode": "remote"}})
+    await client.put("/v1/agent/service/register", json=PLAIN_PROXY)
+    assert (await upstreams(client))[0]["MeshGateway"] == {"Mode": "remote"}

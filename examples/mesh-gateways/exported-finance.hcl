@@ -1,0 +1,10 @@
+Kind = "exported-services"
+Name = "finance"
+Services = [
+  {
+    Name = "billing"
+    Consumers = [
+      { Partition = "default" }
+    ]
+  }
+]
