@@ -7,15 +7,19 @@ from aiohttp import web
 from consulite.decode.files import Loaded
 from consulite.http.app import AGENT_KEY, make_app
 from consulite.http.seed import apply_loaded
+from consulite.model.snapshot import Snapshot
 from consulite.http.context import AgentConfig
 from consulite.store.state import Scheduler
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500,
-                scheduler: Scheduler | None = None, loaded: Loaded | None = None) -> tuple[web.AppRunner, int]:
-    """Listen on host:port (0 = a free port), after loading files into the agent; returns the runner and
-    the port actually bound."""
+                scheduler: Scheduler | None = None, loaded: Loaded | None = None,
+                snapshot: Snapshot | None = None) -> tuple[web.AppRunner, int]:
+    """Listen on host:port (0 = a free port), after loading a saved state and files into the agent; returns
+    the runner and the port actually bound."""
     app = make_app(config, scheduler)
+    if snapshot is not None:
+        app[AGENT_KEY].store.restore(snapshot)
     if loaded is not None:
         apply_loaded(app[AGENT_KEY], loaded)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import json
 import logging
 import signal
 import sys
+from pathlib import Path
 
 
 def add_parser(sub) -> None:
@@ -25,6 +27,8 @@ def add_parser(sub) -> None:
                    help="load the .hcl and .json files of a directory (repeatable)")
     p.add_argument("-config-file", "--config-file", action="append", default=[],
                    help="load one agent config file (repeatable)")
+    p.add_argument("-state", "--state", default=None,
+                   help="start from a state document saved from GET /_consulite/state")
     p.add_argument("-log-level", "--log-level", default="info",
                    choices=("trace", "debug", "info", "warn", "error"))
 
@@ -39,12 +43,15 @@ def run_agent(args: argparse.Namespace) -> int:
 
     config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,
                          enable_script_checks=args.enable_script_checks)
-    loaded = None
+    loaded = snapshot = None
     try:
+        if args.state:
+            snapshot = _read_state(args.state)
         if args.config_dir or args.config_file:
             paths = config_files(args.config_dir, args.config_file)
             loaded = load_agent_files(paths, EntryCodec(config.enterprise))
-        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded)))
+        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded,
+                                              snapshot=snapshot)))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text}", file=sys.stderr)
         return 1
@@ -55,6 +62,19 @@ def run_agent(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _read_state(path: str):
+    from consulite.decode import state
+    from consulite.decode.files import FileError
+    from consulite.errors import DecodeError
+
+    try:
+        return state.from_json(json.loads(Path(path).read_text()))
+    except (OSError, ValueError) as e:
+        raise FileError(path, str(e)) from None
+    except DecodeError as e:
+        raise FileError(path, e.text) from None
 
 
 async def _serve_until_signal(starting) -> None:

@@ -42,13 +42,18 @@ class Agent:
             return entry.body if entry is not None else None
 
         self.central = Entries(lookup)
-        #: The mesh's trust domain, `<cluster-id>.consul` (config-entries-and-resolver.md §5.4)
-        self.trust_domain = f"{uuid.uuid5(uuid.NAMESPACE_OID, self.node.id)}.consul"
+
+    @property
+    def trust_domain(self) -> str:
+        """The mesh's trust domain, `<cluster-id>.consul` (config-entries-and-resolver.md §5.4)."""
+        return f"{uuid.uuid5(uuid.NAMESPACE_OID, self.node.id)}.consul"
+
+    @property
+    def world(self) -> World:
         store = self.store
-        self.world = World(
-            entries=self.central, datacenter=config.datacenter, trust_domain=self.trust_domain,
-            partition_exists=lambda name: name in store.partitions,
-            gateways=lambda partition: list(store.mesh_gateways.get(partition, {}).values()))
+        return World(entries=self.central, datacenter=self.config.datacenter, trust_domain=self.trust_domain,
+                     partition_exists=lambda name: name in store.partitions,
+                     gateways=lambda partition: list(store.mesh_gateways.get(partition, {}).values()))
 
     def view(self, svc: Service) -> Service:
         """A service as the agent shows it: proxies and gateways merged with central config."""

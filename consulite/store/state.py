@@ -18,6 +18,7 @@ from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, CheckDefinition, CheckType, HealthCheck, check_type_name
 from consulite.model.partition import Node, Partition
 from consulite.model.registration import Registration
+from consulite.model.snapshot import Snapshot
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.service import DEFAULT, KIND_CONNECT_PROXY, KIND_MESH_GATEWAY, Service
 from consulite.store.config import ConfigTable
@@ -44,12 +45,15 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to a fresh agent: the default partition, the node, its serfHealth check, the consul service."""
+    def _clear(self) -> None:
+        """Empty every table; readers blocked on the old state wake (their index is gone)."""
         for timer in getattr(self, "_timers", {}).values():
             timer.cancel()
+        if hasattr(self, "watches"):
+            self.watches.wake_all()
+        else:
+            self.watches = Watches()
         self.index = 0
-        self.watches = Watches()
         self.partitions: dict[str, Partition] = {}
         self.services: dict[Key, Service] = {}
         self.by_name: dict[Key, dict[str, Service]] = {}
@@ -60,6 +64,10 @@ class Store:
         self._sidecar_ports: dict[int, int] = {}  # port -> number of services using it
         self.proxies: set[Key] = set()  # connect proxies and gateways: their view follows central config
         self.mesh_gateways: dict[str, dict[Key, Service]] = {}  # partition -> mesh gateways registered there
+
+    def reset(self) -> None:
+        """Back to a fresh agent: the default partition, the node, its serfHealth check, the consul service."""
+        self._clear()
         self.create_partition(DEFAULT, "Builtin Default Partition")
         idx = self._next()
         self.consul_service = Service(kind="", id="consul", name="consul", partition=DEFAULT, namespace=DEFAULT,
@@ -69,6 +77,35 @@ class Store:
                                       partition=DEFAULT, namespace=DEFAULT, output="Agent alive and reachable")
         self._put_check(self.serf_check, idx)
         self._touch(idx, [NODE])
+
+    def snapshot(self) -> Snapshot:
+        """Everything held, for saving (objects are shared: the caller serialises them at once)."""
+        return Snapshot(index=self.index, node=self.node, partitions=list(self.partitions.values()),
+                        services=list(self.services.values()), checks=list(self.checks.values()),
+                        entries=list(self.config.entries.values()),
+                        topics=[(list(topic), index) for topic, index in self.watches.changed.items()])
+
+    def restore(self, snap: Snapshot) -> None:
+        """Replace everything with a snapshot: indexes as saved, TTL timers restarted, blocked readers woken."""
+        self._clear()
+        self.node.id, self.node.name, self.node.address = snap.node.id, snap.node.name, snap.node.address
+        self.partitions = {p.name: p for p in snap.partitions}
+        for svc in snap.services:
+            create = svc.create_index
+            self._put_service(svc, svc.modify_index)
+            svc.create_index = create
+            if svc.id == "consul" and svc.partition == DEFAULT and svc.namespace == DEFAULT:
+                self.consul_service = svc
+        for check in snap.checks:
+            create = check.create_index
+            self._put_check(check, check.modify_index)
+            check.create_index = create
+            if check.check_id == "serfHealth" and not check.service_id:
+                self.serf_check = check
+        for entry in snap.entries:
+            self.config.entries[entry.key] = self.config.by_kind[entry.kind][entry.key] = entry
+        self.index = snap.index
+        self.watches.changed = {tuple(topic): index for topic, index in snap.topics}
 
     def _next(self) -> int:
         self.index += 1

@@ -26,6 +26,15 @@ class Watches:
                 if not fut.done():
                     fut.set_result(None)
 
+    def wake_all(self) -> None:
+        """Wake every waiter and forget every topic's index (the state they described is gone)."""
+        self.changed.clear()
+        for waiters in self._waiters.values():
+            for fut in waiters:
+                if not fut.done():
+                    fut.set_result(None)
+        self._waiters.clear()
+
     async def wait(self, topics: list[Topic], timeout: float) -> None:
         """Until any of `topics` is touched or `timeout` seconds pass."""
         fut = asyncio.get_running_loop().create_future()

@@ -6,7 +6,9 @@ from aiohttp import web
 
 from consulite import __version__
 from consulite import messages as M
-from consulite.errors import NotFound
+from consulite.decode import state
+from consulite.decode.bodies import parse_json
+from consulite.errors import BadRequest, DecodeError, NotFound
 from consulite.http.context import Agent
 from consulite.http.params import ent_meta
 from consulite.http.responses import empty_response, json_response
@@ -17,6 +19,8 @@ from consulite.resolve.explain import explain
 def register(router: Router) -> None:
     router.add("/_consulite/health", {"GET": health}, "consulite readiness")
     router.add("/_consulite/reset", {"PUT": reset}, "Back to a fresh agent, or clear one partition")
+    router.add("/_consulite/state", {"GET": get_state, "PUT": put_state},
+               "The whole state as one JSON document; load one back")
     router.add("/_consulite/explain/", {"GET": explain_service},
                "Mesh gateway mode of a proxy and its upstreams, the deciding layer, what is dialed and why")
 
@@ -43,3 +47,16 @@ async def explain_service(agent: Agent, request: web.Request, service_id: str):
     if svc is None:
         raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
     return json_response(request, explain(svc, agent.world))
+
+
+async def get_state(agent: Agent, request: web.Request, rest: str):
+    return json_response(request, state.to_json(agent.store.snapshot()))
+
+
+async def put_state(agent: Agent, request: web.Request, rest: str):
+    try:
+        snapshot = state.from_json(parse_json(await request.read()))
+    except DecodeError as e:
+        raise BadRequest(e.text) from None
+    agent.store.restore(snapshot)
+    return empty_response()

@@ -1,0 +1,71 @@
+"""`/_consulite/state`: a state loaded into a fresh server answers every GET as the server it came from."""
+
+import json
+import subprocess
+import sys
+import urllib.request
+
+from consulite.http.app import make_app
+
+PATHS = ["/v1/agent/services", "/v1/agent/service/web-sidecar-proxy", "/v1/agent/checks", "/v1/health/service/web",
+         "/v1/health/connect/web", "/v1/health/state/any", "/v1/catalog/services", "/v1/catalog/service/web",
+         "/v1/catalog/nodes", "/v1/catalog/node/node1", "/v1/config/", "/v1/config/proxy-defaults/global",
+         "/v1/partitions", "/v1/agent/self", "/_consulite/explain/web-sidecar-proxy",
+         "/v1/discovery-chain/billing?partition=finance", "/v1/agent/service/billing?partition=finance"]
+
+
+async def populate(client):
+    await client.put("/v1/partition", json={"Name": "finance", "Description": "money"})
+    await client.put("/v1/config", json={"Kind": "proxy-defaults", "MeshGateway": {"Mode": "local"}})
+    await client.put("/v1/config", json={"Kind": "service-defaults", "Name": "billing", "Protocol": "http"},
+                     params={"partition": "finance"})
+    await client.put("/v1/agent/service/register", json={"name": "billing", "port": 9}, params={"partition": "finance"})
+    await client.put("/v1/agent/service/register", json={
+        "name": "web", "port": 80, "tags": ["a"], "check": {"ttl": "30s"}, "connect": {"sidecar_service": {
+            "proxy": {"upstreams": [{"destination_name": "billing", "destination_partition": "finance",
+                                     "local_bind_port": 9090}]}}}})
+    await client.put("/v1/agent/check/pass/service:web", params={"note": "fine"})
+    await client.put("/v1/agent/service/maintenance/web", params={"enable": "true", "reason": "deploy"})
+
+
+async def test_state_round_trip_answers_every_get_the_same(aiohttp_client):
+    a = await aiohttp_client(make_app())
+    b = await aiohttp_client(make_app())
+    await populate(a)
+    saved = await (await a.get("/_consulite/state")).json()
+    assert (await b.put("/_consulite/state", json=saved)).status == 200
+    for path in PATHS:
+        ra, rb = await a.get(path), await b.get(path)
+        assert (ra.status, await ra.read()) == (rb.status, await rb.read()), path
+        for header in ("X-Consul-Index", "X-Consul-ContentHash"):
+            assert ra.headers.get(header) == rb.headers.get(header), (path, header)
+    # the loaded server goes on from the saved index
+    await b.put("/v1/agent/service/register", json={"name": "new"})
+    assert int((await b.get("/v1/catalog/services")).headers["X-Consul-Index"]) == saved["index"] + 1
+
+
+async def test_bad_state_documents_are_refused_and_change_nothing(client):
+    await client.put("/v1/agent/service/register", json={"name": "keep"})
+    for body in (b"[]", b'{"Format": 2}', b'{"Format": 1, "index": "x"}', b"nope"):
+        r = await client.put("/_consulite/state", data=body)
+        assert r.status == 400, body
+    assert list(await (await client.get("/v1/agent/services")).json()) == ["keep"]
+
+
+def test_agent_starts_from_a_state_file(consulite, tmp_path):
+    consulite.register_service({"Name": "saved", "Port": 1234})
+    state = tmp_path / "state.json"
+    state.write_bytes(consulite.request("GET", "/_consulite/state")[1])
+    proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-http-port", "0", "-state", str(state)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(proc.stdout.readline().rsplit(":", 1)[1].split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:
+            assert json.loads(r.read())["saved"]["Port"] == 1234
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    state.write_text("{}")
+    proc = subprocess.run([sys.executable, "-m", "consulite.cli", "agent", "-http-port", "0", "-state", str(state)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stderr.startswith(f"consulite: refusing to start: {state}: not a consulite")
