@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
-from consulite.cli.files import entry_body, entry_of
+from consulite.cli.files import CODEC, entry_of
 from consulite.cli.http_client import Client, ClientError, add_client_flags
 from consulite.decode.files import FileError
 
@@ -58,7 +58,7 @@ def write_entry(args) -> int:
         return 1
     ref = f"{entry.kind}/{entry.name or 'mesh'}"
     try:
-        written = Client(args).expect("PUT", "/v1/config", entry_body(entry), _cas(args))
+        written = Client(args).expect("PUT", "/v1/config", CODEC.request_body(entry), _cas(args))
     except (ClientError, OSError) as e:
         print(f"Error writing config entry {ref}: {e}", file=sys.stderr)
         return 1

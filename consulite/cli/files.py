@@ -38,11 +38,3 @@ def entry_of(path: str) -> ConfigEntry:
     fmt = "json" if text.lstrip().startswith("{") else "hcl"
     return config_entry(parse(text, path, fmt), path, CODEC)
 
-
-def entry_body(entry: ConfigEntry) -> dict:
-    """The JSON `consul config write` sends: the entry, Partition/Namespace only when set."""
-    body = CODEC.render(entry)
-    for key in ("Partition", "Namespace"):
-        if not body.get(key):
-            body.pop(key, None)
-    return body

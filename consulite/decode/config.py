@@ -50,6 +50,14 @@ class EntryCodec:
         return ConfigEntry(kind=kind.name, name=body.pop("Name", ""), partition=body.pop("Partition", ""),
                            namespace=body.pop("Namespace", ""), body=body)
 
+    def request_body(self, entry: ConfigEntry) -> dict:
+        """The JSON `consul config write` sends for an entry: Partition/Namespace only when set."""
+        body = self.render(entry)
+        for key in ("Partition", "Namespace"):
+            if not body.get(key):
+                body.pop(key, None)
+        return body
+
     def render(self, entry: ConfigEntry) -> dict:
         kind = KINDS[entry.kind]
         out: dict = {"Kind": entry.kind}

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import urllib.error
 import urllib.request
+from pathlib import Path
 
+from consulite.decode.config import EntryCodec
+from consulite.decode.files import bootstrap_entries, config_entry, parse, service_bodies
 from consulite.http.context import AgentConfig
 from consulite.server import serve
 
@@ -83,15 +87,42 @@ class ConsuliteServer:
             return e.code, e.read()
 
     def reset(self) -> None:
-        status, body = self.request("PUT", "/_consulite/reset")
-        assert status == 200, body
+        """Back to a fresh agent (`PUT /_consulite/reset`)."""
+        self._expect("PUT", "/_consulite/reset")
 
     def register_service(self, definition: dict) -> None:
-        status, body = self.request("PUT", "/v1/agent/service/register", definition)
-        if status != 200:
-            raise RuntimeError(f"register failed: {status} {body.decode()}")
+        """`PUT /v1/agent/service/register` of one definition (the API's JSON body)."""
+        self._expect("PUT", "/v1/agent/service/register", definition)
 
     def create_partition(self, name: str, description: str = "") -> None:
-        status, body = self.request("PUT", "/v1/partition", {"Name": name, "Description": description})
+        self._expect("PUT", "/v1/partition", {"Name": name, "Description": description})
+
+    def write_config_entry(self, entry: dict, partition: str | None = None) -> None:
+        """`PUT /v1/config` of one entry (a dict with Kind, as the API takes it)."""
+        query = f"?partition={partition}" if partition else ""
+        if self._expect("PUT", "/v1/config" + query, entry) != b"true":
+            raise RuntimeError(f"config entry not written: {entry.get('Kind')}/{entry.get('Name')}")
+
+    def load_files(self, *paths) -> None:
+        """Load HCL or JSON files through the HTTP API, as the CLI does: config entry files (with a top-level
+        Kind) are written, service and agent config files register their services and bootstrap entries.
+        Every file is parsed and decoded before anything is sent."""
+        codec = EntryCodec(enterprise=True)
+        entries, services = [], []
+        for path in map(str, paths):
+            raw = parse(Path(path).read_text(), path, "json" if path.endswith(".json") else None)
+            if isinstance(raw, dict) and ("Kind" in raw or "kind" in raw):
+                entries.append(config_entry(raw, path, codec))
+            else:
+                entries += bootstrap_entries(raw, path, codec)
+                services += service_bodies(raw, path)
+        for entry in entries:
+            self.write_config_entry(codec.request_body(entry))
+        for body in services:
+            self.register_service(body)
+
+    def _expect(self, method: str, path: str, body=None) -> bytes:
+        status, payload = self.request(method, path, body)
         if status != 200:
-            raise RuntimeError(f"create partition failed: {status} {body.decode()}")
+            raise RuntimeError(f"{method} {path} failed: {status} {payload.decode(errors='replace')}")
+        return payload
