@@ -65,7 +65,9 @@ def decode_object(body: bytes, fields: dict[str, type], type_name: str) -> dict:
             name = lower.get(key.lower())
             if name is None:
                 raise DecodeError(M.JSON_UNKNOWN_FIELD.format(key=key))
-            if item is not None and not isinstance(item, fields[name]):
+            if item is None:  # JSON null leaves the Go zero value
+                continue
+            if not isinstance(item, fields[name]) or isinstance(item, bool) != (fields[name] is bool):
                 raise DecodeError(M.JSON_TYPE_MISMATCH.format(
                     got=json_kind(item), field=f"{type_name.split('.')[-1]}.{name}", want=_GO_TYPES[fields[name]]))
             out[name] = item

@@ -111,3 +111,10 @@ async def test_community_edition_renders_no_partition_or_namespace(ce_client):
     assert (await ce_client.get("/v1/partitions")).status == 404  # no partition API in CE
     health = await (await ce_client.get("/v1/health/service/p")).json()
     assert "Partition" not in health[0]["Service"] and "Partition" not in health[0]["Checks"][0]
+
+
+@pytest.mark.parametrize("body", [{"Name": None}, {"Name": True}, {"Name": 1}, [], {"Name": "ok", "CreateIndex": "x"}])
+async def test_odd_partition_bodies_are_bad_requests(client, body):
+    # found by the schemathesis run: a null Name crashed the handler
+    r = await client.put("/v1/partition", json=body)
+    assert r.status == 400 and (await r.text()).startswith(("Request decode failed", "Invalid partition name"))
