@@ -14,6 +14,10 @@ async def register(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
+async def services(request: web.Request) -> web.Response:
+    return web.Response(body=orjson.dumps(STORE), content_type="application/json")
+
+
 async def leader(request: web.Request) -> web.Response:
     return web.Response(body=b'"127.0.0.1:8300"', content_type="application/json")
 
@@ -21,5 +25,6 @@ async def leader(request: web.Request) -> web.Response:
 app = web.Application()
 app.router.add_put("/v1/agent/service/register", register)
 app.router.add_get("/v1/status/leader", leader)
+app.router.add_get("/v1/agent/services", services)
 print("ready", flush=True)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)

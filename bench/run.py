@@ -135,6 +135,7 @@ def memory_per_service(count: int) -> float:
     """Bytes per registered service, registering through the same prepare + store path the API uses."""
     sys.path.insert(0, str(ROOT))
     from consulite.decode.bodies import BodyDecoder
+    from consulite.decode.render import Renderer
     from consulite.model.registration import prepare
     from consulite.store import Store
     from consulite.store.state import new_node
@@ -147,6 +148,8 @@ def memory_per_service(count: int) -> float:
     before = tracemalloc.get_traced_memory()[0]
     for body in bodies:
         store.register(prepare(decoder.service(body), "default", "default"))
+    render = Renderer(True, "dc1", store.node)
+    render.agent_services_json(store.agent_services("default", "default"))  # the listing cache, included
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert len(store.services) == count + 1
@@ -195,6 +198,82 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     return out
 
 
+def list_services_after_load(port: int) -> dict:
+    return {"list_s": get_seconds(port, "/v1/agent/services", times=15)}
+
+
+def blocked_readers(readers: int, repeats: int) -> float:
+    runs = []
+    for _ in range(repeats):
+        port = free_port()
+        proc = subprocess.Popen(consulite_cmd(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        try:
+            wait_ready(port, time.perf_counter() + 30)
+            out = subprocess.run([sys.executable, str(HERE / "blockers.py"), f"http://127.0.0.1:{port}",
+                                  str(readers)], capture_output=True, text=True, check=True)
+            runs.append(json.loads(out.stdout)["last_reader_s"])
+        finally:
+            proc.terminate()
+            proc.wait()
+    return statistics.median(runs)
+
+
+def fresh_server_and_reset(repeats: int) -> tuple[float, float]:
+    """Median seconds for a ConsuliteServer start + reset + stop, and for a reset alone."""
+    sys.path.insert(0, str(ROOT))
+    from consulite.testing import ConsuliteServer
+
+    fresh, resets = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        with ConsuliteServer() as server:
+            server.reset()
+            fresh.append(time.perf_counter() - start)
+            server.register_service({"Name": "web"})
+            start = time.perf_counter()
+            server.reset()
+            resets.append(time.perf_counter() - start)
+    return statistics.median(fresh), statistics.median(resets)
+
+
+HCL_FILES = (
+    'service {{\n  name = "svc{i}"\n  id = "svc{i}-1"\n  port = {port}\n  tags = ["a", "b"]\n'
+    '  meta {{\n    team = "t{i}"\n  }}\n  check {{\n    http = "http://localhost:{port}/health"\n'
+    '    interval = "10s"\n  }}\n}}\n',
+    'service {{\n  name = "web{i}-sidecar-proxy"\n  kind = "connect-proxy"\n  port = {port}\n  proxy {{\n'
+    '    destination_service_name = "web{i}"\n    mesh_gateway {{\n      mode = "local"\n    }}\n'
+    '    upstreams = [\n      {{\n        destination_name = "db{i}"\n        destination_partition = "finance"\n'
+    '        local_bind_port = 9{i:04d}\n      }}\n    ]\n  }}\n}}\n',
+)
+
+
+def hcl_loading(count: int, repeats: int) -> tuple[float, float]:
+    """Median seconds to load `count` HCL files: consulite's loader (parse + decode) and plain hcl2.loads."""
+    import tempfile
+
+    import hcl2
+
+    sys.path.insert(0, str(ROOT))
+    from consulite.decode.config import EntryCodec
+    from consulite.decode.files import config_files, load_agent_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(count):
+            Path(tmp, f"svc{i:05d}.hcl").write_text(HCL_FILES[i % 2].format(i=i, port=8000 + i % 1000))
+        codec = EntryCodec(enterprise=True)
+        ours, plain = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            loaded = load_agent_files(config_files([tmp], []), codec)
+            ours.append(time.perf_counter() - start)
+            assert len(loaded.services) == count
+            start = time.perf_counter()
+            for path in sorted(Path(tmp).iterdir()):
+                hcl2.loads(path.read_text())
+            plain.append(time.perf_counter() - start)
+    return statistics.median(ours), statistics.median(plain)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
@@ -208,12 +287,18 @@ def main() -> None:
     rows.append(("start-up to first 200 (s)", up_c, up_b, up_c / up_b, "<= 0.3 s", up_c <= 0.3))
     reg_c = put_load(consulite_cmd, total, 32, repeats)
     reg_b = put_load(baseline_cmd, total, 32, repeats)
+    listed = 500 if args.tiny else 10_000
+    list_c = put_load(consulite_cmd, listed, 32, repeats, after=list_services_after_load)
+    list_b = put_load(baseline_cmd, listed, 32, repeats, after=list_services_after_load)
     ratio = reg_c["rps"] / reg_b["rps"]
     rows.append(("register throughput (req/s)", reg_c["rps"], reg_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
     rows.append(("register p50 latency (ms)", reg_c["p50_ms"], reg_b["p50_ms"], reg_c["p50_ms"] / reg_b["p50_ms"],
                  "", None))
     rows.append(("register p99 latency (ms)", reg_c["p99_ms"], reg_b["p99_ms"], reg_c["p99_ms"] / reg_b["p99_ms"],
                  "", None))
+    ratio = list_b["list_s"] / list_c["list_s"]
+    rows.append((f"GET /v1/agent/services, {listed} services (ms)", list_c["list_s"] * 1e3, list_b["list_s"] * 1e3,
+                 ratio, ">= 0.8x", ratio >= 0.8))
     entries = 200 if args.tiny else 10_000
     cfg = put_load(consulite_cmd, entries, 32, repeats, mode="config", after=list_after_load)
     reg = put_load(consulite_cmd, entries, 32, repeats, after=lambda port: {
@@ -231,6 +316,16 @@ def main() -> None:
     ratio = per[large] / per[small]
     rows.append((f"explain per upstream, {large}:{small} entries (us)", per[large] * 1e6, per[small] * 1e6,
                  ratio, "<= 1.2x", ratio <= 1.2))
+    readers = 50 if args.tiny else 1000
+    last = blocked_readers(readers, repeats)
+    rows.append((f"{readers} blocked readers: write to last return (ms)", last * 1e3, None, None, "", None))
+    fresh, reset = fresh_server_and_reset(3 if args.tiny else 20)
+    rows.append(("fresh test server + reset (ms)", fresh * 1e3, None, None, "<= 20 ms", fresh <= 0.02))
+    rows.append(("reset between tests (ms)", reset * 1e3, None, None, "<= 20 ms", reset <= 0.02))
+    files = 50 if args.tiny else 1000
+    ours, plain = hcl_loading(files, repeats)
+    rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
+                 ours / plain <= 1.3))
     mem = memory_per_service(services)
     rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
 

@@ -7,6 +7,7 @@ structs.NodeService, structs.CatalogService (agent/structs/structs.go) and api.N
 from __future__ import annotations
 
 import hashlib
+import weakref
 
 import orjson
 
@@ -53,6 +54,22 @@ class Renderer:
         self.enterprise = enterprise
         self.datacenter = datacenter
         self.node = node
+        # Registered services are replaced, never changed, so their JSON can be kept while they live.
+        self._json: weakref.WeakKeyDictionary[Service, bytes] = weakref.WeakKeyDictionary()
+
+    def agent_services_json(self, services: list[Service]) -> bytes:
+        """`GET /v1/agent/services` as bytes: each service's JSON is rendered once and reused; services
+        whose view depends on central config (already merged by the caller) are rendered every time."""
+        parts = []
+        cache = self._json
+        for svc in services:
+            member = cache.get(svc)
+            if member is None:
+                member = orjson.dumps(svc.id) + b":" + orjson.dumps(self.agent_service(svc))
+                if not svc.is_proxy_or_gateway:
+                    cache[svc] = member
+            parts.append(member)
+        return b"{" + b",".join(parts) + b"}"
 
     # -- agent view --------------------------------------------------------------------------
 

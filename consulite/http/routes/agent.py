@@ -13,7 +13,7 @@ from consulite.decode.render import content_hash
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.http.context import Agent
 from consulite.http.params import ent_meta, jittered, parse_bool, parse_wait
-from consulite.http.responses import TEXT, empty_response, json_response
+from consulite.http.responses import JSON, TEXT, empty_response, json_response
 from consulite.http.router import Router
 from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING, HealthCheck
 from consulite.model.registration import prepare
@@ -53,13 +53,14 @@ def register(router: Router) -> None:
 
 async def list_services(agent: Agent, request: web.Request, rest: str):
     partition, namespace = ent_meta(agent, request)
+    services = [agent.view(svc) for svc in agent.store.agent_services(partition, namespace)]
     text = request.query.get("filter")
+    if text is None and "pretty" not in request.query:  # the hot path: cached JSON per service
+        return web.Response(body=agent.render.agent_services_json(services), content_type=JSON)
     keep = compile_filter(text, AGENT_SERVICE_FIELDS) if text else None
-    render = agent.render.agent_service
-    view = agent.view
     out = {}
-    for svc in agent.store.agent_services(partition, namespace):
-        rendered = render(view(svc))
+    for svc in services:
+        rendered = agent.render.agent_service(svc)
         if keep is None or keep(rendered):
             out[svc.id] = rendered
     return json_response(request, out)
