@@ -9,8 +9,16 @@ STORE: dict = {}
 
 
 async def register(request: web.Request) -> web.Response:
+    """Parse the body and store the dict an agent lists for it (the same data consulite serves)."""
     body = orjson.loads(await request.read())
-    STORE[body.get("ID") or body["Name"]] = body
+    address, port = body.get("Address", ""), body.get("Port", 0)
+    STORE[body.get("ID") or body["Name"]] = {
+        "ID": body.get("ID") or body["Name"], "Service": body["Name"], "Tags": body.get("Tags", []),
+        "Meta": body.get("Meta", {}), "Port": port, "Address": address,
+        "TaggedAddresses": {"lan_ipv4": {"Address": address, "Port": port},
+                            "wan_ipv4": {"Address": address, "Port": port}},
+        "Weights": {"Passing": 1, "Warning": 1}, "EnableTagOverride": False, "Namespace": "default",
+        "Partition": "default", "Datacenter": "dc1"}
     return web.Response(status=200)
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from consulite.decode.files import Loaded
+from typing import TYPE_CHECKING
+
 from consulite.http.app import AGENT_KEY, make_app
-from consulite.http.seed import apply_loaded
-from consulite.model.snapshot import Snapshot
+
+if TYPE_CHECKING:  # loading files and states is imported only when asked for (start-up time)
+    from consulite.decode.files import Loaded
+    from consulite.model.snapshot import Snapshot
 from consulite.http.context import AgentConfig
 from consulite.store.state import Scheduler
 
@@ -21,6 +24,8 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500,
     if snapshot is not None:
         app[AGENT_KEY].store.restore(snapshot)
     if loaded is not None:
+        from consulite.http.seed import apply_loaded
+
         apply_loaded(app[AGENT_KEY], loaded)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
-from consulite.cli.files import CODEC, entry_of
 from consulite.cli.http_client import Client, ClientError, add_client_flags
-from consulite.decode.files import FileError
 
 
 def add_parser(sub) -> None:
@@ -51,6 +49,9 @@ def _cas(args) -> dict:
 
 
 def write_entry(args) -> int:
+    from consulite.cli.files import CODEC, entry_of
+    from consulite.decode.files import FileError
+
     try:
         entry = entry_of(args.file)
     except FileError as e:
@@ -92,6 +93,9 @@ def list_entries(args) -> int:
 
 
 def delete_entry(args) -> int:
+    from consulite.cli.files import CODEC, entry_of
+    from consulite.decode.files import FileError
+
     kind, name = args.kind, args.name
     if args.filename:
         if kind or name:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from consulite.cli.files import services_of
 from consulite.cli.http_client import Client, ClientError, add_client_flags
-from consulite.decode.files import FileError
 
 
 def add_parser(sub) -> None:
@@ -25,6 +23,9 @@ def add_parser(sub) -> None:
 
 
 def register(args) -> int:
+    from consulite.cli.files import services_of
+    from consulite.decode.files import FileError
+
     try:
         bodies = services_of(args.files)  # all files are read and decoded before any request
     except FileError as e:
@@ -45,6 +46,9 @@ def register(args) -> int:
 
 
 def deregister(args) -> int:
+    from consulite.cli.files import services_of
+    from consulite.decode.files import FileError
+
     if bool(args.files) == bool(args.id):
         print("Error: exactly one of -id or a file argument is required", file=sys.stderr)
         return 1

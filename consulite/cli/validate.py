@@ -4,17 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import orjson
-
-from consulite.cli.files import CODEC, read
-from consulite.decode.bodies import BodyDecoder
-from consulite.decode.files import FileError, bootstrap_entries, config_entry, parse, service_bodies
-from consulite.errors import ConsulError
-from consulite.model.config import KINDS, Context, EntryError
-from consulite.model.registration import prepare
-
-_BODIES = BodyDecoder(enterprise=True)
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("validate", help="check service, agent and config-entry files without writing anything")
@@ -24,6 +13,15 @@ def add_parser(sub) -> None:
 
 def problems_of(path: str) -> list[str]:
     """Every problem Consul would report for one file (parse, decode, register and entry validation)."""
+    import orjson
+
+    from consulite.cli.files import CODEC, read
+    from consulite.decode.bodies import BodyDecoder
+    from consulite.decode.files import FileError, bootstrap_entries, config_entry, parse, service_bodies
+    from consulite.errors import ConsulError
+    from consulite.model.config import KINDS, Context, EntryError
+    from consulite.model.registration import prepare
+
     try:
         raw = parse(read(path), path)
     except FileError as e:
@@ -46,7 +44,7 @@ def problems_of(path: str) -> list[str]:
             found.append(f"{path}: {entry.kind}/{entry.name}: {e.text}")
     for body in bodies:
         try:
-            defn = _BODIES.service(orjson.dumps(body))
+            defn = BodyDecoder(enterprise=True).service(orjson.dumps(body))
             prepare(defn, defn.partition or "default", defn.namespace or "default", script_checks=True)
         except ConsulError as e:
             found.append(f"{path}: service {body.get('Name', '')!r}: {e.text}")

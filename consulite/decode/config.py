@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from consulite.decode.entries import decode_body, render_body
+from consulite.decode.render import scoped
 from consulite.errors import DecodeError
 from consulite.model.config import KINDS, ConfigEntry, Kind
 from consulite.model.config.fields import STRING, UINT, Field, Struct
@@ -64,12 +65,7 @@ class EntryCodec:
         if kind.has_name:
             out["Name"] = entry.name
         out.update(render_body(kind.spec, entry.body))
-        if self.enterprise:
-            out["Partition"] = entry.partition
-            out["Namespace"] = entry.namespace
-        out["CreateIndex"] = entry.create_index
-        out["ModifyIndex"] = entry.modify_index
-        return out
+        return scoped(out, entry, self.enterprise)
 
 
 _MISSING = object()

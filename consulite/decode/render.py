@@ -40,6 +40,16 @@ def weights(svc: Service) -> dict:
     return {"Passing": svc.weights.passing or 1, "Warning": svc.weights.warning}
 
 
+def scoped(out: dict, obj, enterprise: bool) -> dict:
+    """Append Enterprise's Partition/Namespace and the raft indexes, in Consul's field order."""
+    if enterprise:
+        out["Partition"] = obj.partition
+        out["Namespace"] = obj.namespace
+    out["CreateIndex"] = obj.create_index
+    out["ModifyIndex"] = obj.modify_index
+    return out
+
+
 def content_hash(rendered: dict) -> str:
     """A stable hex digest of an AgentService (Consul's value cannot be reproduced; clients compare it)."""
     hashed = {k: v for k, v in rendered.items() if k not in _HASH_IGNORED}
@@ -192,13 +202,7 @@ class Renderer:
         return self._scoped(out, c)
 
     def _scoped(self, out: dict, obj) -> dict:
-        """Append Enterprise's Partition/Namespace and the raft indexes, in Consul's field order."""
-        if self.enterprise:
-            out["Partition"] = obj.partition
-            out["Namespace"] = obj.namespace
-        out["CreateIndex"] = obj.create_index
-        out["ModifyIndex"] = obj.modify_index
-        return out
+        return scoped(out, obj, self.enterprise)
 
     @staticmethod
     def check_definition(d: CheckType | None) -> dict:

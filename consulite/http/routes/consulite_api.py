@@ -6,7 +6,6 @@ from aiohttp import web
 
 from consulite import __version__
 from consulite import messages as M
-from consulite.decode import state
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, DecodeError, NotFound
 from consulite.http.context import Agent
@@ -50,10 +49,14 @@ async def explain_service(agent: Agent, request: web.Request, service_id: str):
 
 
 async def get_state(agent: Agent, request: web.Request, rest: str):
+    from consulite.decode import state  # cattrs loads on first use, not at start-up
+
     return json_response(request, state.to_json(agent.store.snapshot()))
 
 
 async def put_state(agent: Agent, request: web.Request, rest: str):
+    from consulite.decode import state
+
     try:
         snapshot = state.from_json(parse_json(await request.read()))
     except DecodeError as e:
