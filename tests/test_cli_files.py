@@ -144,3 +144,14 @@ def test_agent_refuses_to_start_on_a_bad_file(tmp_path, content, message):
     assert proc.stderr.startswith(f"consulite: refusing to start: {bad}: ") and message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) <= 4  # one message, no traceback
     assert "Traceback" not in proc.stderr
+
+
+def test_services_register_checks_register_rules_before_writing(consulite, tmp_path):
+    good = tmp_path / "good.hcl"
+    good.write_text('service {\n  name = "good"\n}\n')
+    bad = tmp_path / "bad.hcl"
+    bad.write_text('service {\n  name = "p"\n  kind = "connect-proxy"\n  port = 1\n}\n')
+    proc = cli(consulite, "services", "register", str(good), str(bad))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"Error: {bad}: service 'p': Validation failed: 1 error occurred:")
+    assert json.loads(consulite.request("GET", "/v1/agent/services")[1]) == {}

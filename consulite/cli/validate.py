@@ -13,14 +13,10 @@ def add_parser(sub) -> None:
 
 def problems_of(path: str) -> list[str]:
     """Every problem Consul would report for one file (parse, decode, register and entry validation)."""
-    import orjson
-
-    from consulite.cli.files import CODEC, read
+    from consulite.cli.files import CODEC, read, register_problem
     from consulite.decode.bodies import BodyDecoder
     from consulite.decode.files import FileError, bootstrap_entries, config_entry, parse, service_bodies
-    from consulite.errors import ConsulError
     from consulite.model.config import KINDS, Context, EntryError
-    from consulite.model.registration import prepare
 
     try:
         raw = parse(read(path), path)
@@ -42,12 +38,8 @@ def problems_of(path: str) -> list[str]:
             KINDS[entry.kind].validate(entry, Context())
         except EntryError as e:
             found.append(f"{path}: {entry.kind}/{entry.name}: {e.text}")
-    for body in bodies:
-        try:
-            defn = BodyDecoder(enterprise=True).service(orjson.dumps(body))
-            prepare(defn, defn.partition or "default", defn.namespace or "default", script_checks=True)
-        except ConsulError as e:
-            found.append(f"{path}: service {body.get('Name', '')!r}: {e.text}")
+    decoder = BodyDecoder(enterprise=True)
+    found += [f"{path}: {p}" for p in map(lambda body: register_problem(decoder, body), bodies) if p]
     return found
 
 
