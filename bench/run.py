@@ -10,6 +10,7 @@ Benchmarks are not tests: nothing here fails on a timing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -50,6 +51,19 @@ def baseline_cmd(port: int) -> list[str]:
     return [sys.executable, str(HERE / "baseline_server.py"), str(port)]
 
 
+@contextlib.contextmanager
+def serving(cmd_of):
+    """A server process on a free port, ready; the port."""
+    port = free_port()
+    proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        wait_ready(port, time.perf_counter() + 30)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def startup(cmd_of, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -69,19 +83,13 @@ def put_load(cmd_of, total: int, concurrency: int, repeats: int, mode: str = "re
     figures measured on the loaded server."""
     runs = []
     for _ in range(repeats):
-        port = free_port()
-        proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        try:
-            wait_ready(port, time.perf_counter() + 30)
+        with serving(cmd_of) as port:
             out = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}", str(total),
                                   str(concurrency), mode], capture_output=True, text=True, check=True)
             run = json.loads(out.stdout)
             if after is not None:
                 run.update(after(port))
             runs.append(run)
-        finally:
-            proc.terminate()
-            proc.wait()
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
@@ -205,16 +213,10 @@ def list_services_after_load(port: int) -> dict:
 def blocked_readers(readers: int, repeats: int) -> float:
     runs = []
     for _ in range(repeats):
-        port = free_port()
-        proc = subprocess.Popen(consulite_cmd(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        try:
-            wait_ready(port, time.perf_counter() + 30)
+        with serving(consulite_cmd) as port:
             out = subprocess.run([sys.executable, str(HERE / "blockers.py"), f"http://127.0.0.1:{port}",
                                   str(readers)], capture_output=True, text=True, check=True)
             runs.append(json.loads(out.stdout)["last_reader_s"])
-        finally:
-            proc.terminate()
-            proc.wait()
     return statistics.median(runs)
 
 

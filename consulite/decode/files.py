@@ -16,7 +16,6 @@ from consulite.decode.config import EntryCodec
 from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
 from consulite.errors import DecodeError
-from consulite.model.check import CheckType
 from consulite.model.config import ConfigEntry
 from consulite.model.service import ServiceDefinition
 
@@ -141,13 +140,6 @@ def service_bodies(raw: dict, path: str) -> list[dict]:
     except DecodeError as e:
         raise FileError(path, e.text) from None
     return bodies
-
-
-def check_body(raw: dict, path: str) -> dict:
-    try:
-        return _AGENT.struct(CheckType, raw, "check")
-    except DecodeError as e:
-        raise FileError(path, e.text) from None
 
 
 # -- config entries -------------------------------------------------------------------------------------
