@@ -11,6 +11,7 @@ INVALID_WAIT = "Invalid wait time"
 INVALID_INDEX = "Invalid index"
 UNIMPLEMENTED = "consulite does not implement {method} {path} yet"
 NO_PATH_TO_DC = "No path to datacenter"
+STALE_AND_CONSISTENT = "Cannot specify ?stale with ?consistent, conflicting semantics."
 
 # §1.2, §1.4, §1.5, §6
 UNKNOWN_SERVICE_ID = "unknown service ID: {id}"

@@ -36,8 +36,12 @@ def ent_meta(agent: Agent, request: web.Request, body_partition: str = "", body_
     return partition, namespace
 
 
-def check_dc(agent: Agent, request: web.Request) -> None:
-    dc = request.query.get("dc")
+def check_query(agent: Agent, request: web.Request) -> None:
+    """Consul's query options: another datacenter has no path from here; stale and consistent conflict."""
+    q = request.query
+    if "stale" in q and "consistent" in q:
+        raise BadRequest(M.STALE_AND_CONSISTENT)
+    dc = q.get("dc")
     if dc and dc != agent.config.datacenter:
         raise ConsulError(M.NO_PATH_TO_DC)
 

@@ -28,11 +28,12 @@ def empty_response() -> web.Response:
     return web.Response(status=200)
 
 
-def query_meta(index: int) -> dict[str, str]:
-    """Headers Consul's setMeta writes on catalog and health reads."""
+def query_meta(index: int, request: web.Request) -> dict[str, str]:
+    """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, consistency mode."""
+    q = request.query
     return {
-        "X-Consul-Index": str(index),
+        "X-Consul-Index": str(max(index, 1)),
         "X-Consul-Knownleader": "true",
         "X-Consul-Lastcontact": "0",
-        "X-Consul-Effective-Consistency": "leader",
+        "X-Consul-Effective-Consistency": "stale" if "stale" in q else "consistent" if "consistent" in q else "leader",
     }

@@ -90,3 +90,13 @@ async def test_other_datacenter_is_an_error(client):
 async def test_status_leader_and_peers(client):
     assert await (await client.get("/v1/status/leader")).json() == "127.0.0.1:8300"
     assert await (await client.get("/v1/status/peers")).json() == ["127.0.0.1:8300"]
+
+
+async def test_consistency_modes(client):
+    # config-entries-and-resolver.md §1.3, §1.5
+    r = await client.get("/v1/catalog/services", params={"stale": "", "consistent": ""})
+    assert (r.status, await r.text()) == (400, "Cannot specify ?stale with ?consistent, conflicting semantics.")
+    r = await client.get("/v1/health/service/web", params={"stale": ""})
+    assert r.headers["X-Consul-Effective-Consistency"] == "stale"
+    r = await client.get("/v1/config/proxy-defaults", params={"consistent": ""})
+    assert r.headers["X-Consul-Effective-Consistency"] == "consistent"

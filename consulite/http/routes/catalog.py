@@ -8,7 +8,7 @@ from consulite import messages as M
 from consulite.decode.filter import compile_filter
 from consulite.errors import BadRequest
 from consulite.http.context import Agent
-from consulite.http.params import block_on_index, check_dc, ent_meta
+from consulite.http.params import block_on_index, check_query, ent_meta
 from consulite.http.responses import json_response, query_meta
 from consulite.http.router import Router
 from consulite.store.state import NODE
@@ -43,7 +43,7 @@ def tags_match(request: web.Request, tags: list[str]) -> bool:
 
 async def _prepare(agent: Agent, request: web.Request, topics) -> tuple[str, str, int]:
     partition, namespace = ent_meta(agent, request)
-    check_dc(agent, request)
+    check_query(agent, request)
     topics = topics(partition, namespace)
     index = await block_on_index(agent, request, topics)
     return partition, namespace, index
@@ -56,7 +56,7 @@ async def services(agent: Agent, request: web.Request, rest: str):
         tags = out.setdefault(name, [])
         for svc in instances:
             tags.extend(t for t in svc.tags if t not in tags)
-    return json_response(request, out, headers=query_meta(index))
+    return json_response(request, out, headers=query_meta(index, request))
 
 
 async def _instances(agent: Agent, request: web.Request, name: str, connect: bool):
@@ -75,7 +75,7 @@ async def _instances(agent: Agent, request: web.Request, name: str, connect: boo
         rendered = agent.render.catalog_service(agent.view(svc), node)
         if keep is None or keep(rendered):
             out.append(rendered)
-    return json_response(request, out, headers=query_meta(index))
+    return json_response(request, out, headers=query_meta(index, request))
 
 
 async def service_nodes(agent: Agent, request: web.Request, name: str):
@@ -90,7 +90,7 @@ async def nodes(agent: Agent, request: web.Request, rest: str):
     partition, _, index = await _prepare(agent, request, lambda p, ns: [NODE])
     keep = filter_of(request, NODE_FIELDS)
     node = agent.render.node_json(partition)
-    return json_response(request, [node] if keep is None or keep(node) else [], headers=query_meta(index))
+    return json_response(request, [node] if keep is None or keep(node) else [], headers=query_meta(index, request))
 
 
 def _node_or_none(agent: Agent, name: str) -> bool:
@@ -106,7 +106,7 @@ async def node_services(agent: Agent, request: web.Request, name: str):
         node = agent.render.node_json(partition)
         body = {"Node": node, "Services": {
             s.id: agent.render.node_service(agent.view(s)) for s in _node_scope(agent, partition, namespace)}}
-    return json_response(request, body, headers=query_meta(index))
+    return json_response(request, body, headers=query_meta(index, request))
 
 
 async def node_service_list(agent: Agent, request: web.Request, name: str):
@@ -118,7 +118,7 @@ async def node_service_list(agent: Agent, request: web.Request, name: str):
         node = agent.render.node_json(partition)
         body = {"Node": node, "Services": [agent.render.node_service(agent.view(s))
                                            for s in _node_scope(agent, partition, namespace)]}
-    return json_response(request, body, headers=query_meta(index))
+    return json_response(request, body, headers=query_meta(index, request))
 
 
 def _node_scope(agent: Agent, partition: str, namespace: str):

@@ -12,7 +12,7 @@ from consulite.decode.bodies import parse_json
 from consulite.decode.filter import compile_filter
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.context import Agent
-from consulite.http.params import check_dc, ent_meta, jittered, parse_wait
+from consulite.http.params import check_query, ent_meta, jittered, parse_wait
 from consulite.http.responses import json_response, query_meta
 from consulite.http.router import Router
 from consulite.model.config import KINDS, ConfigEntry, Context, EntryError
@@ -65,7 +65,7 @@ def _decoding_failed(text: str) -> BadRequest:
 
 
 async def apply(agent: Agent, request: web.Request, rest: str):
-    check_dc(agent, request)
+    check_query(agent, request)
     try:
         entry = agent.entries.decode(parse_json(await request.read()))
     except DecodeError as e:
@@ -95,7 +95,7 @@ def _kind(agent: Agent, kind: str) -> None:
 async def read(agent: Agent, request: web.Request, rest: str):
     kind, name = _split(rest)
     index, wait = parse_wait(request)
-    check_dc(agent, request)
+    check_query(agent, request)
     partition, namespace = ent_meta(agent, request)
     if kind:
         _kind(agent, kind)
@@ -121,7 +121,7 @@ async def _get(agent: Agent, request, kind, name, partition, namespace, index, w
         topic = entry_topic(key)
         while watches.index_of([topic], floor=0) <= index and (remaining := deadline - time.monotonic()) > 0:
             await watches.wait([topic], remaining)
-    meta = query_meta(watches.index_of([TABLE]))
+    meta = query_meta(watches.index_of([TABLE]), request)
     entry = agent.store.config.get(*key)
     if entry is None:
         raise NotFound(f'Config entry not found for "{kind}" / "{name}"', headers=meta)
@@ -152,7 +152,7 @@ async def _list(agent: Agent, request, kind, partition, namespace, index, wait):
             result = current()
             if orjson.dumps(result) != before:
                 break
-    return json_response(request, result, headers=query_meta(watches.index_of([TABLE])))
+    return json_response(request, result, headers=query_meta(watches.index_of([TABLE]), request))
 
 
 async def delete(agent: Agent, request: web.Request, rest: str):
@@ -163,7 +163,7 @@ async def delete(agent: Agent, request: web.Request, rest: str):
         agent.entries.kind_of(kind)
     except DecodeError as e:
         raise BadRequest(e.text) from None
-    check_dc(agent, request)
+    check_query(agent, request)
     partition, namespace = ent_meta(agent, request)
     entry = ConfigEntry(kind=kind, name=name, partition=partition, namespace=namespace, body={})
     scope(entry, partition, namespace, agent.config.enterprise)

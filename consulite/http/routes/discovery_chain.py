@@ -12,7 +12,7 @@ from consulite.decode.duration import format_duration
 from consulite.decode.entries import decode_body
 from consulite.errors import BadRequest, DecodeError
 from consulite.http.context import Agent
-from consulite.http.params import block_on_index, check_dc, ent_meta
+from consulite.http.params import block_on_index, check_query, ent_meta
 from consulite.http.responses import json_response, query_meta
 from consulite.http.router import Router
 from consulite.model.config.fields import STRING, struct
@@ -37,12 +37,12 @@ async def chain(agent: Agent, request: web.Request, name: str):
     override = NOTHING
     if request.method == "POST":
         override = _override(await request.read())
-    check_dc(agent, request)
+    check_query(agent, request)
     partition, namespace = ent_meta(agent, request)
     index = await block_on_index(agent, request, [TABLE])
     datacenter = request.query.get("compile-dc") or agent.config.datacenter
     return json_response(request, {"Chain": compile_chain(agent, name, namespace, partition, datacenter, override)},
-                         headers=query_meta(index))
+                         headers=query_meta(index, request))
 
 
 def _override(body: bytes) -> Decision:

@@ -36,7 +36,7 @@ async def _entries(agent: Agent, request: web.Request, name: str, connect: bool)
         raw = request.query["passing"]
         passing = True if raw == "" else parse_bool(raw)
         if passing is None:
-            return web.Response(text=M.INVALID_PASSING, status=400, headers=query_meta(index))
+            return web.Response(text=M.INVALID_PASSING, status=400, headers=query_meta(index, request))
     keep = filter_of(request, CHECK_SERVICE_NODE_FIELDS)
     store, render = agent.store, agent.render
     found = store.instances_of(partition, namespace, name, connect)
@@ -53,7 +53,7 @@ async def _entries(agent: Agent, request: web.Request, name: str, connect: bool)
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
             out.append(entry)
-    return json_response(request, out, headers=query_meta(index))
+    return json_response(request, out, headers=query_meta(index, request))
 
 
 async def service_health(agent: Agent, request: web.Request, name: str):
@@ -73,7 +73,7 @@ def _render_checks(agent: Agent, request: web.Request, checks, index: int):
         rendered = agent.render.health_check(c, svc.tags if svc else None)
         if keep is None or keep(rendered):
             out.append(rendered)
-    return json_response(request, out, headers=query_meta(index))
+    return json_response(request, out, headers=query_meta(index, request))
 
 
 async def service_checks(agent: Agent, request: web.Request, name: str):

@@ -53,7 +53,7 @@ def _existing(agent: Agent, name: str):
 
 async def read(agent: Agent, request: web.Request, name: str):
     part = _existing(agent, name)
-    return json_response(request, agent.render.partition(part), headers=query_meta(agent.store.index))
+    return json_response(request, agent.render.partition(part), headers=query_meta(agent.store.index, request))
 
 
 async def update(agent: Agent, request: web.Request, name: str):
@@ -75,4 +75,4 @@ async def delete(agent: Agent, request: web.Request, name: str):
 
 async def list_partitions(agent: Agent, request: web.Request, rest: str):
     parts = sorted(agent.store.partitions.values(), key=lambda p: p.name)
-    return json_response(request, [agent.render.partition(p) for p in parts], headers=query_meta(agent.store.index))
+    return json_response(request, [agent.render.partition(p) for p in parts], headers=query_meta(agent.store.index, request))

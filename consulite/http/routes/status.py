@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from consulite.http.context import Agent
-from consulite.http.params import check_dc
+from consulite.http.params import check_query
 from consulite.http.responses import json_response
 from consulite.http.router import Router
 
@@ -16,10 +16,10 @@ def register(router: Router) -> None:
 
 
 async def leader(agent: Agent, request: web.Request, rest: str):
-    check_dc(agent, request)
+    check_query(agent, request)
     return json_response(request, f"{agent.node.address}:8300")
 
 
 async def peers(agent: Agent, request: web.Request, rest: str):
-    check_dc(agent, request)
+    check_query(agent, request)
     return json_response(request, [f"{agent.node.address}:8300"])
