@@ -93,7 +93,7 @@ def list_entries(args) -> int:
 
 
 def delete_entry(args) -> int:
-    from consulite.cli.files import CODEC, entry_of
+    from consulite.cli.files import entry_of
     from consulite.decode.files import FileError
 
     kind, name = args.kind, args.name
