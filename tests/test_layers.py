@@ -1,13 +1,17 @@
 """The layering of ../shared/design.md, enforced with import-linter: imports flow one way."""
 
-import subprocess
-import sys
+import os
 from pathlib import Path
+
+from importlinter.cli import EXIT_STATUS_SUCCESS, lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_layers_are_respected():
-    proc = subprocess.run([sys.executable, "-m", "importlinter.cli", str(ROOT / ".importlinter")],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert lint_imports(config_filename=str(ROOT / ".importlinter"), no_cache=True) == EXIT_STATUS_SUCCESS
+    finally:
+        os.chdir(cwd)
