@@ -31,7 +31,7 @@ def apply_loaded(agent: Agent, loaded: Loaded) -> None:
     for path, entry in loaded.entries:
         scope(entry, DEFAULT, DEFAULT, agent.config.enterprise)
         try:
-            prepare_write(entry, context(agent, {entry.key: entry}))
+            prepare_write(entry, context(agent, entry))
         except EntryError as e:
             raise FileError(path, f"{entry.kind}/{entry.name}: {e.text}") from None
         store.config.apply(entry)

@@ -277,3 +277,13 @@ async def test_blocking_times_out_with_the_same_index(client):
     index = r.headers["X-Consul-Index"]
     r = await client.get("/v1/config/service-defaults", params={"index": index, "wait": "20ms"})
     assert r.status == 200 and r.headers["X-Consul-Index"] == index
+
+
+async def test_graph_check_sees_the_entry_as_normalized(client):
+    # proxy-defaults written without Name is `global` after Normalize; the router check must see the new value
+    assert await put(client, {"Kind": "proxy-defaults", "Config": {"protocol": "http"}}) == (200, "true")
+    assert await put(client, {"Kind": "service-router", "Name": "web"}) == (200, "true")
+    assert await put(client, {"Kind": "proxy-defaults", "Config": {"protocol": "tcp"}}) == (
+        500, 'discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior')
+    pd = await (await client.get("/v1/config/proxy-defaults/global")).json()
+    assert pd["Config"] == {"protocol": "http"}

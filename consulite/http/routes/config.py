@@ -31,14 +31,16 @@ def register(router: Router) -> None:
     router.add("/v1/config/", {"GET": read, "DELETE": delete}, "Read, list or delete config entries")
 
 
-def context(agent: Agent, overlay: dict | None = None) -> Context:
-    """Normalize/Validate's view of the state; `overlay` maps keys to a proposed entry (None: deleted)."""
+def context(agent: Agent, proposed: ConfigEntry | None = None, deleted: bool = False) -> Context:
+    """Normalize/Validate's view of the state with `proposed` written (or, with `deleted`, removed).
+    Its key is taken at each lookup, so the view follows Normalize (a nameless proxy-defaults is `global`)."""
     table = agent.store.config
-    overlay = overlay or {}
 
     def lookup(kind, partition, namespace, name):
         key = (kind, partition, namespace, name)
-        entry = overlay[key] if key in overlay else table.get(*key)
+        if proposed is not None and key == proposed.key:
+            return None if deleted else proposed.body
+        entry = table.get(*key)
         return entry.body if entry is not None else None
 
     def related(kind, partition, namespace, name):
@@ -74,7 +76,7 @@ async def apply(agent: Agent, request: web.Request, rest: str):
     scope(entry, partition, namespace, agent.config.enterprise)
     cas = _cas(request)
     try:
-        prepare_write(entry, context(agent, {entry.key: entry}))
+        prepare_write(entry, context(agent, entry))
     except EntryError as e:
         raise ConsulError(e.text) from None
     return json_response(request, agent.store.config.apply(entry, cas))
@@ -167,13 +169,12 @@ async def delete(agent: Agent, request: web.Request, rest: str):
     partition, namespace = ent_meta(agent, request)
     entry = ConfigEntry(kind=kind, name=name, partition=partition, namespace=namespace, body={})
     scope(entry, partition, namespace, agent.config.enterprise)
-    ctx = context(agent, {entry.key: None})
+    ctx = context(agent, entry, deleted=True)
     try:
-        KINDS[kind].normalize(entry, ctx)
-        check_graph(kind, entry.partition, entry.namespace, entry.name,
-                    context(agent, {_scope_key(kind, entry.partition, entry.namespace, entry.name): None}))
+        KINDS[kind].normalize(entry, ctx)  # after it, entry.key is where the entry lives (mesh: any name)
+        check_graph(kind, entry.partition, entry.namespace, entry.name, ctx)
     except EntryError as e:
         raise ConsulError(e.text) from None
     cas = _cas(request)
-    deleted = agent.store.config.delete(*_scope_key(kind, entry.partition, entry.namespace, entry.name), cas=cas)
+    deleted = agent.store.config.delete(*entry.key, cas=cas)
     return json_response(request, deleted if cas is not None else {})
