@@ -17,6 +17,7 @@ from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
 from consulite.errors import DecodeError
 from consulite.model.config import ConfigEntry
+from consulite.model.fields import ANY_MAP, HEADERS, STR_MAP
 from consulite.model.service import ServiceDefinition
 
 #: Go field names whose agent-config (snake_case) spelling a plain conversion would get wrong.
@@ -114,9 +115,9 @@ class _AgentConfigDecoder:
                 items = item if isinstance(item, list) else [item]
                 return [self.struct(target, x, f"{path}[{i}]") for i, x in enumerate(items)]
             return {k: self.struct(target, v, f"{path}.{k}") for k, v in _unwrap(item).items()}
-        if kind.startswith("map[string]interface"):
+        if kind == ANY_MAP:
             return un_slice(item)
-        if kind == "map[string]string" or kind == "map[string][]string":
+        if kind in (STR_MAP, HEADERS):
             return _unwrap(item)
         return item
 

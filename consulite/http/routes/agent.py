@@ -160,9 +160,10 @@ def aggregated_status(checks: list[HealthCheck]) -> str:
 _STATUS_CODE = {PASSING: 200, WARNING: 429}
 
 
-def _local_checks(agent: Agent, svc) -> list[HealthCheck]:
+def _agent_node_checks(agent: Agent) -> list[HealthCheck]:
+    """The node's checks the agent itself holds (serfHealth is the servers', not the agent's)."""
     store = agent.store
-    return store.service_checks(svc) + [c for c in store.node_checks() if c is not store.serf_check]
+    return [c for c in store.node_checks() if c is not store.serf_check]
 
 
 def _wants_text(request: web.Request) -> bool:
@@ -171,8 +172,8 @@ def _wants_text(request: web.Request) -> bool:
     return request.query.get("format", "") == "text"
 
 
-def _health_entry(agent: Agent, svc) -> tuple[int, str, dict]:
-    checks = _local_checks(agent, svc)
+def _health_entry(agent: Agent, svc, node_checks: list[HealthCheck]) -> tuple[int, str, dict]:
+    checks = agent.store.service_checks(svc) + node_checks
     status = aggregated_status(checks)
     entry = {"AggregatedStatus": status, "Service": agent.render.agent_service(agent.view(svc)),
              "Checks": [agent.render.health_check(c, svc.tags) for c in checks]}
@@ -188,7 +189,7 @@ async def health_by_id(agent: Agent, request: web.Request, service_id: str):
         if _wants_text(request):
             return web.Response(text=M.SERVICE_ID_NOT_FOUND_TEXT.format(id=service_id), status=404)
         return json_response(request, {"AggregatedStatus": CRITICAL, "Service": None, "Checks": None}, 404)
-    code, status, entry = _health_entry(agent, svc)
+    code, status, entry = _health_entry(agent, svc, _agent_node_checks(agent))
     if _wants_text(request):
         return web.Response(body=status.encode(), status=code, headers={"Content-Type": TEXT})
     return json_response(request, entry, code)
@@ -199,10 +200,11 @@ async def health_by_name(agent: Agent, request: web.Request, name: str):
         raise BadRequest(M.MISSING_SERVICE_NAME_HEALTH)
     partition, namespace = ent_meta(agent, request)
     code, status, result = 404, M.SERVICE_NAME_NOT_FOUND_TEXT.format(name=name), []
+    node_checks = _agent_node_checks(agent)  # the same for every instance: read once
     for svc in agent.store.instances(partition, namespace, name):
         if svc is agent.store.consul_service:
             continue
-        scode, sstatus, entry = _health_entry(agent, svc)
+        scode, sstatus, entry = _health_entry(agent, svc, node_checks)
         result.append(entry)
         if code == 404 or code < scode:
             code, status = scode, sstatus

@@ -93,31 +93,31 @@ async def nodes(agent: Agent, request: web.Request, rest: str):
     return json_response(request, [node] if keep is None or keep(node) else [], headers=query_meta(index, request))
 
 
-def _node_or_none(agent: Agent, name: str) -> bool:
+def is_this_node(agent: Agent, name: str) -> bool:
+    """The agent's one node answers to its name and its ID."""
     return name in (agent.node.name, agent.node.id)
 
 
-async def node_services(agent: Agent, request: web.Request, name: str):
+async def _node_and_services(agent: Agent, request: web.Request, name: str):
+    """(node JSON or None, its services' JSON in the request's scope, index) for the catalog node routes."""
     if not name:
         raise BadRequest(M.MISSING_NODE_NAME)
     partition, namespace, index = await _prepare(agent, request, lambda p, ns: [NODE])
-    body = None
-    if _node_or_none(agent, name):
-        node = agent.render.node_json(partition)
-        body = {"Node": node, "Services": {
-            s.id: agent.render.node_service(agent.view(s)) for s in _node_scope(agent, partition, namespace)}}
+    if not is_this_node(agent, name):
+        return None, [], index
+    services = [(s.id, agent.render.node_service(agent.view(s))) for s in _node_scope(agent, partition, namespace)]
+    return agent.render.node_json(partition), services, index
+
+
+async def node_services(agent: Agent, request: web.Request, name: str):
+    node, services, index = await _node_and_services(agent, request, name)
+    body = {"Node": node, "Services": dict(services)} if node is not None else None
     return json_response(request, body, headers=query_meta(index, request))
 
 
 async def node_service_list(agent: Agent, request: web.Request, name: str):
-    if not name:
-        raise BadRequest(M.MISSING_NODE_NAME)
-    partition, namespace, index = await _prepare(agent, request, lambda p, ns: [NODE])
-    body = {"Node": None, "Services": []}
-    if _node_or_none(agent, name):
-        node = agent.render.node_json(partition)
-        body = {"Node": node, "Services": [agent.render.node_service(agent.view(s))
-                                           for s in _node_scope(agent, partition, namespace)]}
+    node, services, index = await _node_and_services(agent, request, name)
+    body = {"Node": node, "Services": [rendered for _, rendered in services]}
     return json_response(request, body, headers=query_meta(index, request))
 
 

@@ -11,7 +11,7 @@ from consulite.http.params import parse_bool
 from consulite.http.responses import json_response, query_meta
 from consulite.http.router import Router
 from consulite.http.routes.agent import HEALTH_CHECK_FIELDS
-from consulite.http.routes.catalog import _prepare, filter_of, tags_match
+from consulite.http.routes.catalog import _prepare, filter_of, is_this_node, tags_match
 from consulite.model.check import PASSING
 from consulite.store.state import NODE
 
@@ -97,5 +97,5 @@ async def node_checks(agent: Agent, request: web.Request, name: str):
     if not name:
         raise BadRequest(M.MISSING_NODE_NAME)
     partition, namespace, index = await _prepare(agent, request, lambda p, ns: [NODE])
-    checks = agent.store.checks_in(partition, namespace) if name in (agent.node.name, agent.node.id) else []
+    checks = agent.store.checks_in(partition, namespace) if is_this_node(agent, name) else []
     return _render_checks(agent, request, checks, index)
