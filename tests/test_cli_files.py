@@ -39,17 +39,6 @@ def test_services_register_and_deregister_the_seed_files(consulite):
     assert proc.returncode == 1 and "Unexpected response code: 404" in proc.stderr
 
 
-def test_services_register_validates_every_file_before_writing(consulite, tmp_path):
-    good = tmp_path / "good.hcl"
-    good.write_text('service {\n  name = "good"\n  port = 80\n}\n')
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"service": {"name": "bad", "DestinationName": "x"}}')
-    proc = cli(consulite, "services", "register", str(good), str(bad))
-    assert proc.returncode == 1
-    assert proc.stderr.strip() == f'Error: {bad}: invalid config key "service.DestinationName"'
-    assert json.loads(consulite.request("GET", "/v1/agent/services")[1]) == {}
-
-
 def test_config_write_read_list_delete(consulite, tmp_path):
     proc = cli(consulite, "config", "write", str(EXAMPLES / "proxy-defaults.hcl"))
     assert (proc.returncode, proc.stdout) == (0, "Config entry written: proxy-defaults/global\n"), proc.stderr
@@ -146,12 +135,21 @@ def test_agent_refuses_to_start_on_a_bad_file(tmp_path, content, message):
     assert "Traceback" not in proc.stderr
 
 
-def test_services_register_checks_register_rules_before_writing(consulite, tmp_path):
+@pytest.mark.parametrize("name, content, message, whole", [
+    # the agent-config loader's refusal (hcl.md) and the agent's register rules (agent-service-api.md §3.1)
+    ("bad.json", '{"service": {"name": "bad", "DestinationName": "x"}}', 'invalid config key "service.DestinationName"',
+     True),
+    ("bad.hcl", 'service {\n  name = "p"\n  kind = "connect-proxy"\n  port = 1\n}\n',
+     "service 'p': Validation failed: 1 error occurred:", False),
+])
+def test_services_register_writes_nothing_when_one_file_is_wrong(consulite, tmp_path, name, content, message,
+                                                                whole):
     good = tmp_path / "good.hcl"
-    good.write_text('service {\n  name = "good"\n}\n')
-    bad = tmp_path / "bad.hcl"
-    bad.write_text('service {\n  name = "p"\n  kind = "connect-proxy"\n  port = 1\n}\n')
+    good.write_text('service {\n  name = "good"\n  port = 80\n}\n')
+    bad = tmp_path / name
+    bad.write_text(content)
     proc = cli(consulite, "services", "register", str(good), str(bad))
     assert proc.returncode == 1
-    assert proc.stderr.startswith(f"Error: {bad}: service 'p': Validation failed: 1 error occurred:")
+    expected = f"Error: {bad}: {message}"
+    assert proc.stderr.strip() == expected if whole else proc.stderr.startswith(expected)
     assert json.loads(consulite.request("GET", "/v1/agent/services")[1]) == {}
