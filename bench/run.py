@@ -169,7 +169,8 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     services, with each count of config entries (in-process, through the same code the route runs)."""
     sys.path.insert(0, str(ROOT))
     from consulite.decode.bodies import BodyDecoder
-    from consulite.http.context import Agent, AgentConfig
+    from consulite.http.context import Agent
+    from consulite.model.agent_config import AgentConfig
     from consulite.model.config import ConfigEntry
     from consulite.model.registration import prepare
     from consulite.resolve.explain import explain

@@ -11,7 +11,7 @@ from consulite.http.app import AGENT_KEY, make_app
 if TYPE_CHECKING:  # loading files and states is imported only when asked for (start-up time)
     from consulite.decode.files import Loaded
     from consulite.model.snapshot import Snapshot
-from consulite.http.context import AgentConfig
+from consulite.model.agent_config import AgentConfig
 from consulite.store.state import Scheduler
 
 

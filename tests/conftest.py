@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consulite.http.app import make_app
-from consulite.http.context import AgentConfig
+from consulite.model.agent_config import AgentConfig
 
 
 class ManualClock:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from consulite.http.context import AgentConfig
+from consulite.model.agent_config import AgentConfig
 from consulite.testing import ConsuliteServer
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "mesh-gateways"

@@ -38,7 +38,7 @@ def run_agent(args: argparse.Namespace) -> int:
     logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
     from consulite.decode.config import EntryCodec
     from consulite.decode.files import FileError, config_files, load_agent_files
-    from consulite.http.context import AgentConfig
+    from consulite.model.agent_config import AgentConfig
     from consulite.server import serve
 
     config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,

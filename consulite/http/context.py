@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-import attrs
 
 from consulite.decode.bodies import BodyDecoder
 from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
+from consulite.model.agent_config import AgentConfig
 from consulite.model.service import Service
 from consulite.resolve.entries import Entries
 from consulite.resolve.explain import World
 from consulite.resolve.merge import merged
 from consulite.store import Store
 from consulite.store.state import Scheduler, new_node
-
-
-@attrs.define
-class AgentConfig:
-    datacenter: str = "dc1"
-    node_name: str = "node1"
-    edition: str = "enterprise"
-    enable_script_checks: bool = False
-
-    @property
-    def enterprise(self) -> bool:
-        return self.edition == "enterprise"
 
 
 class Agent:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from consulite.decode.config import EntryCodec
 from consulite.decode.files import bootstrap_entries, config_entry, parse, service_bodies
-from consulite.http.context import AgentConfig
+from consulite.model.agent_config import AgentConfig
 from consulite.server import serve
 
 
