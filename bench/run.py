@@ -142,25 +142,20 @@ def blocked_reader_wake(repeats: int) -> float:
 def memory_per_service(count: int) -> float:
     """Bytes per registered service, registering through the same prepare + store path the API uses."""
     sys.path.insert(0, str(ROOT))
-    from consulite.decode.bodies import BodyDecoder
-    from consulite.decode.render import Renderer
-    from consulite.model.registration import prepare
-    from consulite.store import Store
-    from consulite.store.state import new_node
+    from consulite.agent.core import Agent
+    from consulite.model.scope import DEFAULT_SCOPE
 
-    decoder = BodyDecoder(enterprise=True)
+    agent = Agent()
     bodies = [json.dumps({"Name": f"svc{i % 100}", "ID": f"svc-{i}", "Port": 8000 + i % 1000, "Tags": ["a", "b"],
                           "Meta": {"team": "t"}, "Address": "10.0.0.1"}).encode() for i in range(count)]
-    store = Store(new_node("node1", "dc1"))
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     for body in bodies:
-        store.register(prepare(decoder.service(body), "default", "default"))
-    render = Renderer(True, "dc1", store.node)
-    render.agent_services_json(store.agent_services("default", "default"))  # the listing cache, included
+        agent.services.register(agent.bodies.service(body), DEFAULT_SCOPE)
+    agent.render.agent_services_json(agent.services.list(DEFAULT_SCOPE))  # the listing cache, included
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    assert len(store.services) == count + 1
+    assert len(agent.store.services.rows) == count + 1
     return (after - before) / count
 
 
@@ -168,35 +163,33 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     """Median seconds per upstream of `explain` for a proxy with `upstreams` upstreams, among `services`
     services, with each count of config entries (in-process, through the same code the route runs)."""
     sys.path.insert(0, str(ROOT))
-    from consulite.decode.bodies import BodyDecoder
-    from consulite.http.context import Agent
-    from consulite.model.agent_config import AgentConfig
+    from consulite.agent.core import Agent
     from consulite.model.config import ConfigEntry
-    from consulite.model.registration import prepare
+    from consulite.model.scope import DEFAULT_SCOPE, Scope
     from consulite.resolve.explain import explain
 
-    decoder = BodyDecoder(enterprise=True)
     out = {}
     for count in entry_counts:
-        agent = Agent(AgentConfig())
-        store = agent.store
+        agent = Agent()
+
+        def register(body: dict, partition: str = "default") -> None:
+            agent.services.register(agent.bodies.service(json.dumps(body).encode()), Scope(partition))
+
         for p in ("finance", "api"):
-            store.create_partition(p)
+            agent.partitions.create(p)
         for i in range(services):
-            body = {"Name": f"svc{i}", "Port": 8000 + i % 1000}
-            store.register(prepare(decoder.service(json.dumps(body).encode()), "default", "default"))
+            register({"Name": f"svc{i}", "Port": 8000 + i % 1000})
         for partition in ("default", "finance"):
-            store.register(prepare(decoder.service(json.dumps(
-                {"Name": "mesh-gateway", "Kind": "mesh-gateway", "Port": 8443}).encode()), partition, "default"))
+            register({"Name": "mesh-gateway", "Kind": "mesh-gateway", "Port": 8443}, partition)
         for i in range(count):
-            store.config.apply(ConfigEntry("service-defaults", f"svc{i}", "finance" if i % 2 else "default",
-                                           "default", {"Protocol": "http", "MeshGateway": {"Mode": "local"}}))
-        proxy = {"Name": "web-sidecar-proxy", "Kind": "connect-proxy", "Port": 21000, "Proxy": {
+            agent.config_entries.write(ConfigEntry(
+                "service-defaults", f"svc{i}", "finance" if i % 2 else "default", "default",
+                {"Protocol": "http", "MeshGateway": {"Mode": "local"}}), DEFAULT_SCOPE)
+        register({"Name": "web-sidecar-proxy", "Kind": "connect-proxy", "Port": 21000, "Proxy": {
             "DestinationServiceName": "web", "Upstreams": [
                 {"DestinationName": f"svc{i}", "DestinationPartition": "finance" if i % 2 else "default",
-                 "LocalBindPort": 10000 + i} for i in range(upstreams)]}}
-        store.register(prepare(decoder.service(json.dumps(proxy).encode()), "default", "default"))
-        svc = store.service("default", "default", "web-sidecar-proxy")
+                 "LocalBindPort": 10000 + i} for i in range(upstreams)]}})
+        svc = agent.services.get(DEFAULT_SCOPE, "web-sidecar-proxy")
         samples = []
         for _ in range(repeats):
             start = time.perf_counter()

@@ -51,7 +51,7 @@ def run_agent(args: argparse.Namespace) -> int:
             paths = config_files(args.config_dir, args.config_file)
             loaded = load_agent_files(paths, EntryCodec(config.enterprise))
         asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded,
-                                              snapshot=snapshot)))
+                                              state=snapshot)))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text}", file=sys.stderr)
         return 1
@@ -65,16 +65,21 @@ def run_agent(args: argparse.Namespace) -> int:
 
 
 def _read_state(path: str):
+    from consulite.agent.core import Agent
     from consulite.decode import state
     from consulite.decode.files import FileError
+    from consulite.model.partition import Node
     from consulite.errors import DecodeError
 
     try:
-        return state.from_json(json.loads(Path(path).read_text()))
+        doc = json.loads(Path(path).read_text())
     except (OSError, ValueError) as e:
         raise FileError(path, str(e)) from None
+    try:  # decoded now, so that a bad document is refused before the agent starts
+        state.from_json(doc, Agent().store.layout() | {"node": Node})
     except DecodeError as e:
         raise FileError(path, e.text) from None
+    return doc
 
 
 async def _serve_until_signal(starting) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 
 from consulite.decode.duration import format_duration, parse_duration
+from consulite.model.go import parse_bool
 from consulite.errors import DecodeError
 from consulite.model.config import fields as F
 from consulite.model.config.fields import Struct
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 
 class _Decoding:
@@ -185,10 +186,9 @@ def _to_bool(v, path):
     if isinstance(v, str):
         if v == "":
             return False
-        if v in ("1", "t", "T", "TRUE", "true", "True"):
-            return True
-        if v in ("0", "f", "F", "FALSE", "false", "False"):
-            return False
+        parsed = parse_bool(v)
+        if parsed is not None:
+            return parsed
         raise ValueError(f"cannot parse '{path}' as bool: strconv.ParseBool: parsing \"{v}\": invalid syntax")
     raise _Mismatch
 

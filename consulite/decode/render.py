@@ -11,11 +11,10 @@ import weakref
 
 import orjson
 
-from consulite import CONSUL_VERSION
 
 from consulite.decode.duration import format_duration
 from consulite.model.check import CheckType, HealthCheck
-from consulite.model.partition import Node, Partition
+from consulite.model.partition import NODE_META, Node, Partition
 from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream
 
 _HASH_IGNORED = ("Namespace", "Partition", "Datacenter", "Locality")
@@ -222,7 +221,7 @@ class Renderer:
         out = {
             "ID": n.id, "Node": n.name, "Address": n.address, "Datacenter": n.datacenter,
             "TaggedAddresses": {"lan": n.address, "lan_ipv4": n.address, "wan": n.address, "wan_ipv4": n.address},
-            "Meta": {"consul-network-segment": "", "consul-version": CONSUL_VERSION},
+            "Meta": dict(NODE_META),
         }
         if self.enterprise:
             out["Partition"] = partition

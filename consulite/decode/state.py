@@ -1,34 +1,38 @@
-"""The state document of `/_consulite/state` and `consulite agent -state`: a Snapshot as JSON, via cattrs."""
+"""The state document of `/_consulite/state` and `consulite agent -state`: every table's rows as JSON, via
+cattrs. The document's keys are the store's table names; `layout` gives the type of each."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import cattrs
 
 from consulite import __version__
 from consulite.errors import DecodeError
-from consulite.model.snapshot import Snapshot
 
 FORMAT = 1
 _CONVERTER = cattrs.Converter(forbid_extra_keys=True)
 
 
-def to_json(snapshot: Snapshot) -> dict:
-    return {"Format": FORMAT, "Consulite": __version__, **_CONVERTER.unstructure(snapshot)}
+def to_json(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"Format": FORMAT, "Consulite": __version__, **_CONVERTER.unstructure(doc)}
 
 
-def from_json(doc) -> Snapshot:
-    """A Snapshot from a state document; DecodeError naming what is wrong."""
+def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:
+    """The values of a state document, each structured into its type; DecodeError naming what is wrong."""
     if not isinstance(doc, dict) or doc.get("Format") != FORMAT:
         raise DecodeError(f"not a consulite state document (expected an object with \"Format\": {FORMAT})")
     body = {k: v for k, v in doc.items() if k not in ("Format", "Consulite")}
+    unknown = sorted(set(body) - set(layout))
+    missing = sorted(set(layout) - set(body))
+    if unknown or missing:
+        raise DecodeError(f"invalid state document: unknown keys {unknown}, missing keys {missing}")
+    out = {}
     try:
-        snapshot = _CONVERTER.structure(body, Snapshot)
+        for key, kind in layout.items():
+            out[key] = _CONVERTER.structure(body[key], kind)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as e:
         details = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
-        raise DecodeError(f"invalid state document: {details}") from None
-    snapshot.topics = [(tuple(_tuple(t)), i) for t, i in snapshot.topics]
-    return snapshot
-
-
-def _tuple(topic):
-    return [tuple(x) if isinstance(x, list) else x for x in topic]
+        raise DecodeError(f"invalid state document: {key}: {details}") from None
+    out["topics"] = [(tuple(tuple(x) if isinstance(x, list) else x for x in t), i) for t, i in out["topics"]]
+    return out

@@ -1,4 +1,9 @@
-"""The aiohttp application: one catch-all dispatcher over the route table, turning domain errors into Consul's answers."""
+"""The aiohttp application: one catch-all handler running the request pipeline over the route table.
+
+The pipeline's steps, in order: clean path (Go ServeMux's 301) -> route (404, 501, 405, OPTIONS) ->
+errors (domain errors become Consul's status and plain-text body) -> common headers -> log -> token and
+authorizer -> scope (Community Edition's 400s) -> query options -> handler.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import logging
 from aiohttp import web
 
 from consulite import messages as M
+from consulite.agent.clock import Clock
+from consulite.agent.core import Agent
 from consulite.errors import ConsulError
-from consulite.http.context import Agent, AgentConfig
+from consulite.http.context import RequestContext
+from consulite.http.query import parse_options, parse_scope
 from consulite.http.responses import text_response
-from consulite.http.router import Router, is_unimplemented
-from consulite.http.routes import agent, catalog, config, consulite_api, discovery_chain, health, partition, status
-from consulite.store.state import Scheduler
+from consulite.http.router import Route, Router, clean_path, is_unimplemented
+from consulite.http.routes import FAMILIES
+from consulite.model.agent_config import AgentConfig
 
 log = logging.getLogger("consulite.http")
 AGENT_KEY = web.AppKey("agent", Agent)
@@ -21,7 +29,7 @@ COMMON_HEADERS = {"X-Consul-Default-Acl-Policy": "allow"}
 
 def build_router() -> Router:
     router = Router()
-    for family in (agent, catalog, health, status, config, discovery_chain, partition, consulite_api):
+    for family in FAMILIES:
         family.register(router)
     return router
 
@@ -29,40 +37,54 @@ def build_router() -> Router:
 ROUTER = build_router()
 
 
-def make_app(config: AgentConfig | None = None, scheduler: Scheduler | None = None) -> web.Application:
+def _unrouted(request: web.Request, agent: Agent) -> web.StreamResponse | tuple[Route, str]:
+    """The route of a request, or the answer when there is none (redirect, 404, 501, 405, OPTIONS)."""
+    path = request.path
+    cleaned = clean_path(path)
+    if cleaned != path:
+        location = cleaned + (f"?{request.query_string}" if request.query_string else "")
+        return web.Response(status=301, headers={"Location": location})
+    found = ROUTER.match(path)
+    if found is not None and found[0].enterprise_only and not agent.enterprise:
+        found = None
+    if found is None:
+        if is_unimplemented(path):
+            return text_response(M.UNIMPLEMENTED.format(method=request.method, path=path), 501)
+        return text_response(M.UNKNOWN_V1_PATH if path.startswith("/v1/") else M.NOT_V1_PATH, 404)
+    route = found[0]
+    if request.method not in route.methods:
+        if request.method == "OPTIONS":
+            return web.Response(status=200, headers={"Allow": route.allow})
+        return text_response(M.METHOD_NOT_ALLOWED.format(method=request.method), 405, {"Allow": route.allow})
+    return found
+
+
+async def _handle(agent: Agent, request: web.Request, route: Route, rest: str) -> web.StreamResponse:
+    ctx = RequestContext(agent, request, rest)
+    ctx.authz = None  # the token's authorizer: ACL enforcement plugs in here (route.acl says what is needed)
+    if route.scoped:
+        ctx.scope = parse_scope(agent.enterprise, request.query, request.headers)
+    if route.query or route.blocking:
+        ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking)
+    return await route.methods[request.method](ctx)
+
+
+def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=32 * 1024 * 1024)
-    the_agent = Agent(config or AgentConfig(), scheduler)
-    app[AGENT_KEY] = the_agent
-    enterprise = the_agent.config.enterprise
+    agent = app[AGENT_KEY] = Agent(config or AgentConfig(), clock)
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
-        path = request.path
-        found = ROUTER.match(path)
-        if found is not None and found[0].enterprise_only and not enterprise:
-            found = None
-        if found is None:
-            if is_unimplemented(path):
-                resp = text_response(M.UNIMPLEMENTED.format(method=request.method, path=path), 501)
-            elif path.startswith("/v1/"):
-                resp = text_response(M.UNKNOWN_V1_PATH, 404)
-            else:
-                resp = text_response(M.NOT_V1_PATH, 404)
+        routed = _unrouted(request, agent)
+        if isinstance(routed, web.StreamResponse):
+            resp = routed
         else:
-            route, rest = found
-            handler = route.methods.get(request.method)
-            if handler is not None:
-                try:
-                    resp = await handler(the_agent, request, rest)
-                except ConsulError as e:
-                    resp = text_response(e.text, e.status, e.headers)
-                except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
-                    log.exception("unexpected error on %s %s", request.method, path)
-                    resp = text_response(f"consulite internal error: {e!r}", 500)
-            elif request.method == "OPTIONS":
-                resp = web.Response(status=200, headers={"Allow": route.allow})
-            else:
-                resp = text_response(M.METHOD_NOT_ALLOWED.format(method=request.method), 405,
-                                     {"Allow": route.allow})
+            try:
+                resp = await _handle(agent, request, *routed)
+            except ConsulError as e:
+                resp = text_response(e.text, e.status, e.headers)
+            except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
+                log.exception("unexpected error on %s %s", request.method, request.path)
+                resp = text_response(f"consulite internal error: {e!r}", 500)
         resp.headers.update(COMMON_HEADERS)
         log.debug("%s %s -> %s", request.method, request.path_qs, resp.status)
         return resp

@@ -1,48 +1,62 @@
-"""What every handler works with: the agent's configuration, its store, and its edition's decoder and renderer."""
+"""What a handler works with: the agent, the request's scope and query options, and (once ACLs land) the
+token's authorizer; built once per request by the pipeline."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable, Collection
+from typing import Any
 
+import attrs
+from aiohttp import web
 
-from consulite.decode.bodies import BodyDecoder
-from consulite.decode.config import EntryCodec
+from consulite.agent.core import Agent
+from consulite.decode.filter import Predicate, compile_filter
 from consulite.decode.render import Renderer
-from consulite.model.agent_config import AgentConfig
-from consulite.model.service import Service
-from consulite.resolve.entries import Entries
-from consulite.resolve.explain import World
-from consulite.resolve.merge import merged
-from consulite.store import Store
-from consulite.store.state import Scheduler, new_node
+from consulite.http.query import NO_OPTIONS, QueryOptions
+from consulite.http.responses import json_response, query_meta
+from consulite.model.scope import DEFAULT_SCOPE, Scope
 
 
-class Agent:
-    def __init__(self, config: AgentConfig, scheduler: Scheduler | None = None):
-        self.config = config
-        self.node = new_node(config.node_name, config.datacenter)
-        self.store = Store(self.node, scheduler)
-        self.render = Renderer(config.enterprise, config.datacenter, self.node)
-        self.bodies = BodyDecoder(config.enterprise)
-        self.entries = EntryCodec(config.enterprise)
-        def lookup(kind: str, partition: str, namespace: str, name: str) -> dict | None:
-            entry = self.store.config.get(kind, partition, namespace, name)  # the table is new after a reset
-            return entry.body if entry is not None else None
-
-        self.central = Entries(lookup)
+@attrs.define
+class RequestContext:
+    agent: Agent
+    request: web.Request
+    #: the path after a prefix route's pattern (an ID or a name)
+    rest: str = ""
+    scope: Scope = DEFAULT_SCOPE
+    query: QueryOptions = NO_OPTIONS
+    #: the token's authorizer (None until ACLs land: everything is allowed)
+    authz: Any = None
 
     @property
-    def trust_domain(self) -> str:
-        """The mesh's trust domain, `<cluster-id>.consul` (config-entries-and-resolver.md §5.4)."""
-        return f"{uuid.uuid5(uuid.NAMESPACE_OID, self.node.id)}.consul"
+    def render(self) -> Renderer:
+        return self.agent.render
 
     @property
-    def world(self) -> World:
-        store = self.store
-        return World(entries=self.central, datacenter=self.config.datacenter, trust_domain=self.trust_domain,
-                     partition_exists=lambda name: name in store.partitions,
-                     gateways=lambda partition: list(store.mesh_gateways.get(partition, {}).values()))
+    def params(self):
+        return self.request.query
 
-    def view(self, svc: Service) -> Service:
-        """A service as the agent shows it: proxies and gateways merged with central config."""
-        return merged(svc, self.central)
+    async def body(self) -> bytes:
+        return await self.request.read()
+
+    def filter(self, fields: Collection[str]) -> Predicate | None:
+        """The request's `?filter=`, compiled over `fields`, or None."""
+        text = self.request.query.get("filter")
+        return compile_filter(text, fields) if text else None
+
+    def meta(self, index: int) -> dict[str, str]:
+        """The query meta headers of a read answered at `index`."""
+        return query_meta(index, self.query.consistency)
+
+    def json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+        return json_response(self.request, data, status, headers)
+
+    def read(self, data: Any, index: int, status: int = 200) -> web.Response:
+        """A read's JSON answer with its query meta."""
+        return json_response(self.request, data, status, query_meta(index, self.query.consistency))
+
+    async def block(self, read: Callable[[set], tuple[int, Any]], content: bool = False,
+                    digest_of: Callable[[Any], str] | None = None) -> tuple[int, Any]:
+        """Run a read as a blocking query with the request's index, wait and hash."""
+        q = self.query
+        return await self.agent.block(read, q.wait, q.min_index, content, q.hash, digest_of)

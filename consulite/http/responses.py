@@ -28,12 +28,11 @@ def empty_response() -> web.Response:
     return web.Response(status=200)
 
 
-def query_meta(index: int, request: web.Request) -> dict[str, str]:
+def query_meta(index: int, consistency: str = "leader") -> dict[str, str]:
     """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, consistency mode."""
-    q = request.query
     return {
         "X-Consul-Index": str(max(index, 1)),
         "X-Consul-Knownleader": "true",
         "X-Consul-Lastcontact": "0",
-        "X-Consul-Effective-Consistency": "stale" if "stale" in q else "consistent" if "consistent" in q else "leader",
+        "X-Consul-Effective-Consistency": consistency,
     }

@@ -1,23 +1,38 @@
-"""Consul's routing rules: exact paths and prefix paths (the rest is an ID), 405 with `Allow`, 404, 501.
+"""The route table with Consul's routing rules: exact paths and prefix paths (the rest is an ID), 405 with
+`Allow`, 404, 501; and, per route, what the request pipeline needs to know.
 
-Prefix patterns end in `/` and match like Go's ServeMux: the longest matching pattern wins, and
-the remainder of the decoded path is handed to the handler (reference agent-service-api.md §0).
+Prefix patterns end in `/` and match like Go's ServeMux: the longest matching pattern wins, and the
+remainder of the decoded path is handed to the handler (reference agent-service-api.md §0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import attrs
+from aiohttp import web
 
-Handler = Callable[..., Awaitable]
+if TYPE_CHECKING:
+    from consulite.http.context import RequestContext
+
+Handler = Callable[["RequestContext"], Awaitable[web.StreamResponse]]
+#: an ACL resource and the access a route needs on it (the name is the path's rest), e.g. ("service", "read")
+Access = tuple[str, str]
 
 
 @attrs.define
 class Route:
     pattern: str
     methods: dict[str, Handler]
-    summary: str = ""
+    #: takes a partition and namespace (query, header; Community Edition's 400s)
+    scoped: bool = True
+    #: parses Consul's query options (dc, stale/consistent)
+    query: bool = False
+    #: a blocking read: also parses index, wait and hash
+    blocking: bool = False
+    #: per method, the ACL resource and access the route needs, where the pipeline can tell
+    acl: dict[str, Access] = attrs.field(factory=dict)
     enterprise_only: bool = False
 
     @property
@@ -35,8 +50,8 @@ class Router:
         self._exact: dict[str, Route] = {}
         self._prefixes: list[Route] = []
 
-    def add(self, pattern: str, methods: dict[str, Handler], summary: str = "", enterprise_only: bool = False):
-        route = Route(pattern, methods, summary, enterprise_only)
+    def add(self, pattern: str, methods: dict[str, Handler], **meta) -> None:
+        route = Route(pattern, methods, **meta)
         self.routes.append(route)
         if route.is_prefix:
             self._prefixes.append(route)
@@ -67,3 +82,20 @@ UNIMPLEMENTED_PREFIXES = (
 
 def is_unimplemented(path: str) -> bool:
     return path.startswith(UNIMPLEMENTED_PREFIXES)
+
+
+def clean_path(path: str) -> str:
+    """Go's path.Clean as ServeMux applies it: `//`, `.` and `..` elements go, a trailing slash stays."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    cleaned = "/" + "/".join(parts)
+    if path.endswith("/") and cleaned != "/":
+        cleaned += "/"
+    return cleaned

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from consulite import CONSUL_VERSION
+
+#: The agent node's Meta, as a dev agent sets it.
+NODE_META = {"consul-network-segment": "", "consul-version": CONSUL_VERSION}
+
 
 @attrs.define(eq=False)
 class Partition:

@@ -7,6 +7,7 @@ import attrs
 from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
 from consulite.model import rules
+from consulite.model.go import multierror
 from consulite.model.check import CheckType
 from consulite.model.service import Service, ServiceDefinition
 
@@ -36,7 +37,7 @@ def prepare(defn: ServiceDefinition, partition: str, namespace: str, *, inherit:
     sidecar_defn = defn.connect.sidecar_service if defn.connect else None
     errs = rules.validate(svc, sidecar_defn)
     if errs:
-        raise BadRequest(M.VALIDATION_FAILED.format(err=rules.multierror(errs)))
+        raise BadRequest(M.VALIDATION_FAILED.format(err=multierror(errs)))
     checks = rules.check_types(defn, M.INVALID_CHECK)
     reg = Registration(svc, checks)
     if sidecar_defn is not None:

@@ -11,6 +11,7 @@ import re
 import attrs
 
 from consulite import messages as M
+from consulite.model.go import join_host_port, multierror
 from consulite.errors import BadRequest, ConsulError
 from consulite.model.check import STATUSES, CheckType
 from consulite.model.service import (
@@ -21,12 +22,6 @@ from consulite.model.service import (
 SIDECAR_SUFFIX = "-sidecar-proxy"
 _META_KEY = re.compile(r"^[a-zA-Z0-9_-]+$")
 _ANY_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})
-
-
-def multierror(errors: list[str]) -> str:
-    """go-multierror's text for `errors`."""
-    head = "1 error occurred:" if len(errors) == 1 else f"{len(errors)} errors occurred:"
-    return head + "".join(f"\n\t* {e}" for e in errors) + "\n\n"
 
 
 def validate_weights(w: Weights) -> str | None:
@@ -216,7 +211,7 @@ def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
                 datacenter=ident[5]))
         seen_ids.add(ident)
         if u.local_bind_port:
-            bind = _join_host_port(u.local_bind_address or "127.0.0.1", u.local_bind_port)
+            bind = join_host_port(u.local_bind_address or "127.0.0.1", u.local_bind_port)
         else:
             bind = u.local_bind_socket_path
         if bind:
@@ -256,10 +251,6 @@ def _expose_errors(proxy: Proxy) -> list[str]:
         if p.protocol and p.protocol.lower() not in ("http", "http2"):
             errs.append(M.EXPOSE_PROTOCOL.format(protocol=p.protocol, path=p.path))
     return errs
-
-
-def _join_host_port(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def validate_tagged_addresses(svc: Service) -> None:
@@ -326,6 +317,6 @@ def sidecar_default_checks(sidecar: Service, parent_id: str) -> list[CheckType]:
     """The two checks a sidecar without checks gets (reference §3.2 step 11)."""
     host = sidecar.address or (sidecar.proxy.local_service_address if sidecar.proxy else "")
     return [
-        CheckType(name=M.SIDECAR_LISTENING_CHECK, tcp=_join_host_port(host, sidecar.port), interval=10 * 10**9),
+        CheckType(name=M.SIDECAR_LISTENING_CHECK, tcp=join_host_port(host, sidecar.port), interval=10 * 10**9),
         CheckType(name=M.SIDECAR_ALIAS_CHECK.format(id=parent_id), alias_service=parent_id),
     ]

@@ -65,15 +65,6 @@ def resolve_target(entries: Entries, service: str, namespace: str, partition: st
                   external=bool(sd and sd.body.get("ExternalSNI")))
 
 
-def protocol(entries: Entries, service: str, namespace: str, partition: str) -> str:
-    sd = entries.service_defaults(partition, namespace, service)
-    if sd is not None and sd.body.get("Protocol"):
-        return sd.body["Protocol"]
-    pd = entries.proxy_defaults(partition)
-    value = ((pd.body.get("Config") or {}).get("protocol")) if pd else None
-    return value if isinstance(value, str) and value else "tcp"
-
-
 def computed_mode(entries: Entries, target: Target) -> str:
     """The mode the chain would give the target without a request override."""
     return target_mode(NOTHING, entries.service_defaults(target.partition, target.namespace, target.service),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import attrs
 
+from consulite.model.config.entry import Lookup
+
 DEFAULT = "default"
-Lookup = Callable[[str, str, str, str], dict | None]  # (kind, partition, namespace, name) -> body or None
 
 
 @attrs.frozen

@@ -1,5 +1,5 @@
-"""In-memory, partitioned state with one raft-like index and watches for blocking queries."""
+"""In-memory tables under one raft-like index, with watch sets that wake blocked readers."""
 
-from consulite.store.state import Store
+from consulite.store.core import Store, Tx
 
-__all__ = ["Store"]
+__all__ = ["Store", "Tx"]

@@ -1,79 +1,90 @@
-"""Config entries in the store: one table keyed by (kind, partition, namespace, name), CAS and no-op writes."""
+"""Config entries: one table keyed by (kind, partition, namespace, name), indexed by kind; CAS and no-op
+writes (config-entries-and-resolver.md §1.2, §1.4, §1.5)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from consulite.model.config import KINDS, ConfigEntry
+from consulite.store import topics
+
+if TYPE_CHECKING:
+    from consulite.store.core import Tx
 
 Key = tuple[str, str, str, str]
-TABLE = ("config",)
-#: Kinds that feed a proxy's merged view (agent-service-api.md §4.2).
-MERGED_KINDS = frozenset({"proxy-defaults", "service-defaults"})
-
-
-def entry_topic(key: Key) -> tuple:
-    return ("config", *key)
-
-
-def kind_topic(kind: str) -> tuple:
-    return ("config", kind)
 
 
 class ConfigTable:
-    """Config entries, sharing the store's index and watches (config-entries-and-resolver.md §1.2, §1.4, §1.5)."""
+    name = "entries"
+    item_type = ConfigEntry
 
-    def __init__(self, store) -> None:
-        self._store = store
-        self.entries: dict[Key, ConfigEntry] = {}
+    def __init__(self) -> None:
+        self.rows: dict[Key, ConfigEntry] = {}
         self.by_kind: dict[str, dict[Key, ConfigEntry]] = {k: {} for k in KINDS}
 
-    def get(self, kind: str, partition: str, namespace: str, name: str) -> ConfigEntry | None:
-        return self.entries.get((kind, partition, namespace, name))
+    def clear(self) -> None:
+        self.rows.clear()
+        for rows in self.by_kind.values():
+            rows.clear()
 
-    def list(self, kind: str | None, partition: str, namespace: str | None = None) -> list[ConfigEntry]:
+    def dump(self) -> list[ConfigEntry]:
+        return list(self.rows.values())
+
+    def load(self, rows: list[ConfigEntry]) -> None:
+        self.clear()
+        for entry in rows:
+            self.rows[entry.key] = self.by_kind[entry.kind][entry.key] = entry
+
+    def drop_partition(self, tx: Tx, partition: str) -> None:
+        for key in [k for k in self.rows if k[1] == partition]:
+            self._remove(tx, key)
+
+    def get(self, key: Key, ws: set | None = None) -> ConfigEntry | None:
+        if ws is not None:
+            ws.add(topics.config_entry(key))
+        return self.rows.get(key)
+
+    def list(self, kind: str | None, partition: str, namespace: str | None = None,
+             ws: set | None = None) -> list[ConfigEntry]:
         """Entries of `kind` (all kinds when None) in a partition, in Consul's kind order and by name."""
-        found = []
+        if ws is not None:
+            ws.add(topics.config_kind(kind) if kind else topics.CONFIG)
+        found: list[ConfigEntry] = []
         for k in (KINDS if kind is None else (kind,)):
             found += sorted((e for (_, p, ns, _), e in self.by_kind[k].items()
                              if p == partition and (namespace is None or ns == namespace)),
                             key=lambda e: (e.namespace, e.name))
         return found
 
-    def apply(self, entry: ConfigEntry, cas: int | None = None) -> bool:
-        """Write a normalized, validated entry; with `cas`, only over that ModifyIndex (0: create only)."""
+    def put(self, tx: Tx, entry: ConfigEntry, cas: int | None = None) -> bool:
+        """Write an entry; with `cas`, only over that ModifyIndex (0: create only). An unchanged body is a
+        no-op: no write, indexes unchanged, even for a stale cas."""
         key = entry.key
-        existing = self.entries.get(key)
+        existing = self.rows.get(key)
         if existing is not None and existing.body == entry.body:
-            return True  # no-op: no raft write, indexes unchanged, even for a stale cas
+            return True
         if cas is not None and (existing.modify_index if existing is not None else 0) != cas:
             return False
-        store = self._store
-        idx = store._next()
-        entry.create_index = existing.create_index if existing is not None else idx
-        entry.modify_index = idx
-        self.entries[key] = self.by_kind[entry.kind][key] = entry
-        self._changed(idx, key)
+        entry.create_index = existing.create_index if existing is not None else tx.index
+        entry.modify_index = tx.index
+        self.rows[key] = self.by_kind[entry.kind][key] = entry
+        self._touch(tx, key)
         return True
 
-    def delete(self, kind: str, partition: str, namespace: str, name: str, cas: int | None = None) -> bool:
-        key = (kind, partition, namespace, name)
-        existing = self.entries.get(key)
+    def delete(self, tx: Tx, key: Key, cas: int | None = None) -> bool:
+        """Delete an entry (a missing one is a successful no-op, CAS included)."""
+        existing = self.rows.get(key)
         if existing is None:
-            return True  # deleting a missing entry is a successful no-op, CAS included
+            return True
         if cas is not None and existing.modify_index != cas:
             return False
-        del self.entries[key], self.by_kind[kind][key]
-        self._changed(self._store._next(), key)
+        self._remove(tx, key)
         return True
 
-    def _changed(self, idx: int, key: Key) -> None:
-        """Wake readers of the entry, its kind, the table, and the proxies whose merged view it may change."""
-        self._store._touch(idx, [TABLE, kind_topic(key[0]), entry_topic(key)])
-        if key[0] in MERGED_KINDS:
-            self._store.touch_proxies(key[1], idx)
+    def _remove(self, tx: Tx, key: Key) -> None:
+        del self.rows[key], self.by_kind[key[0]][key]
+        self._touch(tx, key)
 
-    def drop_partition(self, partition: str) -> list:
-        """Remove a partition's entries (the caller takes the index); the topics they touched."""
-        keys = [k for k in self.entries if k[1] == partition]
-        for key in keys:
-            del self.entries[key], self.by_kind[key[0]][key]
-        return [TABLE, *(kind_topic(k[0]) for k in keys), *(entry_topic(k) for k in keys)]
+    @staticmethod
+    def _touch(tx: Tx, key: Key) -> None:
+        tx.touch(topics.CONFIG, topics.config_kind(key[0]), topics.config_entry(key))

@@ -1,4 +1,8 @@
-"""Topics with a last-changed index each, and the waiting that blocking queries do on them."""
+"""Topics with a last-changed index each, and the waiting that blocking queries do on them.
+
+A reader waits on the topics of its watch set with one future; a change wakes exactly the readers of the
+topics it touched, once, and a reader's registration is gone as soon as it returns.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 from collections.abc import Hashable, Iterable
 
 Topic = Hashable
+WatchSet = set  # the topics a read looked at
 
 
 class Watches:
@@ -13,41 +18,71 @@ class Watches:
 
     def __init__(self) -> None:
         self.changed: dict[Topic, int] = {}
-        self._waiters: dict[Topic, set[asyncio.Future]] = {}
+        self._waiters: dict[Topic, set[asyncio.Future[None]]] = {}
+        self.blocked = 0  # readers waiting right now
+        self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
         """The highest last-changed index among `topics` (at least `floor`, as Consul never answers 0)."""
         return max((self.changed.get(t, 0) for t in topics), default=0) or floor
 
     def touch(self, topics: Iterable[Topic], index: int) -> None:
+        changed, waiters = self.changed, self._waiters
         for topic in topics:
-            self.changed[topic] = index
-            for fut in self._waiters.pop(topic, ()):
-                if not fut.done():
-                    fut.set_result(None)
+            changed[topic] = index
+            woken = waiters.pop(topic, None)
+            if woken:
+                for fut in woken:
+                    if not fut.done():
+                        fut.set_result(None)
 
-    def wake_all(self) -> None:
-        """Wake every waiter and forget every topic's index (the state they described is gone)."""
-        self.changed.clear()
+    def wake_all(self, forget: bool = True) -> None:
+        """Wake every waiter; with `forget`, also forget every topic's index (the state they described is gone)."""
+        if forget:
+            self.changed.clear()
         for waiters in self._waiters.values():
             for fut in waiters:
                 if not fut.done():
                     fut.set_result(None)
         self._waiters.clear()
 
-    async def wait(self, topics: list[Topic], timeout: float) -> None:
+    async def wait(self, topics: Iterable[Topic], timeout: float) -> None:
         """Until any of `topics` is touched or `timeout` seconds pass."""
         fut = asyncio.get_running_loop().create_future()
+        topics = list(topics)
         for t in topics:
             self._waiters.setdefault(t, set()).add(fut)
+        self.blocked += 1
+        self._notify_blocked()
         try:
             await asyncio.wait_for(fut, timeout)
         except asyncio.TimeoutError:
             pass
         finally:
+            self.blocked -= 1
             for t in topics:
                 waiters = self._waiters.get(t)
                 if waiters is not None:
                     waiters.discard(fut)
                     if not waiters:
                         del self._waiters[t]
+
+    async def readers_blocked(self, count: int = 1) -> None:
+        """Test hook: returns once at least `count` readers are really blocked."""
+        if self.blocked >= count:
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self._blocked_hooks.append((count, fut))
+        await fut
+
+    def _notify_blocked(self) -> None:
+        if not self._blocked_hooks:
+            return
+        keep = []
+        for count, fut in self._blocked_hooks:
+            if self.blocked >= count:
+                if not fut.done():
+                    fut.set_result(None)
+            else:
+                keep.append((count, fut))
+        self._blocked_hooks = keep

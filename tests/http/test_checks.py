@@ -73,7 +73,8 @@ async def test_register_check_standalone_and_for_a_service(client):
     ({"ttl": "1s"}, 400, "Missing check name"),
     ({"name": "c", "ttl": "1s", "status": "ok"}, 400, "Bad check status"),
     ({"name": "c"}, 400, "Invalid check: TTL must be > 0 for TTL checks"),
-    ({"name": "c", "ttl": "1s", "serviceid": "nope"}, 500, 'ServiceID "nope" does not exist'),
+    # a check for a service that does not exist is a 404 (agent/agent_endpoint.go, AgentRegisterCheck)
+    ({"name": "c", "ttl": "1s", "serviceid": "nope"}, 404, 'ServiceID "nope" does not exist'),
     ({"name": "c", "ttl": "1s", "bogus": 1}, 400, 'Request decode failed: json: unknown field "bogus"'),
 ])
 async def test_register_check_errors(client, body, status, text):

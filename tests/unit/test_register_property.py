@@ -3,11 +3,9 @@
 import orjson
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from consulite.decode.bodies import BodyDecoder
+from consulite.agent.core import Agent
 from consulite.errors import ConsulError
-from consulite.model.registration import prepare
-from consulite.store import Store
-from consulite.store.state import new_node
+from consulite.model.scope import DEFAULT_SCOPE
 
 KEYS = ["Name", "name", "ID", "Port", "port", "Address", "Tags", "Meta", "Kind", "Check", "Checks", "Weights",
         "Proxy", "Connect", "TaggedAddresses", "tagged_addresses", "SocketPath", "Locality", "Partition",
@@ -21,9 +19,6 @@ values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)), max_leaves=12)
 bodies = st.dictionaries(st.sampled_from(KEYS), values, max_size=8)
 
-DECODER = BodyDecoder(enterprise=True)
-
-
 class NoTimers:
     def call_later(self, delay, callback):
         class Handle:
@@ -36,10 +31,10 @@ class NoTimers:
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(bodies)
 def test_register_never_crashes_and_refusals_change_nothing(body):
-    store = Store(new_node("node1", "dc1"), NoTimers())
-    before = (store.index, len(store.services), len(store.checks))
+    agent = Agent(clock=NoTimers())
+    store = agent.store
+    before = (store.index, len(store.services.rows), len(store.checks.rows))
     try:
-        reg = prepare(DECODER.service(orjson.dumps(body)), "default", "default")
-        store.register(reg)
+        agent.services.register(agent.bodies.service(orjson.dumps(body)), DEFAULT_SCOPE)
     except ConsulError:
-        assert (store.index, len(store.services), len(store.checks)) == before
+        assert (store.index, len(store.services.rows), len(store.checks.rows)) == before

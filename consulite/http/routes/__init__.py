@@ -1,1 +1,7 @@
-"""One module per family of routes; each exposes `register(router)`."""
+"""One module per family; each registers its routes. Adding a family is one line here."""
+
+from consulite.http.routes import (
+    agent, catalog, config, consulite_api, discovery_chain, health, partition, status,
+)
+
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, consulite_api)

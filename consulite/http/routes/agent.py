@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
 from consulite import CONSUL_VERSION, messages as M
 from consulite.decode.bodies import decode_object
-from consulite.decode.filter import compile_filter
 from consulite.decode.render import content_hash
-from consulite.errors import BadRequest, ConsulError, NotFound
-from consulite.http.context import Agent
-from consulite.http.params import ent_meta, jittered, parse_bool, parse_wait
-from consulite.http.responses import JSON, TEXT, empty_response, json_response
+from consulite.errors import BadRequest
+from consulite.http.context import RequestContext
+from consulite.http.query import parse_scope
+from consulite.http.responses import JSON, TEXT, empty_response
 from consulite.http.router import Router
-from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING, HealthCheck
-from consulite.model.registration import prepare
-from consulite.model.rules import validate_check
+from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING
+from consulite.model.go import parse_bool
+from consulite.agent.services import STATUS_CODES
 
 AGENT_SERVICE_FIELDS = frozenset({
     "Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "SocketPath", "TaggedAddresses", "Weights",
@@ -30,40 +27,38 @@ HEALTH_CHECK_FIELDS = frozenset({
 
 
 def register(router: Router) -> None:
-    router.add("/v1/agent/services", {"GET": list_services}, "List services registered with the agent")
-    router.add("/v1/agent/service/", {"GET": get_service}, "Read one agent service (hash-blocking)")
-    router.add("/v1/agent/service/register", {"PUT": register_service}, "Register a service")
-    router.add("/v1/agent/service/deregister/", {"PUT": deregister_service}, "Deregister a service")
-    router.add("/v1/agent/service/maintenance/", {"PUT": service_maintenance}, "Toggle service maintenance")
-    router.add("/v1/agent/health/service/id/", {"GET": health_by_id}, "Aggregated health of a service ID")
-    router.add("/v1/agent/health/service/name/", {"GET": health_by_name}, "Aggregated health by service name")
-    router.add("/v1/agent/checks", {"GET": list_checks}, "List checks registered with the agent")
-    router.add("/v1/agent/check/register", {"PUT": register_check}, "Register a check")
-    router.add("/v1/agent/check/deregister/", {"PUT": deregister_check}, "Deregister a check")
+    router.add("/v1/agent/services", {"GET": list_services}, acl={"GET": ("service", "read")})
+    router.add("/v1/agent/service/", {"GET": get_service}, blocking=True)
+    router.add("/v1/agent/service/register", {"PUT": register_service})
+    router.add("/v1/agent/service/deregister/", {"PUT": deregister_service})
+    router.add("/v1/agent/service/maintenance/", {"PUT": service_maintenance})
+    router.add("/v1/agent/health/service/id/", {"GET": health_by_id})
+    router.add("/v1/agent/health/service/name/", {"GET": health_by_name}, acl={"GET": ("service", "read")})
+    router.add("/v1/agent/checks", {"GET": list_checks})
+    router.add("/v1/agent/check/register", {"PUT": register_check})
+    router.add("/v1/agent/check/deregister/", {"PUT": deregister_check})
     for status, name in ((PASSING, "pass"), (WARNING, "warn"), (CRITICAL, "fail")):
-        router.add(f"/v1/agent/check/{name}/", {"PUT": _ttl_handler(status)}, f"Set a TTL check {status}")
-    router.add("/v1/agent/check/update/", {"PUT": update_check}, "Set a TTL check's status and output")
-    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, "Toggle node maintenance")
-    router.add("/v1/agent/self", {"GET": self_info}, "Agent configuration and member")
-    router.add("/v1/agent/members", {"GET": members}, "Serf LAN members")
-    router.add("/v1/agent/version", {"GET": version}, "Build information")
+        router.add(f"/v1/agent/check/{name}/", {"PUT": _ttl_handler(status)})
+    router.add("/v1/agent/check/update/", {"PUT": update_check})
+    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, scoped=False, acl={"PUT": ("node", "write")})
+    router.add("/v1/agent/self", {"GET": self_info}, scoped=False, acl={"GET": ("agent", "read")})
+    router.add("/v1/agent/members", {"GET": members}, scoped=False, acl={"GET": ("node", "read")})
+    router.add("/v1/agent/version", {"GET": version}, scoped=False)
 
 
 # -- services ------------------------------------------------------------------------------------
 
-async def list_services(agent: Agent, request: web.Request, rest: str):
-    partition, namespace = ent_meta(agent, request)
-    services = [agent.view(svc) for svc in agent.store.agent_services(partition, namespace)]
-    text = request.query.get("filter")
-    if text is None and "pretty" not in request.query:  # the hot path: cached JSON per service
-        return web.Response(body=agent.render.agent_services_json(services), content_type=JSON)
-    keep = compile_filter(text, AGENT_SERVICE_FIELDS) if text else None
+async def list_services(ctx: RequestContext):
+    services = ctx.agent.services.list(ctx.scope)
+    keep = ctx.filter(AGENT_SERVICE_FIELDS)
+    if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
+        return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
     out = {}
     for svc in services:
-        rendered = agent.render.agent_service(svc)
+        rendered = ctx.render.agent_service(svc)
         if keep is None or keep(rendered):
             out[svc.id] = rendered
-    return json_response(request, out)
+    return ctx.json(out)
 
 
 def _with_hash(rendered: dict) -> tuple[dict, str]:
@@ -76,207 +71,144 @@ def _with_hash(rendered: dict) -> tuple[dict, str]:
     return out, digest
 
 
-async def get_service(agent: Agent, request: web.Request, service_id: str):
-    _, wait = parse_wait(request)
-    partition, namespace = ent_meta(agent, request)
-    store = agent.store
+async def get_service(ctx: RequestContext):
+    agent, service_id = ctx.agent, ctx.rest
 
-    def current():
-        svc = store.service(partition, namespace, service_id)
-        if svc is None:
-            raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
-        return _with_hash(agent.render.agent_service(agent.view(svc)))
+    def read(ws: set):
+        index, svc = agent.services.view(ctx.scope, service_id, ws)
+        return index, _with_hash(ctx.render.agent_service(svc))
 
-    rendered, digest = current()
-    wanted = request.query.get("hash")
-    if wanted:
-        deadline = time.monotonic() + jittered(wait)
-        topics = [("agent", partition, namespace, service_id)]
-        while digest == wanted and (remaining := deadline - time.monotonic()) > 0:
-            await store.watches.wait(topics, remaining)
-            rendered, digest = current()
-    return json_response(request, rendered, headers={"X-Consul-ContentHash": digest})
+    _, (rendered, digest) = await ctx.block(read, digest_of=lambda value: value[1])
+    return ctx.json(rendered, headers={"X-Consul-ContentHash": digest})
 
 
-async def register_service(agent: Agent, request: web.Request, rest: str):
-    if not agent.config.enterprise:
-        ent_meta(agent, request)  # Community Edition refuses partition/ns before decoding (§7)
-    defn = agent.bodies.service(await request.read())
-    partition, namespace = ent_meta(agent, request, defn.partition, defn.namespace)
-    reg = prepare(defn, partition, namespace, inherit=agent.config.enterprise,
-                  script_checks=agent.config.enable_script_checks)
-    q = request.query
+async def register_service(ctx: RequestContext):
+    defn = ctx.agent.bodies.service(await ctx.body())
+    q = ctx.params
     replace = "replace-existing-checks" in q and q["replace-existing-checks"] in ("", "true")
-    agent.store.register(reg, replace)
+    ctx.agent.services.register(defn, ctx.scope, replace)
     return empty_response()
 
 
-async def deregister_service(agent: Agent, request: web.Request, service_id: str):
-    partition, namespace = ent_meta(agent, request)
-    agent.store.deregister(partition, namespace, service_id)
+async def deregister_service(ctx: RequestContext):
+    ctx.agent.services.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
 
-def _enable_param(request: web.Request) -> bool:
-    if "enable" not in request.query:
+def _enable_param(ctx: RequestContext) -> bool:
+    if "enable" not in ctx.params:
         raise BadRequest(M.MISSING_ENABLE)
-    raw = request.query["enable"]
+    raw = ctx.params["enable"]
     enable = parse_bool(raw)
     if enable is None:
         raise BadRequest(M.INVALID_ENABLE.format(raw='"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'))
     return enable
 
 
-async def service_maintenance(agent: Agent, request: web.Request, service_id: str):
-    if not service_id:
+async def service_maintenance(ctx: RequestContext):
+    if not ctx.rest:
         raise BadRequest(M.MISSING_SERVICE_ID)
-    enable = _enable_param(request)
-    partition, namespace = ent_meta(agent, request)
-    agent.store.maintenance(partition, namespace, service_id, enable, request.query.get("reason", ""))
+    enable = _enable_param(ctx)
+    ctx.agent.services.maintenance(ctx.scope, ctx.rest, enable, ctx.params.get("reason", ""))
     return empty_response()
 
 
-async def node_maintenance(agent: Agent, request: web.Request, rest: str):
-    enable = _enable_param(request)
-    agent.store.node_maintenance(enable, request.query.get("reason", ""))
+async def node_maintenance(ctx: RequestContext):
+    ctx.agent.checks.node_maintenance(_enable_param(ctx), ctx.params.get("reason", ""))
     return empty_response()
 
 
 # -- aggregated health ---------------------------------------------------------------------------
 
-def aggregated_status(checks: list[HealthCheck]) -> str:
-    """api.HealthChecks.AggregatedStatus: maintenance, then critical, warning, passing."""
-    statuses = set()
-    for c in checks:
-        if c.check_id == M.NODE_MAINT_CHECK_ID or c.check_id.startswith("_service_maintenance:"):
-            return "maintenance"
-        statuses.add(c.status)
-    for status in (CRITICAL, WARNING):
-        if status in statuses:
-            return status
-    return PASSING
-
-
-_STATUS_CODE = {PASSING: 200, WARNING: 429}
-
-
-def _agent_node_checks(agent: Agent) -> list[HealthCheck]:
-    """The node's checks the agent itself holds (serfHealth is the servers', not the agent's)."""
-    store = agent.store
-    return [c for c in store.node_checks() if c is not store.serf_check]
-
-
-def _wants_text(request: web.Request) -> bool:
-    if request.headers.get("Accept", "").startswith("text/plain"):
+def _wants_text(ctx: RequestContext) -> bool:
+    if ctx.request.headers.get("Accept", "").startswith("text/plain"):
         return True
-    return request.query.get("format", "") == "text"
+    return ctx.params.get("format", "") == "text"
 
 
-def _health_entry(agent: Agent, svc, node_checks: list[HealthCheck]) -> tuple[int, str, dict]:
-    checks = agent.store.service_checks(svc) + node_checks
-    status = aggregated_status(checks)
-    entry = {"AggregatedStatus": status, "Service": agent.render.agent_service(agent.view(svc)),
-             "Checks": [agent.render.health_check(c, svc.tags) for c in checks]}
-    return _STATUS_CODE.get(status, 503), status, entry
+def _health_entry(ctx: RequestContext, svc, status: str, checks) -> dict:
+    return {"AggregatedStatus": status, "Service": ctx.render.agent_service(svc),
+            "Checks": [ctx.render.health_check(c, svc.tags) for c in checks]}
 
 
-async def health_by_id(agent: Agent, request: web.Request, service_id: str):
-    if not service_id:
+def _text(status: str, code: int) -> web.Response:
+    return web.Response(body=status.encode(), status=code, headers={"Content-Type": TEXT})
+
+
+async def health_by_id(ctx: RequestContext):
+    if not ctx.rest:
         raise BadRequest(M.MISSING_SERVICE_ID_HEALTH)
-    partition, namespace = ent_meta(agent, request)
-    svc = agent.store.service(partition, namespace, service_id)
-    if svc is None:
-        if _wants_text(request):
-            return web.Response(text=M.SERVICE_ID_NOT_FOUND_TEXT.format(id=service_id), status=404)
-        return json_response(request, {"AggregatedStatus": CRITICAL, "Service": None, "Checks": None}, 404)
-    code, status, entry = _health_entry(agent, svc, _agent_node_checks(agent))
-    if _wants_text(request):
-        return web.Response(body=status.encode(), status=code, headers={"Content-Type": TEXT})
-    return json_response(request, entry, code)
+    found = ctx.agent.services.health_by_id(ctx.scope, ctx.rest)
+    if found is None:
+        if _wants_text(ctx):
+            return web.Response(text=M.SERVICE_ID_NOT_FOUND_TEXT.format(id=ctx.rest), status=404)
+        return ctx.json({"AggregatedStatus": CRITICAL, "Service": None, "Checks": None}, 404)
+    svc, status, checks = found
+    code = STATUS_CODES.get(status, 503)
+    if _wants_text(ctx):
+        return _text(status, code)
+    return ctx.json(_health_entry(ctx, svc, status, checks), code)
 
 
-async def health_by_name(agent: Agent, request: web.Request, name: str):
+async def health_by_name(ctx: RequestContext):
+    name = ctx.rest
     if not name:
         raise BadRequest(M.MISSING_SERVICE_NAME_HEALTH)
-    partition, namespace = ent_meta(agent, request)
     code, status, result = 404, M.SERVICE_NAME_NOT_FOUND_TEXT.format(name=name), []
-    node_checks = _agent_node_checks(agent)  # the same for every instance: read once
-    for svc in agent.store.instances(partition, namespace, name):
-        if svc is agent.store.consul_service:
-            continue
-        scode, sstatus, entry = _health_entry(agent, svc, node_checks)
-        result.append(entry)
+    for svc, sstatus, checks in ctx.agent.services.health_by_name(ctx.scope, name):
+        scode = STATUS_CODES.get(sstatus, 503)
+        result.append(_health_entry(ctx, svc, sstatus, checks))
         if code == 404 or code < scode:
             code, status = scode, sstatus
-    if _wants_text(request):
-        return web.Response(body=status.encode(), status=code, headers={"Content-Type": TEXT})
-    return json_response(request, result, code)
+    if _wants_text(ctx):
+        return _text(status, code)
+    return ctx.json(result, code)
 
 
 # -- checks --------------------------------------------------------------------------------------
 
-async def list_checks(agent: Agent, request: web.Request, rest: str):
-    partition, namespace = ent_meta(agent, request)
-    text = request.query.get("filter")
-    keep = compile_filter(text, HEALTH_CHECK_FIELDS) if text else None
-    store = agent.store
+async def list_checks(ctx: RequestContext):
+    keep = ctx.filter(HEALTH_CHECK_FIELDS)
+    checks = ctx.agent.checks
     out = {}
-    for c in store.checks_in(partition, namespace):
-        if c is store.serf_check:
-            continue
-        svc = store.service(c.partition, c.namespace, c.service_id) if c.service_id else None
-        rendered = agent.render.health_check(c, svc.tags if svc else None)
+    for c in checks.list(ctx.scope):
+        rendered = ctx.render.health_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
-    return json_response(request, out)
+    return ctx.json(out)
 
 
-async def register_check(agent: Agent, request: web.Request, rest: str):
-    if not agent.config.enterprise:
-        ent_meta(agent, request)
-    defn = agent.bodies.check(await request.read())
-    if not defn.name:
-        raise BadRequest(M.MISSING_CHECK_NAME)
-    if defn.status and defn.status not in STATUSES:
-        raise BadRequest(M.BAD_CHECK_STATUS)
-    partition, namespace = ent_meta(agent, request, defn.partition, defn.namespace)
-    err = validate_check(defn)
-    if err:
-        raise BadRequest(M.INVALID_CHECK.format(err=err))
-    if defn.script_args and not agent.config.enable_script_checks:
-        raise ConsulError(M.SCRIPTS_DISABLED)
-    agent.store.register_check(defn, partition, namespace)
+async def register_check(ctx: RequestContext):
+    ctx.agent.checks.register(ctx.agent.bodies.check(await ctx.body()), ctx.scope)
     return empty_response()
 
 
-async def deregister_check(agent: Agent, request: web.Request, check_id: str):
-    partition, namespace = ent_meta(agent, request)
-    agent.store.deregister_check(partition, namespace, check_id)
+async def deregister_check(ctx: RequestContext):
+    ctx.agent.checks.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
 
 def _ttl_handler(status: str):
-    async def set_status(agent: Agent, request: web.Request, check_id: str):
-        partition, namespace = ent_meta(agent, request)
-        agent.store.update_ttl(partition, namespace, check_id, status, request.query.get("note", ""))
+    async def set_status(ctx: RequestContext):
+        ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, ctx.params.get("note", ""))
         return empty_response()
 
     return set_status
 
 
-async def update_check(agent: Agent, request: web.Request, check_id: str):
-    update = decode_object(await request.read(), {"Status": str, "Output": str}, "agent.checkUpdate")
+async def update_check(ctx: RequestContext):
+    update = decode_object(await ctx.body(), {"Status": str, "Output": str}, "agent.checkUpdate")
     status = update.get("Status", "")
     if status not in STATUSES:
         raise BadRequest(M.INVALID_CHECK_STATUS.format(status=status))
-    partition, namespace = ent_meta(agent, request)
-    agent.store.update_ttl(partition, namespace, check_id, status, update.get("Output", ""))
+    ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, update.get("Output", ""))
     return empty_response()
 
 
 # -- self, members, version ----------------------------------------------------------------------
 
-def member(agent: Agent) -> dict:
+def member(ctx: RequestContext, wan: bool = False) -> dict:
+    agent = ctx.agent
     cfg = agent.config
     tags = {
         "role": "consul", "dc": cfg.datacenter, "port": "8300", "id": agent.node.id, "vsn": "2", "vsn_min": "2",
@@ -285,29 +217,31 @@ def member(agent: Agent) -> dict:
     }
     if cfg.enterprise:
         tags["ap"] = "default"
-    return {"Name": cfg.node_name, "Addr": agent.node.address, "Port": 8301, "Tags": tags, "Status": 1,
+    name = f"{cfg.node_name}.{cfg.datacenter}" if wan else cfg.node_name  # WAN members are <node>.<dc>
+    return {"Name": name, "Addr": agent.node.address, "Port": 8302 if wan else 8301, "Tags": tags, "Status": 1,
             "ProtocolMin": 1, "ProtocolMax": 5, "ProtocolCur": 2, "DelegateMin": 2, "DelegateMax": 5,
             "DelegateCur": 4}
 
 
-def _version(agent: Agent) -> str:
-    return CONSUL_VERSION + ("+ent" if agent.config.enterprise else "")
+def _version(ctx: RequestContext) -> str:
+    return CONSUL_VERSION + ("+ent" if ctx.agent.enterprise else "")
 
 
-async def self_info(agent: Agent, request: web.Request, rest: str):
+async def self_info(ctx: RequestContext):
+    agent = ctx.agent
     cfg = agent.config
     config = {"Datacenter": cfg.datacenter, "PrimaryDatacenter": cfg.datacenter, "NodeName": cfg.node_name,
-              "NodeID": agent.node.id, "Revision": "consulite", "Server": True, "Version": _version(agent),
+              "NodeID": agent.node.id, "Revision": "consulite", "Server": True, "Version": _version(ctx),
               "BuildDate": "2025-01-01T00:00:00Z"}
     if cfg.enterprise:
         config["Partition"] = "default"
     leader = f"{agent.node.address}:8300"
-    return json_response(request, {
+    return ctx.json({
         "Config": config,
         "DebugConfig": {"Datacenter": cfg.datacenter, "NodeName": cfg.node_name, "DevMode": True,
                         "EnableCentralServiceConfig": True, "EnableScriptChecks": cfg.enable_script_checks},
         "Coord": {"Vec": [0.0] * 8, "Error": 1.5, "Adjustment": 0.0, "Height": 1e-05},
-        "Member": member(agent),
+        "Member": member(ctx),
         "Stats": {"agent": {"check_monitors": "0", "check_ttls": "0", "checks": "0", "services": "0"},
                   "build": {"version": CONSUL_VERSION, "revision": "consulite", "prerelease": "",
                             "version_metadata": "ent" if cfg.enterprise else ""},
@@ -320,14 +254,15 @@ async def self_info(agent: Agent, request: web.Request, rest: str):
     })
 
 
-async def members(agent: Agent, request: web.Request, rest: str):
-    q = request.query
+async def members(ctx: RequestContext):
+    q = ctx.params
+    wan = bool(q.get("wan"))  # any non-empty value (agent/agent_endpoint.go AgentMembers)
     if q.get("wan") and q.get("segment") not in (None, "", "_all"):
         raise BadRequest(M.SEGMENT_WITH_WAN)
-    ent_meta(agent, request)
-    return json_response(request, [member(agent)])
+    parse_scope(ctx.agent.enterprise, ctx.params, ctx.request.headers)  # Community Edition's 400s, after wan
+    return ctx.json([member(ctx, wan)])
 
 
-async def version(agent: Agent, request: web.Request, rest: str):
-    return json_response(request, {"SHA": "consulite", "BuildDate": "2025-01-01T00:00:00Z",
-                                   "HumanVersion": _version(agent), "FIPS": ""})
+async def version(ctx: RequestContext):
+    return ctx.json({"SHA": "consulite", "BuildDate": "2025-01-01T00:00:00Z",
+                     "HumanVersion": _version(ctx), "FIPS": ""})

@@ -1,65 +1,51 @@
-"""`/_consulite/*`: consulite's own control API (never under /v1/): readiness and reset."""
+"""`/_consulite/*`: consulite's own control API (never under /v1/): readiness, reset, state, explain."""
 
 from __future__ import annotations
 
-from aiohttp import web
-
 from consulite import __version__
-from consulite import messages as M
 from consulite.decode.bodies import parse_json
-from consulite.errors import BadRequest, DecodeError, NotFound
-from consulite.http.context import Agent
-from consulite.http.params import ent_meta
-from consulite.http.responses import empty_response, json_response
+from consulite.errors import BadRequest, DecodeError
+from consulite.http.context import RequestContext
+from consulite.http.responses import empty_response
 from consulite.http.router import Router
-from consulite.resolve.explain import explain
+
+_MANAGEMENT = ("acl", "write")  # what the control API needs once ACLs are on (management)
 
 
 def register(router: Router) -> None:
-    router.add("/_consulite/health", {"GET": health}, "consulite readiness")
-    router.add("/_consulite/reset", {"PUT": reset}, "Back to a fresh agent, or clear one partition")
-    router.add("/_consulite/state", {"GET": get_state, "PUT": put_state},
-               "The whole state as one JSON document; load one back")
-    router.add("/_consulite/explain/", {"GET": explain_service},
-               "Mesh gateway mode of a proxy and its upstreams, the deciding layer, what is dialed and why")
+    router.add("/_consulite/health", {"GET": health}, scoped=False)
+    router.add("/_consulite/reset", {"PUT": reset}, scoped=False, acl={"PUT": _MANAGEMENT})
+    router.add("/_consulite/state", {"GET": get_state, "PUT": put_state}, scoped=False,
+               acl={"GET": _MANAGEMENT, "PUT": _MANAGEMENT})
+    router.add("/_consulite/explain/", {"GET": explain_service})
 
 
-async def health(agent: Agent, request: web.Request, rest: str):
-    cfg = agent.config
-    return json_response(request, {"Status": "ready", "Version": __version__, "Edition": cfg.edition,
-                                   "Datacenter": cfg.datacenter})
+async def health(ctx: RequestContext):
+    cfg = ctx.agent.config
+    return ctx.json({"Status": "ready", "Version": __version__, "Edition": cfg.edition,
+                     "Datacenter": cfg.datacenter})
 
 
-async def reset(agent: Agent, request: web.Request, rest: str):
-    partition = request.query.get("partition")
+async def reset(ctx: RequestContext):
+    partition = ctx.params.get("partition")
     if partition:
-        agent.store.require_partition(partition)
-        agent.store.clear_partition(partition)
+        ctx.agent.state.reset_partition(partition)
     else:
-        agent.store.reset()
+        ctx.agent.state.reset()
     return empty_response()
 
 
-async def explain_service(agent: Agent, request: web.Request, service_id: str):
-    partition, namespace = ent_meta(agent, request)
-    svc = agent.store.service(partition, namespace, service_id)
-    if svc is None:
-        raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
-    return json_response(request, explain(svc, agent.world))
+async def explain_service(ctx: RequestContext):
+    return ctx.json(ctx.agent.explain.service(ctx.scope, ctx.rest))
 
 
-async def get_state(agent: Agent, request: web.Request, rest: str):
-    from consulite.decode import state  # cattrs loads on first use, not at start-up
-
-    return json_response(request, state.to_json(agent.store.snapshot()))
+async def get_state(ctx: RequestContext):
+    return ctx.json(ctx.agent.state.snapshot())
 
 
-async def put_state(agent: Agent, request: web.Request, rest: str):
-    from consulite.decode import state
-
+async def put_state(ctx: RequestContext):
     try:
-        snapshot = state.from_json(parse_json(await request.read()))
+        ctx.agent.state.restore(parse_json(await ctx.body()))
     except DecodeError as e:
         raise BadRequest(e.text) from None
-    agent.store.restore(snapshot)
     return empty_response()

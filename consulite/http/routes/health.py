@@ -6,96 +6,74 @@ from aiohttp import web
 
 from consulite import messages as M
 from consulite.errors import BadRequest
-from consulite.http.context import Agent
-from consulite.http.params import parse_bool
-from consulite.http.responses import json_response, query_meta
+from consulite.http.context import RequestContext
 from consulite.http.router import Router
 from consulite.http.routes.agent import HEALTH_CHECK_FIELDS
-from consulite.http.routes.catalog import _prepare, filter_of, is_this_node, tags_match
-from consulite.model.check import PASSING
-from consulite.store.state import NODE
+from consulite.http.routes.catalog import READ, selection, service_name
+from consulite.model.go import parse_bool
 
 CHECK_SERVICE_NODE_FIELDS = frozenset({"Node", "Service", "Checks"})
 
 
 def register(router: Router) -> None:
-    router.add("/v1/health/service/", {"GET": service_health}, "Instances of a service with their checks")
-    router.add("/v1/health/connect/", {"GET": connect_health}, "Connect-capable instances with their checks")
-    router.add("/v1/health/checks/", {"GET": service_checks}, "Checks of a service")
-    router.add("/v1/health/state/", {"GET": checks_in_state}, "Checks in a state")
-    router.add("/v1/health/node/", {"GET": node_checks}, "Checks of a node")
+    router.add("/v1/health/service/", {"GET": service_health}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/health/connect/", {"GET": connect_health}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/health/checks/", {"GET": service_checks}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/health/state/", {"GET": checks_in_state}, **READ)
+    router.add("/v1/health/node/", {"GET": node_checks}, **READ, acl={"GET": ("node", "read")})
 
 
-async def _entries(agent: Agent, request: web.Request, name: str, connect: bool):
-    if not name:
-        raise BadRequest(M.MISSING_SERVICE_NAME_CATALOG)
-    topic = "connect" if connect else "svc"
-    partition, namespace, index = await _prepare(agent, request, lambda p, ns: [(topic, p, ns, name)])
+async def _entries(ctx: RequestContext, connect: bool):
+    name, sel = service_name(ctx), selection(ctx)
     passing = False
-    if "passing" in request.query:
-        raw = request.query["passing"]
+    if "passing" in ctx.params:
+        raw = ctx.params["passing"]
         passing = True if raw == "" else parse_bool(raw)
         if passing is None:
-            return web.Response(text=M.INVALID_PASSING, status=400, headers=query_meta(index, request))
-    keep = filter_of(request, CHECK_SERVICE_NODE_FIELDS)
-    store, render = agent.store, agent.render
-    found = store.instances_of(partition, namespace, name, connect)
-    node = render.node_json(partition)
-    node_checks = store.node_checks()
+            return web.Response(text=M.INVALID_PASSING, status=400, headers=ctx.meta(ctx.agent.index))
+    keep = ctx.filter(CHECK_SERVICE_NODE_FIELDS)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel))
+    render = ctx.render
+    node = render.node_json(ctx.scope.partition)
     out = []
-    for svc in found:
-        if not tags_match(request, svc.tags):
-            continue
-        checks = node_checks + store.service_checks(svc)
-        if passing and any(c.status != PASSING for c in checks):
-            continue
-        entry = {"Node": node, "Service": render.node_service(agent.view(svc)),
+    for svc, checks in found:
+        entry = {"Node": node, "Service": render.node_service(svc),
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
             out.append(entry)
-    return json_response(request, out, headers=query_meta(index, request))
+    return ctx.read(out, index)
 
 
-async def service_health(agent: Agent, request: web.Request, name: str):
-    return await _entries(agent, request, name, connect=False)
+async def service_health(ctx: RequestContext):
+    return await _entries(ctx, connect=False)
 
 
-async def connect_health(agent: Agent, request: web.Request, name: str):
-    return await _entries(agent, request, name, connect=True)
+async def connect_health(ctx: RequestContext):
+    return await _entries(ctx, connect=True)
 
 
-def _render_checks(agent: Agent, request: web.Request, checks, index: int):
-    keep = filter_of(request, HEALTH_CHECK_FIELDS)
-    store = agent.store
-    out = []
-    for c in checks:
-        svc = store.service(c.partition, c.namespace, c.service_id) if c.service_id else None
-        rendered = agent.render.health_check(c, svc.tags if svc else None)
-        if keep is None or keep(rendered):
-            out.append(rendered)
-    return json_response(request, out, headers=query_meta(index, request))
+def _checks(ctx: RequestContext, checks, index: int):
+    keep = ctx.filter(HEALTH_CHECK_FIELDS)
+    tags_of = ctx.agent.checks.service_tags
+    rendered = [ctx.render.health_check(c, tags_of(c)) for c in checks]
+    return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 
-async def service_checks(agent: Agent, request: web.Request, name: str):
-    if not name:
-        raise BadRequest(M.MISSING_SERVICE_NAME_CATALOG)
-    partition, namespace, index = await _prepare(agent, request, lambda p, ns: [("svc", p, ns, name)])
-    store = agent.store
-    checks = [c for svc in store.instances(partition, namespace, name) for c in store.service_checks(svc)]
-    return _render_checks(agent, request, checks, index)
+async def service_checks(ctx: RequestContext):
+    name, sel = service_name(ctx), selection(ctx)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.service_checks(ctx.scope, name, ws, sel))
+    return _checks(ctx, found, index)
 
 
-async def checks_in_state(agent: Agent, request: web.Request, state: str):
-    if not state:
+async def checks_in_state(ctx: RequestContext):
+    if not ctx.rest:
         raise BadRequest(M.MISSING_CHECK_STATE)
-    partition, namespace, index = await _prepare(agent, request, lambda p, ns: [("checks", p, ns)])
-    checks = [c for c in agent.store.checks_in(partition, namespace) if state == "any" or c.status == state]
-    return _render_checks(agent, request, checks, index)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.state(ctx.scope, ctx.rest, ws))
+    return _checks(ctx, found, index)
 
 
-async def node_checks(agent: Agent, request: web.Request, name: str):
-    if not name:
+async def node_checks(ctx: RequestContext):
+    if not ctx.rest:
         raise BadRequest(M.MISSING_NODE_NAME)
-    partition, namespace, index = await _prepare(agent, request, lambda p, ns: [NODE])
-    checks = agent.store.checks_in(partition, namespace) if is_this_node(agent, name) else []
-    return _render_checks(agent, request, checks, index)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.node(ctx.scope, ctx.rest, ws))
+    return _checks(ctx, found, index)

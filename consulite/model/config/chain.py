@@ -7,11 +7,11 @@ import re
 from consulite.model.config.common import (
     HEADER_MODIFIERS, META, PRIORITIZE_BY_LOCALITY, FAILOVER_POLICY, validate_meta,
 )
-from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
+from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, Lookup, require_name
 from consulite.model.config.fields import (
     BOOL, DURATION, DURATION_NS, FLOAT, STR_LIST, STRING, UINT, list_of, map_of, struct,
 )
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 L7_PROTOCOLS = frozenset({"http", "http2", "grpc"})
 
@@ -236,19 +236,21 @@ def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
     require_l7(e, ctx)
 
 
-def service_protocol(ctx: Context, partition: str, namespace: str, name: str) -> str:
-    """The protocol a discovery chain uses for a service: service-defaults, then proxy-defaults, then tcp."""
-    sd = ctx.lookup("service-defaults", partition, namespace, name)
+def service_protocol(lookup: Lookup, partition: str, namespace: str, name: str) -> str:
+    """The protocol a discovery chain uses for a service: its service-defaults' Protocol, then the
+    proxy-defaults' `Config.protocol` as written (Consul compares it case-sensitively, so `HTTP` is not
+    L7), then tcp. The one home of this rule: the graph check, the discovery chain and explain use it."""
+    sd = lookup("service-defaults", partition, namespace, name)
     if sd and sd.get("Protocol"):
         return sd["Protocol"]
-    pd = ctx.lookup("proxy-defaults", partition, "default", "global")
+    pd = lookup("proxy-defaults", partition, "default", "global")
     protocol = ((pd or {}).get("Config") or {}).get("protocol")
-    return protocol.lower() if isinstance(protocol, str) and protocol else "tcp"
+    return protocol if isinstance(protocol, str) and protocol else "tcp"
 
 
 def require_l7(e: ConfigEntry, ctx: Context) -> None:
     """Routers and splitters need an L7 protocol for their service (graph validation, §3.7)."""
-    protocol = service_protocol(ctx, e.partition, e.namespace, e.name)
+    protocol = service_protocol(ctx.lookup, e.partition, e.namespace, e.name)
     if protocol not in L7_PROTOCOLS:
         raise EntryError(f'discovery chain "{e.name}" uses a protocol "{protocol}" that does not permit advanced '
                          "routing or splitting behavior")

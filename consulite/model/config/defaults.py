@@ -12,7 +12,7 @@ from consulite.model.config.common import (
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind
 from consulite.model.config.fields import ANY_MAP, INT, STR_LIST, STRING, list_of, struct
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 GLOBAL = "global"
 

@@ -38,14 +38,17 @@ class EntryError(Exception):
         self.text = text
 
 
+#: (kind, partition, namespace, name) -> the stored entry's body, or None
+Lookup = Callable[[str, str, str, str], "dict | None"]
+
+
 @attrs.frozen
 class Context:
     """What Normalize/Validate may consult beyond the entry: the edition and the rest of the state."""
 
     enterprise: bool = True
     partition_exists: Callable[[str], bool] = lambda name: True
-    #: (kind, partition, namespace, name) -> the stored entry's body, or None
-    lookup: Callable[[str, str, str, str], dict | None] = lambda *key: None
+    lookup: Lookup = lambda *key: None
     #: (kind, partition, namespace or None for all, name or None for all) -> stored entries
     related: Callable[[str, str, str | None, str | None], list] = lambda *key: []
 

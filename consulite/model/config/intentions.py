@@ -5,7 +5,7 @@ from __future__ import annotations
 from consulite.model.config.common import META, validate_meta
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, TIME, list_of, struct
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 _JWT = struct("IntentionJWTRequirement", ("Providers", list_of(struct(
     "IntentionJWTProvider", ("Name", STRING),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from consulite.model.config.common import META, validate_meta
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import BOOL, DURATION_NS, FLOAT, INT, STR_LIST, STRING, list_of, struct
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 _DIRECTIONAL_TLS = struct("MeshDirectionalTLSConfig", ("TLSMinVersion", STRING, "tls_min_version"),
                           ("TLSMaxVersion", STRING, "tls_max_version"),

@@ -1,0 +1,180 @@
+"""Checks on the agent's node: service checks, standalone checks, TTL updates and expiry, maintenance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from consulite import messages as M
+from consulite.agent.clock import Handle
+from consulite.agent.state import is_node_owned
+from consulite.errors import BadRequest, ConsulError, NotFound
+from consulite.model.check import (
+    CRITICAL, MAINTENANCE, STATUSES, CheckDefinition, CheckType, HealthCheck, check_type_name,
+)
+from consulite.model.rules import validate_check
+from consulite.model.scope import DEFAULT_SCOPE, Scope
+from consulite.model.service import Service
+from consulite.store.checks import Key, key_of
+
+if TYPE_CHECKING:
+    from consulite.agent.core import Agent
+    from consulite.store import Tx
+
+OUTPUT_MAX = 4096
+
+
+class Checks:
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.store = agent.store
+        self._timers: dict[Key, Handle] = {}
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def put_service_checks(self, tx: Tx, svc: Service, types: list[CheckType], replace: bool) -> None:
+        """A service's checks as registered with it; a re-registered check keeps its status and output."""
+        new_ids = set()
+        for n, ct in enumerate(types, start=1):
+            check_id = ct.check_id or (f"service:{svc.id}" if len(types) == 1 else f"service:{svc.id}:{n}")
+            new_ids.add(check_id)
+            check = HealthCheck(
+                check_id=check_id, name=ct.name or M.SERVICE_CHECK_NAME.format(name=svc.name),
+                status=ct.status or CRITICAL, partition=svc.partition, namespace=svc.namespace,
+                type=check_type_name(ct), notes=ct.notes, service_id=svc.id, service_name=svc.name,
+                definition=ct)
+            prev = self.store.checks.get(key_of(check))
+            if prev is not None:
+                check.status, check.output = prev.status, prev.output
+            self.put(tx, check)
+        if replace:
+            for old in self.store.checks.of_service(svc.partition, svc.namespace, svc.id):
+                if old.check_id not in new_ids:
+                    self.remove(tx, old)
+
+    def put(self, tx: Tx, check: HealthCheck) -> None:
+        self.store.checks.put(tx, check)
+        self._arm_ttl(check)
+
+    def remove(self, tx: Tx, check: HealthCheck) -> None:
+        self._cancel(key_of(check))
+        self.store.checks.remove(tx, key_of(check))
+
+    def register(self, defn: CheckDefinition, scope: Scope) -> None:
+        """`PUT /v1/agent/check/register`: a standalone check, of the node or of a service."""
+        if not defn.name:
+            raise BadRequest(M.MISSING_CHECK_NAME)
+        if defn.status and defn.status not in STATUSES:
+            raise BadRequest(M.BAD_CHECK_STATUS)
+        scope = Scope(defn.partition or scope.partition, defn.namespace or scope.namespace)
+        err = validate_check(defn)
+        if err:
+            raise BadRequest(M.INVALID_CHECK.format(err=err))
+        if defn.script_args and not self.agent.config.enable_script_checks:
+            raise ConsulError(M.SCRIPTS_DISABLED)
+        self.agent.partitions.require(scope.partition)
+        service_name = ""
+        if defn.service_id:
+            svc = self.agent.services.get(scope, defn.service_id)
+            if svc is None:  # agent/agent_endpoint.go: a missing service is a 404
+                raise NotFound(M.CHECK_SERVICE_MISSING.format(id=defn.service_id))
+            service_name = svc.name
+        check = HealthCheck(
+            check_id=defn.id or defn.check_id or defn.name, name=defn.name, status=defn.status or CRITICAL,
+            partition=scope.partition, namespace=scope.namespace, type=check_type_name(defn), notes=defn.notes,
+            service_id=defn.service_id, service_name=service_name, definition=defn)
+        with self.store.write() as tx:
+            self.put(tx, check)
+
+    def require(self, scope: Scope, check_id: str) -> HealthCheck:
+        check = self.store.checks.get(scope.key(check_id))
+        if check is None:
+            raise NotFound(M.UNKNOWN_CHECK_ID.format(id=check_id))
+        return check
+
+    def deregister(self, scope: Scope, check_id: str) -> None:
+        check = self.require(scope, check_id)
+        with self.store.write() as tx:
+            self.remove(tx, check)
+
+    def update_ttl(self, scope: Scope, check_id: str, status: str, output: str) -> None:
+        """Set a TTL check's status and output (capped as Consul caps it), and restart its TTL."""
+        check = self.require(scope, check_id)
+        if check.type != "ttl":
+            raise ConsulError(M.CHECK_NO_TTL.format(id=check_id))
+        limit = (check.definition.output_max_size if check.definition else 0) or OUTPUT_MAX
+        if len(output) > limit:
+            output = f"{output[:limit]}\n...\nCaptured {limit} of {len(output)} bytes"
+        self._arm_ttl(check)
+        self._set_status(check, status, output)
+
+    def _set_status(self, check: HealthCheck, status: str, output: str) -> None:
+        if check.status == status and check.output == output:
+            return
+        with self.store.write() as tx:
+            check.status, check.output = status, output
+            self.store.checks.touched(tx, check)
+
+    def maintenance(self, scope: Scope, check_id: str, enable: bool, name: str, notes: str,
+                    svc: Service | None = None) -> None:
+        """Add or remove a maintenance check (of a service, or of the node when `svc` is None)."""
+        existing = self.store.checks.get(scope.key(check_id))
+        if enable == (existing is not None):
+            return
+        with self.store.write() as tx:
+            if existing is not None:
+                self.remove(tx, existing)
+                return
+            self.put(tx, HealthCheck(check_id=check_id, name=name, status=CRITICAL, partition=scope.partition,
+                                     namespace=scope.namespace, type=MAINTENANCE, notes=notes,
+                                     service_id=svc.id if svc else "", service_name=svc.name if svc else ""))
+
+    def node_maintenance(self, enable: bool, reason: str) -> None:
+        self.maintenance(DEFAULT_SCOPE, M.NODE_MAINT_CHECK_ID, enable, M.NODE_MAINT_NAME,
+                         reason or M.NODE_MAINT_NOTES)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def list(self, scope: Scope) -> list[HealthCheck]:
+        """The agent's checks in a scope, with the node's own (serfHealth is the servers')."""
+        return [c for c in self.store.checks.in_scope(scope.partition, scope.namespace) if not is_node_owned(c)]
+
+    def service_tags(self, check: HealthCheck) -> list[str] | None:
+        """The tags a check's JSON shows: its service's, None for a node check."""
+        if not check.service_id:
+            return None
+        svc = self.store.services.get((check.partition, check.namespace, check.service_id))
+        return svc.tags if svc is not None else None
+
+    # -- TTL timers ----------------------------------------------------------------------------
+
+    def _arm_ttl(self, check: HealthCheck) -> None:
+        key = key_of(check)
+        self._cancel(key)
+        if check.definition is not None and check.type == "ttl":
+            self._timers[key] = self.agent.clock.call_later(check.definition.ttl / 1e9, lambda: self._expire(key))
+
+    def _cancel(self, key: Key) -> None:
+        timer = self._timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _expire(self, key: Key) -> None:
+        self._timers.pop(key, None)
+        check = self.store.checks.get(key)
+        if check is None:
+            return
+        output = M.TTL_EXPIRED_WITH_OUTPUT.format(output=check.output) if check.output else M.TTL_EXPIRED
+        self._set_status(check, CRITICAL, output)
+
+    def stop_all(self) -> None:
+        for key in list(self._timers):
+            self._cancel(key)
+
+    def stop_partition(self, partition: str) -> None:
+        for key in [k for k in self._timers if k[0] == partition]:
+            self._cancel(key)
+
+    def start_all(self) -> None:
+        """After a restore: every TTL check's timer starts again."""
+        for check in self.store.checks.rows.values():
+            self._arm_ttl(check)

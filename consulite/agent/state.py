@@ -1,0 +1,116 @@
+"""The agent's whole state: a fresh agent, reset (whole or one partition), snapshot and restore as one
+document, and loading files at start-up through the same operations as the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from consulite.errors import ConsulError
+from consulite.model.check import PASSING, HealthCheck
+from consulite.model.config import EntryError
+from consulite.model.partition import Node
+from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
+from consulite.model.service import Service
+
+if TYPE_CHECKING:
+    from consulite.agent.core import Agent
+    from consulite.decode.files import Loaded
+
+#: What the server itself registers on its node (not agent services: never listed or deregistered as such).
+CONSUL_SERVICE_KEY = (DEFAULT, DEFAULT, "consul")
+SERF_CHECK_KEY = (DEFAULT, DEFAULT, "serfHealth")
+
+
+def is_node_owned(obj: Service | HealthCheck) -> bool:
+    """The `consul` service and the `serfHealth` check: the server's, not the agent's."""
+    if isinstance(obj, Service):
+        return (obj.partition, obj.namespace, obj.id) == CONSUL_SERVICE_KEY
+    return not obj.service_id and (obj.partition, obj.namespace, obj.check_id) == SERF_CHECK_KEY
+
+
+class State:
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+
+    def reset(self) -> None:
+        """Back to a fresh agent: the default partition, the node, its serfHealth check, the consul service."""
+        agent = self.agent
+        agent.checks.stop_all()
+        agent.store.clear()
+        agent.partitions.create(DEFAULT, "Builtin Default Partition")
+        self._seed_node()
+
+    def reset_partition(self, name: str) -> None:
+        """Remove everything registered in a partition, keeping the partition (and the node's own objects)."""
+        agent = self.agent
+        agent.partitions.require(name)
+        agent.checks.stop_partition(name)
+        with agent.store.write() as tx:
+            agent.store.drop_partition(tx, name)
+        if name == DEFAULT:
+            self._seed_node()
+
+    def _seed_node(self) -> None:
+        store = self.agent.store
+        with store.write() as tx:
+            store.services.put(tx, Service(kind="", id="consul", name="consul", partition=DEFAULT,
+                                           namespace=DEFAULT, tags=[], meta={}, port=8300))
+            store.checks.put(tx, HealthCheck(check_id="serfHealth", name="Serf Health Status", status=PASSING,
+                                             partition=DEFAULT, namespace=DEFAULT,
+                                             output="Agent alive and reachable"))
+
+    # -- the state document ------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything held, as one JSON-ready document (`GET /_consulite/state`)."""
+        from consulite.decode import state  # cattrs loads on first use, not at start-up
+
+        dump = self.agent.store.dump()
+        return state.to_json({"index": dump.pop("index"), "node": self.agent.node, **dump})
+
+    def restore(self, doc: Any) -> None:
+        """Replace everything with a state document: indexes as saved, TTL timers restarted, blocked
+        readers woken. A document that does not decode changes nothing."""
+        from consulite.decode import state
+
+        agent = self.agent
+        layout = agent.store.layout()
+        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
+        node: Node = loaded.pop("node")
+        agent.checks.stop_all()
+        agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
+        agent.store.load(loaded)
+        agent.checks.start_all()
+
+    # -- files at start-up -------------------------------------------------------------------------
+
+    def load(self, loaded: Loaded) -> None:
+        """Create the partitions the files name, write their config entries, then register their services;
+        a refusal is a FileError naming the file."""
+        from consulite.decode.files import FileError
+
+        agent = self.agent
+        if agent.enterprise:
+            for name in sorted(partitions_used(loaded)):
+                if name not in agent.store.partitions:
+                    agent.partitions.create(name)
+        for path, entry in loaded.entries:
+            try:
+                agent.config_entries.write(entry, DEFAULT_SCOPE)
+            except (ConsulError, EntryError) as e:
+                raise FileError(path, f"{entry.kind}/{entry.name}: {e.text}") from None
+        for path, body in loaded.services:
+            try:
+                defn = agent.bodies.service(orjson.dumps(body))
+                agent.services.register(defn, Scope(defn.partition or DEFAULT, defn.namespace or DEFAULT))
+            except ConsulError as e:
+                raise FileError(path, f"service {body.get('Name', '')!r}: {e.text}") from None
+
+
+def partitions_used(loaded: Loaded) -> set[str]:
+    used = {body.get("Partition") for _, body in loaded.services}
+    used |= {e.partition for _, e in loaded.entries}
+    used |= {e.name for _, e in loaded.entries if e.kind == "exported-services"}
+    return {p for p in used if p} - {DEFAULT}

@@ -1,0 +1,27 @@
+"""Go's helpers whose exact behaviour Consul's answers show: strconv.ParseBool, go-multierror's text,
+net.JoinHostPort."""
+
+from __future__ import annotations
+
+_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
+def parse_bool(raw: str) -> bool | None:
+    """strconv.ParseBool; None when `raw` is not a boolean."""
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    return None
+
+
+def multierror(errors: list[str]) -> str:
+    """go-multierror's text for `errors`."""
+    head = "1 error occurred:" if len(errors) == 1 else f"{len(errors)} errors occurred:"
+    return head + "".join(f"\n\t* {e}" for e in errors) + "\n\n"
+
+
+def join_host_port(host: str, port: int) -> str:
+    """net.JoinHostPort: an IPv6 host goes in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
