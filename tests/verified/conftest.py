@@ -199,20 +199,21 @@ class Target:
     def synced(self, timeout: float = 5.0) -> None:
         """Wait until the catalog shows this agent's services and checks. Real Consul copies agent writes to
         the catalog asynchronously (anti-entropy sync, `agent/local/state.go`); this waits on blocking
-        queries (bounded, no sleeps) until the two agree. consulite writes the catalog in the request: no-op."""
+        queries (bounded, no sleeps) until the two agree. Check output is not compared: Consul defers an
+        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the request: no-op."""
         if not self.is_real:
             return
         deadline = time.monotonic() + timeout
         while True:
             agent_services = {s["ID"]: (s["Port"], s["Tags"], s["Meta"])
                               for s in self.get("/v1/agent/services").body.values()}
-            agent_checks = {c["CheckID"]: (c["Status"], c["Output"], c["Name"], c["ServiceID"])
+            agent_checks = {c["CheckID"]: (c["Status"], c["Name"], c["ServiceID"])
                             for c in self.get("/v1/agent/checks").body.values()}
             cat = self.get(f"/v1/catalog/node-services/{NODE}")
             cat_services = {s["ID"]: (s["Port"], s["Tags"], s["Meta"] or {})
                             for s in (cat.body["Services"] or []) if s["ID"] != "consul"}
             hc = self.get(f"/v1/health/node/{NODE}")
-            cat_checks = {c["CheckID"]: (c["Status"], c["Output"], c["Name"], c["ServiceID"])
+            cat_checks = {c["CheckID"]: (c["Status"], c["Name"], c["ServiceID"])
                           for c in hc.body if c["CheckID"] != "serfHealth"}
             if (agent_services, agent_checks) == (cat_services, cat_checks) or time.monotonic() > deadline:
                 return
