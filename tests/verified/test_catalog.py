@@ -67,12 +67,17 @@ def test_registration_moves_the_services_index(target):
 
 
 @pytest.mark.consulite_differs(
-    "index of a read of a service that never existed: consulite answers 1; Consul answers the services "
-    "table's index (at least the index of the last registration)")
-def test_unknown_service_answers_the_table_index(target):
-    name = _register(target)
-    written = target.get(f"/v1/catalog/service/{name}").body[0]["ModifyIndex"]
-    assert index(target.get(f"/v1/catalog/service/{target.name('nope')}")) >= written > 1
+    "index of a read of a service that does not exist: consulite answers 1; Consul answers the index at which "
+    "a service last disappeared from the catalog (agent/consul/state/catalog.go maxIndexForService, "
+    "serviceLastExtinctionIndexName), which a later registration of another service does not move")
+def test_unknown_service_answers_the_extinction_index(target):
+    gone = _register(target, "gone")
+    target.ok("PUT", f"/v1/agent/service/deregister/{gone}")
+    target.synced()
+    extinct = index(target.get("/v1/catalog/services"))
+    _register(target, "other")
+    assert index(target.get("/v1/catalog/services")) > extinct
+    assert index(target.get(f"/v1/catalog/service/{target.name('nope')}")) == extinct
 
 
 @pytest.mark.consulite_differs(
