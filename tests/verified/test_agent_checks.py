@@ -224,3 +224,16 @@ def test_agent_health_unknown(target):
     status, _, body = target.get(f"/v1/agent/health/service/name/{sid}")
     assert (status, body) == (404, [])
     assert target.get(f"/v1/agent/health/service/id/{sid}?format=text")[::2] == (404, f"ServiceId {sid} not found")
+
+
+@pytest.mark.consulite_differs(
+    "an alias check with an Interval: consulite refuses it (400 Invalid check: Interval cannot be set for Alias "
+    "checks); Consul accepts it: that rule applies only when an interval check type (HTTP, TCP, ...) is also set "
+    "(agent/structs/check_type.go CheckType.Validate)")
+def test_alias_check_with_interval(target):
+    name = target.name("web")
+    target.ok("PUT", "/v1/agent/service/register", {"Name": name})
+    r = target.put("/v1/agent/check/register", {"Name": target.name("alias"), "AliasService": name,
+                                                 "Interval": "10s"})
+    assert (r.status, r.body) == (200, "")
+    assert target.get("/v1/agent/checks").body[target.name("alias")]["Type"] == "alias"

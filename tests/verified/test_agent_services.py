@@ -184,3 +184,31 @@ def test_nothing_registered_by_a_bad_body(target):
 def test_wrong_method(target, method, path):
     assert_error(target.request(method, path, {"Name": "x"} if method == "POST" else None), 405,
                  f"method {method} not allowed")
+
+
+def test_register_connect_proxy(target):
+    name, dest = target.name("web-proxy"), target.name("web")
+    target.ok("PUT", "/v1/agent/service/register", {
+        "Name": name, "Kind": "connect-proxy", "Port": 21000,
+        "Proxy": {"DestinationServiceName": dest, "Upstreams": [{"DestinationName": "db", "LocalBindPort": 9191}]}})
+    assert_contains(target.get(f"/v1/agent/service/{name}").body, {
+        "ID": name, "Service": name, "Kind": "connect-proxy", "Port": 21000,
+        "Proxy": {"DestinationServiceName": dest, "MeshGateway": {}, "Expose": {},
+                  "Upstreams": [{"DestinationType": "service", "DestinationName": "db", "LocalBindPort": 9191,
+                                 "MeshGateway": {}}]}})
+
+
+@pytest.mark.consulite_differs(
+    "duplicate upstream: consulite also reports the duplicate bind address (2 errors); Consul skips the rest of "
+    "the checks for an upstream once it is a duplicate (agent/structs/structs.go, `continue`): 1 error")
+def test_register_duplicate_upstream(target):
+    upstream = {"DestinationName": "db", "LocalBindPort": 9191}
+    body = {"Name": target.name("p"), "Kind": "connect-proxy", "Port": 21000,
+            "Proxy": {"DestinationServiceName": "web", "Upstreams": [upstream, upstream]}}
+    # newer Consul adds partition and peer to the upstream key and "Validation failed: " in front
+    text = newer(target, "agent/structs/structs.go NodeService.Validate (UpstreamKey.String)",
+                 v187='1 error occurred:\n\t* upstreams cannot contain duplicates of [type="service", name="db", '
+                      'namespace="", datacenter=""]\n',
+                 current='Validation failed: 1 error occurred:\n\t* upstreams cannot contain duplicates of '
+                         '[type="service", name="db", partition="", namespace="", peer="", datacenter=""]\n')
+    assert_error(target.put("/v1/agent/service/register", body), 400, text)
