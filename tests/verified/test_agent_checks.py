@@ -116,8 +116,10 @@ def test_ttl_verb_on_a_check_without_ttl(target):
     assert_error(target.put(f"/v1/agent/check/pass/{cid}"), 500, f'CheckID "{cid}" does not have associated TTL')
 
 
-@pytest.mark.consulite_differs("TTL check output: consulite keeps all of it; Consul caps it at 4096 bytes and "
-                               "appends ' ... (captured 4096 of <n> bytes)'")
+@pytest.mark.consulite_differs(
+    "TTL check output over 4096 bytes: consulite cuts it as '<4096 bytes>\\n...\\nCaptured 4096 of <n> bytes' "
+    "(the script-check form); for a TTL check Consul appends ' ... (captured 4096 of <n> bytes)' "
+    "(agent/checks/check.go CheckTTL.SetStatus, agent/agent_endpoint.go AgentCheckUpdate)")
 def test_ttl_output_is_capped(target):
     cid = _ttl_check(target)
     target.ok("PUT", f"/v1/agent/check/update/{cid}", {"Status": "passing", "Output": "x" * 5000})
