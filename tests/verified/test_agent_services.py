@@ -212,3 +212,20 @@ def test_register_duplicate_upstream(target):
                  current='Validation failed: 1 error occurred:\n\t* upstreams cannot contain duplicates of '
                          '[type="service", name="db", partition="", namespace="", peer="", datacenter=""]\n')
     assert_error(target.put("/v1/agent/service/register", body), 400, text)
+
+
+def test_agent_self(target):
+    status, _, body = target.get("/v1/agent/self")
+    assert status == 200
+    assert_contains(body, {"Config": {"Datacenter": "dc1", "NodeName": "node1", "NodeID": NONEMPTY_STR},
+                           "Member": {"Name": "node1", "Addr": "127.0.0.1"}})
+    node_id = target.get("/v1/catalog/node/node1").body["Node"]["ID"]
+    assert body["Config"]["NodeID"] == node_id
+
+
+@pytest.mark.consulite_differs("/v1/agent/self Stats.agent.services: consulite answers \"0\" whatever is "
+                               "registered; Consul counts the agent's services")
+def test_agent_self_counts_services(target):
+    before = int(target.get("/v1/agent/self").body["Stats"]["agent"]["services"])
+    target.ok("PUT", "/v1/agent/service/register", {"Name": target.name("web")})
+    assert int(target.get("/v1/agent/self").body["Stats"]["agent"]["services"]) == before + 1

@@ -143,3 +143,32 @@ def test_node_services_unknown_node(target):
 def test_catalog_is_read_only_here(target):
     r = target.put("/v1/catalog/services")
     assert (r.status, r.body) == (405, "method PUT not allowed")
+
+
+def _proxy(target):
+    name, dest = target.name("web-proxy"), target.name("web")
+    target.ok("PUT", "/v1/agent/service/register", {
+        "Name": name, "Kind": "connect-proxy", "Port": 21000,
+        "Proxy": {"DestinationServiceName": dest, "Upstreams": [{"DestinationName": "db", "LocalBindPort": 9191}]}})
+    target.synced()
+    return name, dest
+
+
+def test_connect_instances(target):
+    name, dest = _proxy(target)
+    status, _, body = target.get(f"/v1/catalog/connect/{dest}")
+    assert status == 200
+    assert_contains(body, [{"ServiceID": name, "ServiceName": name, "ServiceKind": "connect-proxy",
+                            "ServicePort": 21000, "ServiceProxy": {"DestinationServiceName": dest}}])
+    assert target.get(f"/v1/catalog/connect/{name}").body == []  # by destination, not by the proxy's name
+    [entry] = target.get(f"/v1/health/connect/{dest}").body
+    assert_contains(entry, {"Service": {"ID": name, "Kind": "connect-proxy"}, "Node": {"Node": "node1"}})
+
+
+@pytest.mark.consulite_differs("catalog upstreams: consulite leaves out an empty Datacenter; Consul renders "
+                               '"Datacenter": "" on every upstream of /v1/catalog and /v1/health views')
+def test_catalog_upstream_keeps_empty_datacenter(target):
+    name, _ = _proxy(target)
+    [upstream] = target.get(f"/v1/catalog/service/{name}").body[0]["ServiceProxy"]["Upstreams"]
+    assert_contains(upstream, {"DestinationName": "db", "DestinationType": "service", "LocalBindPort": 9191,
+                               "Datacenter": "", "MeshGateway": {}})
