@@ -1,0 +1,297 @@
+"""The verified-fake layer: one test body, run against consulite and against a real Consul CE 1.8.7 agent.
+
+A test asks for the `target` fixture; it runs twice, as `[consulite]` (a Community Edition consulite, reset
+before the test) and as `[consul-1.8.7]` (one real dev agent for the session, started on free ports as
+`sdk/testutil` starts Consul; skipped with one line when the binary is absent). The test speaks HTTP only:
+
+    def test_register(target):
+        name = target.name("web")                     # unique per test: real Consul has no reset
+        status, _, body = target.put("/v1/agent/service/register", {"Name": name, "Port": 80})
+        assert (status, body) == (200, "")
+        status, _, body = target.get(f"/v1/agent/service/{name}")
+        assert_contains(body, {"ID": name, "Service": name, "Port": 80, "ContentHash": ANY})
+
+Expected values are what real Consul 1.8.7 answers (consulite may return more keys: `assert_contains`).
+Where Consul 1.17+ answers otherwise, `newer(target, source, v187=..., current=...)` picks the value per
+target, citing the Consul file that shows the newer behaviour (which wins: consulite must give it).
+Where consulite is known to differ, `@pytest.mark.consulite_differs("<the difference>")` marks the consulite
+variant `xfail(strict=True)`; the real-Consul variant must still pass.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+
+from consulite.model.agent_config import AgentConfig
+from consulite.testing.server import ConsuliteServer
+
+NODE, DATACENTER = "node1", "dc1"
+SKIP_REAL = "real Consul 1.8.7 not available: run scripts/real-consul.sh"
+CONFIG_KINDS = ("service-defaults", "proxy-defaults", "service-router", "service-splitter", "service-resolver",
+                "ingress-gateway", "terminating-gateway")
+
+
+def real_consul_binary() -> str | None:
+    """`$CONSULITE_REAL_CONSUL`, else where scripts/real-consul.sh unpacks it, else `consul` 1.8.7 on PATH."""
+    candidates = [os.environ.get("CONSULITE_REAL_CONSUL", "")]
+    base = os.environ.get("CONSULITE_REAL_CONSUL_DIR") or str(Path.home() / ".cache/consulite/consul-1.8.7")
+    candidates.append(str(Path(base) / "root/usr/bin/consul"))
+    for c in candidates:
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A real Consul dev agent
+# ---------------------------------------------------------------------------------------------------------
+
+def _free_ports(n: int) -> list[int]:
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+class RealConsul:
+    """`consul agent -dev` with every port moved to a free one (DNS and gRPC off), as sdk/testutil does."""
+
+    START_TIMEOUT = 30.0
+
+    def __init__(self, binary: str):
+        self.binary = binary
+        self.proc: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.mkdtemp(prefix="consulite-real-consul-")) / "consul.log"
+        self.port = 0
+
+    def start(self) -> RealConsul:
+        http_port, lan, wan, server = _free_ports(4)
+        self.port = http_port
+        args = [self.binary, "agent", "-dev", "-node", NODE, "-datacenter", DATACENTER,
+                "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", str(http_port),
+                "-dns-port", "-1", "-grpc-port", "-1", "-serf-lan-port", str(lan), "-serf-wan-port", str(wan),
+                "-server-port", str(server), "-log-level", "warn"]
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + self.START_TIMEOUT
+        while time.monotonic() < deadline:  # bounded poll on a condition: the agent is serving, has a leader
+            if self.proc.poll() is not None:
+                break
+            if self._ready():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"real Consul did not become ready; its log:\n{self.log_path.read_text()[-3000:]}")
+
+    def _ready(self) -> bool:
+        try:
+            status, _, leader = _request("127.0.0.1", self.port, "GET", "/v1/status/leader")
+            if status != 200 or not leader:
+                return False
+            # the node is in the catalog with its serfHealth check passing (what a test of /v1/health/node sees)
+            status, _, checks = _request("127.0.0.1", self.port, "GET", f"/v1/health/node/{NODE}")
+            return status == 200 and any(c["CheckID"] == "serfHealth" and c["Status"] == "passing" for c in checks)
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+            self._log.close()
+            shutil.rmtree(self.log_path.parent, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# HTTP
+# ---------------------------------------------------------------------------------------------------------
+
+Response = namedtuple("Response", "status headers body")
+
+
+def _request(host, port, method, path, body=None, headers=None) -> Response:
+    if body is None:
+        data = None
+    elif isinstance(body, (bytes, str)):
+        data = body.encode() if isinstance(body, str) else body
+    else:
+        data = json.dumps(body).encode()
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request(method, path, body=data, headers=headers or {})
+        resp = conn.getresponse()
+        raw = resp.read()
+        hdrs = {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+    text = raw.decode(errors="replace")
+    try:
+        parsed = json.loads(text) if "json" in hdrs.get("content-type", "") else text
+    except ValueError:
+        parsed = text
+    return Response(resp.status, hdrs, parsed)
+
+
+_counter = itertools.count(1)
+
+
+class Target:
+    """One agent under test: `get/put/delete/post(path, body) -> (status, headers, json-or-text)`."""
+
+    def __init__(self, kind: str, port: int):
+        self.kind = kind
+        self.port = port
+        self.prefix = f"v{next(_counter)}{uuid.uuid4().hex[:6]}"
+
+    @property
+    def is_real(self) -> bool:
+        return self.kind == "consul-1.8.7"
+
+    def name(self, base: str) -> str:
+        """A name unique to this test (services, checks, config entries)."""
+        return f"{self.prefix}-{base}"
+
+    def request(self, method: str, path: str, body=None, headers=None) -> Response:
+        return _request("127.0.0.1", self.port, method, path, body, headers)
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, None, headers)
+
+    def put(self, path, body=None, headers=None):
+        return self.request("PUT", path, body, headers)
+
+    def post(self, path, body=None, headers=None):
+        return self.request("POST", path, body, headers)
+
+    def delete(self, path, body=None, headers=None):
+        return self.request("DELETE", path, body, headers)
+
+    def ok(self, method: str, path: str, body=None):
+        """A request that must succeed (set-up steps); returns the body."""
+        r = self.request(method, path, body)
+        assert r.status == 200, f"{method} {path}: {r.status} {r.body!r}"
+        return r.body
+
+    def synced(self, timeout: float = 5.0) -> None:
+        """Wait until the catalog shows this agent's services and checks. Real Consul copies agent writes to
+        the catalog asynchronously (anti-entropy sync, `agent/local/state.go`); this waits on blocking
+        queries (bounded, no sleeps) until the two agree. Check output is not compared: Consul defers an
+        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the request: no-op."""
+        if not self.is_real:
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            agent_services = {s["ID"]: (s["Port"], s["Tags"], s["Meta"])
+                              for s in self.get("/v1/agent/services").body.values()}
+            agent_checks = {c["CheckID"]: (c["Status"], c["Name"], c["ServiceID"])
+                            for c in self.get("/v1/agent/checks").body.values()}
+            cat = self.get(f"/v1/catalog/node-services/{NODE}")
+            cat_services = {s["ID"]: (s["Port"], s["Tags"], s["Meta"] or {})
+                            for s in (cat.body["Services"] or []) if s["ID"] != "consul"}
+            hc = self.get(f"/v1/health/node/{NODE}")
+            cat_checks = {c["CheckID"]: (c["Status"], c["Name"], c["ServiceID"])
+                          for c in hc.body if c["CheckID"] != "serfHealth"}
+            if (agent_services, agent_checks) == (cat_services, cat_checks) or time.monotonic() > deadline:
+                return
+            block_on = hc if len(agent_checks) != len(cat_checks) or agent_checks != cat_checks else cat
+            path = f"/v1/health/node/{NODE}" if block_on is hc else f"/v1/catalog/node-services/{NODE}"
+            self.get(f"{path}?index={block_on.headers['x-consul-index']}&wait=250ms")
+
+    def cleanup(self) -> None:
+        """Remove everything this test created (its names carry the prefix); leaves maintenance off."""
+        self.put("/v1/agent/maintenance?enable=false")
+        _, _, services = self.get("/v1/agent/services")
+        for sid in services if isinstance(services, dict) else ():
+            if sid.startswith(self.prefix):
+                self.put(f"/v1/agent/service/deregister/{sid}")
+        _, _, checks = self.get("/v1/agent/checks")
+        for cid in checks if isinstance(checks, dict) else ():
+            if cid.startswith(self.prefix):
+                self.put(f"/v1/agent/check/deregister/{cid}")
+        # config entries: routers and splitters before resolvers and defaults (Consul checks the graph)
+        for kind in ("ingress-gateway", "terminating-gateway", "service-router", "service-splitter",
+                     "service-resolver", "service-defaults", "proxy-defaults"):
+            _, _, entries = self.get(f"/v1/config/{kind}")
+            for e in entries if isinstance(entries, list) else ():
+                if e["Name"].startswith(self.prefix) or (kind == "proxy-defaults" and self.is_real):
+                    self.delete(f"/v1/config/{kind}/{e['Name']}")
+        self.synced()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "consulite_differs(reason): consulite is known to differ from real Consul here; "
+                   "its variant is xfail(strict=True) with that reason")
+
+
+def pytest_generate_tests(metafunc):
+    if "target" not in metafunc.fixturenames:
+        return
+    differs = metafunc.definition.get_closest_marker("consulite_differs")
+    consulite_marks = []
+    if differs is not None:
+        reason = differs.args[0] if differs.args else differs.kwargs["reason"]
+        consulite_marks.append(pytest.mark.xfail(strict=True, reason=reason))
+    metafunc.parametrize("target", [pytest.param("consulite", id="consulite", marks=consulite_marks),
+                                    pytest.param("consul-1.8.7", id="consul-1.8.7")], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def consulite_server():
+    """The plugin's session server, as Community Edition here (real Consul 1.8.7 is CE)."""
+    with ConsuliteServer(AgentConfig(edition="ce", node_name=NODE, datacenter=DATACENTER)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def real_consul():
+    binary = real_consul_binary()
+    if binary is None:
+        yield None
+        return
+    agent = RealConsul(binary).start()
+    try:
+        yield agent
+    finally:
+        agent.stop()
+
+
+@pytest.fixture
+def target(request):
+    if request.param == "consulite":
+        server = request.getfixturevalue("consulite")  # the plugin's fixture: reset before the test
+        yield Target("consulite", server.port)
+        return
+    agent = request.getfixturevalue("real_consul")
+    if agent is None:
+        pytest.skip(SKIP_REAL)
+    t = Target("consul-1.8.7", agent.port)
+    t.cleanup()
+    try:
+        yield t
+    finally:
+        t.cleanup()

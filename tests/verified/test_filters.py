@@ -1,0 +1,62 @@
+"""Verified: `?filter=` on the endpoints consulite implements (a first pass: the go-bexpr oracle of issue 16
+will judge the expression language itself)."""
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.verified.helpers import assert_error
+
+ENDPOINTS = ["/v1/agent/services", "/v1/catalog/service/{name}", "/v1/catalog/nodes",
+             "/v1/health/service/{name}", "/v1/health/checks/{name}"]
+
+
+def _setup(target):
+    name = target.name("web")
+    target.ok("PUT", "/v1/agent/service/register",
+              {"Name": name, "Port": 80, "Meta": {"k": "v"}, "Check": {"TTL": "30s", "Status": "passing"}})
+    target.synced()
+    return name
+
+
+@pytest.mark.parametrize("path, expr, count", [
+    ("/v1/agent/services", 'Service == "{name}"', 1),
+    ("/v1/agent/services", 'Port == 81 and Service == "{name}"', 0),
+    ("/v1/catalog/service/{name}", "ServiceMeta.k == v", 1),
+    ("/v1/catalog/service/{name}", "ServiceMeta.k == w", 0),
+    ("/v1/health/service/{name}", 'Service.Port == 80', 1),
+    ("/v1/health/checks/{name}", 'Status == "passing"', 1),
+    ("/v1/health/checks/{name}", 'Status == "critical"', 0),
+])
+def test_filter_selects(target, path, expr, count):
+    name = _setup(target)
+    r = target.get(path.format(name=name) + "?filter=" + quote(expr.format(name=name)))
+    assert r.status == 200
+    assert len(r.body) == count
+
+
+@pytest.mark.consulite_differs("unknown filter selector: consulite answers 400; Consul answers 500 with the "
+                               "same text (the filter error is returned as a plain error)")
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_unknown_selector(target, path):
+    name = _setup(target)
+    assert_error(target.get(path.format(name=name) + "?filter=" + quote("Bogus == 1")), 500,
+                 'Failed to create boolean expression evaluator: Selector "Bogus" is not valid')
+
+
+@pytest.mark.consulite_differs(
+    "filter syntax error: consulite answers 400 '... no match found, expected: a value'; Consul answers 500 "
+    "with go-bexpr's parser text listing the expected tokens")
+def test_syntax_error(target):
+    assert_error(target.get("/v1/agent/services?filter=" + quote("Service ==")), 500,
+                 'Failed to create boolean expression evaluator: 1:11 (10): no match found, expected: "-", "0", '
+                 '"\\"", "`", [ \\t\\r\\n], [1-9] or [a-zA-Z]')
+
+
+@pytest.mark.consulite_differs(
+    "unknown selector on /v1/agent/checks: consulite answers 400 'Failed to create boolean expression evaluator: "
+    "Selector \"Bogus\" is not valid'; Consul 1.8.7 fails while filtering the checks: 500 'Selector \"Bogus\" "
+    "is not valid' (and 200 {} when the agent has no checks)")
+def test_unknown_selector_on_agent_checks(target):
+    _setup(target)
+    assert_error(target.get("/v1/agent/checks?filter=" + quote("Bogus == 1")), 500, 'Selector "Bogus" is not valid')
