@@ -158,13 +158,18 @@ def test_deregister_unknown_check(target):
     ({"Name": "x", "TTL": "5s", "Status": "bogus"}, 400, "Bad check status"),
     ({"Name": "x", "TTL": "5s", "Bogus": 1}, 400, 'Request decode failed: json: unknown field "Bogus"'),
     ({"Name": "x", "TTL": "abc"}, 400, 'Request decode failed: time: invalid duration "abc"'),
-    ({"Name": "x", "TTL": "5s", "ServiceID": "no-such-service"}, 500, 'ServiceID "no-such-service" does not exist'),
     ({"Name": "x", "Args": ["true"], "Interval": "10s"}, 500,
      "Scripts are disabled on this agent from remote calls; to enable, configure 'enable_script_checks' to true"),
-], ids=["empty", "no-name", "no-type", "bad-status", "unknown-field", "bad-duration", "unknown-service",
-        "script"])
+], ids=["empty", "no-name", "no-type", "bad-status", "unknown-field", "bad-duration", "script"])
 def test_register_bad_check(target, body, status, text):
     assert_error(target.put("/v1/agent/check/register", body), status, text)
+
+
+def test_register_check_for_an_unknown_service(target):
+    # newer Consul answers a missing ServiceID with a 404 (agent/agent_endpoint.go AgentRegisterCheck)
+    status = newer(target, "agent/agent_endpoint.go AgentRegisterCheck", v187=500, current=404)
+    body = {"Name": "x", "TTL": "5s", "ServiceID": "no-such-service"}
+    assert_error(target.put("/v1/agent/check/register", body), status, 'ServiceID "no-such-service" does not exist')
 
 
 def test_register_http_check_without_interval(target):

@@ -64,16 +64,11 @@ def test_invalid_cache_control(target):
                  "Invalid Cache-Control header.")
 
 
-@pytest.mark.consulite_differs("a path with '//': consulite answers 404; Consul (Go's ServeMux) redirects: 301 "
-                               "with Location set to the cleaned path")
 def test_double_slash_redirects(target):
     r = target.get("/v1/catalog//services")
     assert (r.status, r.headers.get("location")) == (301, "/v1/catalog/services")
 
 
-@pytest.mark.consulite_differs(
-    "after a reset consulite's index restarts at 1, so a blocking query with ?index=1 waits for the full wait; "
-    "in Consul no user-visible index is ever 1 again and the query answers at once")
 def test_blocking_query_on_index_1_answers_at_once(target):
     start = time.monotonic()
     r = target.get("/v1/catalog/services?index=1&wait=1s")
