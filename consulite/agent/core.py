@@ -13,6 +13,7 @@ from consulite.decode.bodies import BodyDecoder
 from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
 from consulite.model.agent_config import AgentConfig
+from consulite.model.config import ConfigEntry
 from consulite.model.partition import Node
 from consulite.model.service import Service
 from consulite.resolve.entries import Entries
@@ -36,7 +37,7 @@ class Agent:
         self.render = Renderer(config.enterprise, config.datacenter, self.node)
         self.bodies = BodyDecoder(config.enterprise)
         self.codec = EntryCodec(config.enterprise)
-        self.central = Entries(self._entry_body)
+        self.central = Entries(self._entry)
         # the families, one module each
         self.partitions = partitions.Partitions(self)
         self.services = services.Services(self)
@@ -58,9 +59,8 @@ class Agent:
     def enterprise(self) -> bool:
         return self.config.enterprise
 
-    def _entry_body(self, kind: str, partition: str, namespace: str, name: str) -> dict | None:
-        entry = self.store.config.get((kind, partition, namespace, name))
-        return entry.body if entry is not None else None
+    def _entry(self, kind: str, partition: str, namespace: str, name: str) -> ConfigEntry | None:
+        return self.store.config.get((kind, partition, namespace, name))
 
     @property
     def trust_domain(self) -> str:

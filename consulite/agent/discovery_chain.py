@@ -64,7 +64,7 @@ class DiscoveryChain:
             out["Default"] = True
         sni = target.sni(agent.trust_domain)
         out.update({
-            "Protocol": service_protocol(entries.lookup, partition, namespace, service),
+            "Protocol": service_protocol(entries.body, partition, namespace, service),
             "StartNode": node_key,
             "Nodes": {node_key: {"Type": "resolver", "Name": target.id, "Resolver": {
                 "Default": resolver is None, "ConnectTimeout": timeout, "Target": target.id}}},

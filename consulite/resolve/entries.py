@@ -1,49 +1,37 @@
-"""The config entries resolution reads, looked up in their own scope (config-entries-and-resolver.md §4.8)."""
+"""The config entries resolution reads, looked up in their own scope (config-entries-and-resolver.md §4.8).
+Entries travel as the store's `ConfigEntry` objects: kind, name, partition and namespace say where the
+deciding entry lives."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
-from consulite.model.config.entry import Lookup
+from consulite.model.config.entry import ConfigEntry
 
 DEFAULT = "default"
-
-
-@attrs.frozen
-class Found:
-    """A config entry's body and where it lives, for crediting the layer that decided."""
-
-    kind: str
-    name: str
-    partition: str
-    namespace: str
-    body: dict
-
-    @property
-    def ref(self) -> str:
-        return f"{self.kind}/{self.name}"
+Get = Callable[[str, str, str, str], ConfigEntry | None]  # (kind, partition, namespace, name) -> entry or None
 
 
 @attrs.frozen
 class Entries:
     """Read access to config entries for resolution."""
 
-    lookup: Lookup
+    get: Get
 
-    def proxy_defaults(self, partition: str) -> Found | None:
-        return self._find("proxy-defaults", partition, DEFAULT, "global")
+    def proxy_defaults(self, partition: str) -> ConfigEntry | None:
+        return self.get("proxy-defaults", partition, DEFAULT, "global")
 
-    def service_defaults(self, partition: str, namespace: str, name: str) -> Found | None:
-        return self._find("service-defaults", partition, namespace, name)
+    def service_defaults(self, partition: str, namespace: str, name: str) -> ConfigEntry | None:
+        return self.get("service-defaults", partition, namespace, name)
 
-    def get(self, kind: str, partition: str, namespace: str, name: str) -> Found | None:
-        return self._find(kind, partition, namespace, name)
-
-    def _find(self, kind: str, partition: str, namespace: str, name: str) -> Found | None:
-        body = self.lookup(kind, partition, namespace, name)
-        return None if body is None else Found(kind, name, partition, namespace, body)
+    def body(self, kind: str, partition: str, namespace: str, name: str) -> dict | None:
+        """An entry's body (the `Lookup` the model's rules take)."""
+        entry = self.get(kind, partition, namespace, name)
+        return entry.body if entry is not None else None
 
 
-def mode_of(found: Found | None) -> str:
+def mode_of(found: ConfigEntry | None) -> str:
     """The `MeshGateway.Mode` an entry sets ("" when it sets none)."""
     return ((found.body.get("MeshGateway") or {}).get("Mode", "")) if found is not None else ""

@@ -8,7 +8,8 @@ import attrs
 
 from consulite.model.service import Service
 from consulite.resolve.chain import resolve_target
-from consulite.resolve.entries import Entries, Found
+from consulite.model.config.entry import ConfigEntry
+from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import (
     VALID_MODES, Decision, Layers, dial_via, proxy_mode, upstream_identity, upstream_mode,
 )
@@ -32,7 +33,7 @@ def decision_json(d: Decision) -> dict:
     return out
 
 
-def _entry_json(found: Found) -> dict:
+def _entry_json(found: ConfigEntry) -> dict:
     return {"Entry": found.ref, "EntryPartition": found.partition, "EntryNamespace": found.namespace}
 
 

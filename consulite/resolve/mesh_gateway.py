@@ -6,7 +6,8 @@ from __future__ import annotations
 import attrs
 
 from consulite.model.service import Service, Upstream
-from consulite.resolve.entries import Entries, Found, mode_of
+from consulite.model.config.entry import ConfigEntry
+from consulite.resolve.entries import Entries, mode_of
 
 VALID_MODES = frozenset({"none", "local", "remote"})
 
@@ -28,13 +29,13 @@ class Decision:
 
     mode: str
     source: str
-    entry: Found | None = None
+    entry: ConfigEntry | None = None
 
 
 NOTHING = Decision("", DEFAULT)
 
 
-def first_set(*candidates: tuple[str, str, Found | None]) -> Decision:
+def first_set(*candidates: tuple[str, str, ConfigEntry | None]) -> Decision:
     """The first candidate whose mode is non-empty; an empty mode means "inherit from the next layer"."""
     for mode, source, entry in candidates:
         if mode:
@@ -49,7 +50,7 @@ def destination_name(svc: Service) -> str:
     return svc.name
 
 
-def _pd_upstream_mode(pd: Found | None) -> str:
+def _pd_upstream_mode(pd: ConfigEntry | None) -> str:
     """proxy-defaults for upstreams: its MeshGateway, else a `mesh_gateway` key in its opaque Config (§4.8)."""
     if pd is None:
         return ""
@@ -67,8 +68,8 @@ def _pd_upstream_mode(pd: Found | None) -> str:
 class Layers:
     """The config entries that bear on one proxy: its service-defaults and its partition's proxy-defaults."""
 
-    sd: Found | None
-    pd: Found | None
+    sd: ConfigEntry | None
+    pd: ConfigEntry | None
 
     @classmethod
     def of(cls, svc: Service, entries: Entries) -> Layers:
@@ -137,7 +138,7 @@ def upstream_mode(svc: Service, u: Upstream, layers: Layers) -> Decision:
     )
 
 
-def target_mode(override: Decision, target_sd: Found | None, target_pd: Found | None) -> Decision:
+def target_mode(override: Decision, target_sd: ConfigEntry | None, target_pd: ConfigEntry | None) -> Decision:
     """A discovery-chain target's mode (§4.4): the request's override (the downstream decision), else the
     target service's own service-defaults, else the proxy-defaults of the target's partition. A target with
     an ExternalSNI is never dialed through a gateway."""

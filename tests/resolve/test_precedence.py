@@ -6,6 +6,7 @@ import itertools
 import pytest
 from hypothesis import given, strategies as st
 
+from consulite.model.config import ConfigEntry
 from consulite.model.service import MeshGatewayConfig, Proxy, Service, Upstream
 from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import Layers, proxy_mode, upstream_mode
@@ -13,6 +14,12 @@ from consulite.resolve.mesh_gateway import Layers, proxy_mode, upstream_mode
 LAYERS = ["upstream", "upstream-config-override", "service-instance", "upstream-config-defaults",
           "service-defaults", "proxy-defaults"]
 MODES = ["", "none", "local", "remote"]
+
+
+def entries_of(table: dict) -> Entries:
+    """Resolution's view of `table`: (kind, partition, namespace, name) -> body."""
+    found = {key: ConfigEntry(key[0], key[3], key[1], key[2], body) for key, body in table.items()}
+    return Entries(lambda *key: found.get(key))
 
 
 def scenario(modes: dict[str, str]):
@@ -31,7 +38,7 @@ def scenario(modes: dict[str, str]):
     pd = {"MeshGateway": {"Mode": modes.get("proxy-defaults", "")}}
     table = {("service-defaults", "default", "default", "web"): sd,
              ("proxy-defaults", "default", "default", "global"): pd}
-    entries = Entries(lambda *key: table.get(key))
+    entries = entries_of(table)
     return svc, upstream, Layers.of(svc, entries)
 
 
@@ -73,7 +80,7 @@ def test_entries_in_other_scopes_do_not_apply():
     svc, upstream, _ = scenario({})
     table = {("proxy-defaults", "finance", "default", "global"): {"MeshGateway": {"Mode": "local"}},
              ("service-defaults", "default", "team", "web"): {"MeshGateway": {"Mode": "remote"}}}
-    layers = Layers.of(svc, Entries(lambda *key: table.get(key)))
+    layers = Layers.of(svc, entries_of(table))
     assert upstream_mode(svc, upstream, layers).source == "default"
 
 
@@ -81,7 +88,7 @@ def test_override_naming_another_partition_does_not_match():
     svc, upstream, _ = scenario({})
     table = {("service-defaults", "default", "default", "web"): {"UpstreamConfig": {"Overrides": [
         {"Name": "db", "Partition": "finance", "Namespace": "default", "MeshGateway": {"Mode": "local"}}]}}}
-    layers = Layers.of(svc, Entries(lambda *key: table.get(key)))
+    layers = Layers.of(svc, entries_of(table))
     assert upstream_mode(svc, upstream, layers).source == "default"
 
 

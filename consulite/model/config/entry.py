@@ -26,6 +26,11 @@ class ConfigEntry:
         return (self.kind, self.partition, self.namespace, self.name)
 
     @property
+    def ref(self) -> str:
+        """`kind/name`, as explain credits the deciding entry."""
+        return f"{self.kind}/{self.name}"
+
+    @property
     def meta(self) -> dict:
         return self.body.get("Meta") or {}
 
