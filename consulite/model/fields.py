@@ -32,10 +32,12 @@ def map_of(cls: type) -> tuple[str, type]:
 _ZERO = {STR: "", INT: 0, BOOL: False, FLOAT: 0.0, DURATION: 0}
 
 
-def wire(name: str, kind, alias: str | tuple[str, ...] = (), default=attrs.NOTHING):
-    """An attrs field named `name` on the wire, of Go kind `kind`, with optional snake_case aliases."""
+def wire(name: str, kind, alias: str | tuple[str, ...] = (), default=attrs.NOTHING, tag: str = ""):
+    """An attrs field named `name` on the wire, of Go kind `kind`, with optional snake_case aliases the
+    register decoder honours; `tag` is the Go struct's `alias:` tag, which only mapstructure (config
+    entries) honours."""
     aliases = (alias,) if isinstance(alias, str) else tuple(alias)
-    meta = {"wire": name, "kind": kind, "aliases": aliases}
+    meta = {"wire": name, "kind": kind, "aliases": aliases, "tag": tag}
     if default is not attrs.NOTHING:
         return attrs.field(default=default, metadata=meta)
     if kind in _ZERO:

@@ -30,19 +30,19 @@ class MeshGatewayConfig:
 @attrs.define
 class TransparentProxy:
     __go_name__ = "TransparentProxyConfig"
-    outbound_listener_port: int = wire("OutboundListenerPort", INT)
-    dialed_directly: bool = wire("DialedDirectly", BOOL)
+    outbound_listener_port: int = wire("OutboundListenerPort", INT, tag="outbound_listener_port")
+    dialed_directly: bool = wire("DialedDirectly", BOOL, tag="dialed_directly")
 
 
 @attrs.define
 class AccessLogs:
     __go_name__ = "AccessLogsConfig"
     enabled: bool = wire("Enabled", BOOL)
-    disable_listener_logs: bool = wire("DisableListenerLogs", BOOL)
+    disable_listener_logs: bool = wire("DisableListenerLogs", BOOL, tag="disable_listener_logs")
     type: str = wire("Type", STR)
     path: str = wire("Path", STR)
-    json_format: str = wire("JSONFormat", STR)
-    text_format: str = wire("TextFormat", STR)
+    json_format: str = wire("JSONFormat", STR, tag="json_format")
+    text_format: str = wire("TextFormat", STR, tag="text_format")
 
 
 @attrs.define
@@ -68,8 +68,8 @@ class EnvoyExtension:
     name: str = wire("Name", STR)
     required: bool = wire("Required", BOOL)
     arguments: dict | None = wire("Arguments", ANY_MAP)
-    consul_version: str = wire("ConsulVersion", STR)
-    envoy_version: str = wire("EnvoyVersion", STR)
+    consul_version: str = wire("ConsulVersion", STR, tag="consul_version")
+    envoy_version: str = wire("EnvoyVersion", STR, tag="envoy_version")
 
 
 @attrs.define

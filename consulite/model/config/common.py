@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from consulite.model.config.fields import (
-    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, struct,
+    DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, struct, struct_of,
 )
+from consulite.model.service import AccessLogs, EnvoyExtension, Expose, MeshGatewayConfig, TransparentProxy
 
-MESH_GATEWAY = struct("MeshGatewayConfig", ("Mode", STRING))
-TRANSPARENT_PROXY = struct("TransparentProxyConfig", ("OutboundListenerPort", INT, "outbound_listener_port"),
-                           ("DialedDirectly", BOOL, "dialed_directly"))
-EXPOSE_PATH = struct("ExposePath", ("ListenerPort", INT, "listener_port"), ("Path", STRING),
-                     ("LocalPathPort", INT, "local_path_port"), ("Protocol", STRING),
-                     ("ParsedFromCheck", BOOL, "parsed_from_check"))
-EXPOSE = struct("ExposeConfig", ("Checks", BOOL), ("Paths", list_of(EXPOSE_PATH)))
-ACCESS_LOGS = struct("AccessLogsConfig", ("Enabled", BOOL), ("DisableListenerLogs", BOOL, "disable_listener_logs"),
-                     ("Type", STRING), ("Path", STRING), ("JSONFormat", STRING, "json_format"),
-                     ("TextFormat", STRING, "text_format"))
-ENVOY_EXTENSION = struct("EnvoyExtension", ("Name", STRING), ("Required", BOOL), ("Arguments", ANY_MAP),
-                         ("ConsulVersion", STRING, "consul_version"), ("EnvoyVersion", STRING, "envoy_version"))
+MESH_GATEWAY = struct_of(MeshGatewayConfig)
+TRANSPARENT_PROXY = struct_of(TransparentProxy)
+EXPOSE = struct_of(Expose)
+ACCESS_LOGS = struct_of(AccessLogs)
+ENVOY_EXTENSION = struct_of(EnvoyExtension)
 HEADER_MODIFIERS = struct("HTTPHeaderModifiers", ("Add", STR_MAP), ("Set", STR_MAP), ("Remove", STR_LIST)).ptr()
 PASSIVE_HEALTH_CHECK = struct(
     "PassiveHealthCheck", ("Interval", DURATION_NS), ("MaxFailures", UINT, "max_failures"),

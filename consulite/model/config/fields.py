@@ -57,6 +57,28 @@ def struct(name: str, *specs) -> Struct:
     return Struct(name, tuple(out))
 
 
+def struct_of(cls: type) -> Struct:
+    """The config-entry view of a struct the model declares as an attrs class (`model.fields.wire`), so
+    each Go struct is declared once: the wire names, Go types and alias tags come from the class."""
+    from consulite.model import fields as W
+
+    scalar = {W.STR: STRING, W.INT: INT, W.BOOL: BOOL, W.FLOAT: FLOAT, W.DURATION: DURATION,
+              W.STR_LIST: STR_LIST, W.STR_MAP: STR_MAP, W.ANY_MAP: ANY_MAP}
+
+    def field_type(kind):
+        if isinstance(kind, tuple):
+            shape, inner = kind
+            return struct_of(inner) if shape == "obj" else (shape, struct_of(inner))
+        return scalar[kind]
+
+    fields = []
+    for a in attrs.fields(cls):
+        meta = a.metadata
+        tags = tuple(dict.fromkeys((*meta["aliases"], *((meta["tag"],) if meta["tag"] else ()))))
+        fields.append(Field(meta["wire"], field_type(meta["kind"]), tags))
+    return Struct(cls.__go_name__, tuple(fields))
+
+
 def list_of(t) -> tuple:
     return ("list", t)
 
