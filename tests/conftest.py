@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from consulite.http.app import make_app
@@ -48,6 +50,19 @@ async def client(aiohttp_client, clock):
 async def ce_client(aiohttp_client):
     """A Community-Edition agent."""
     return await aiohttp_client(make_app(AgentConfig(edition="ce")))
+
+
+@pytest.fixture
+def blocked(agent_of):
+    """`await blocked(client, coro)`: start a request as a task and return it once it is really blocked."""
+
+    async def start(client, coro):
+        watches = agent_of(client).store.watches
+        task = asyncio.ensure_future(coro)
+        await watches.readers_blocked(watches.blocked + 1)
+        return task
+
+    return start
 
 
 @pytest.fixture

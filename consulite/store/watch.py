@@ -20,6 +20,7 @@ class Watches:
         self.changed: dict[Topic, int] = {}
         self._waiters: dict[Topic, set[asyncio.Future[None]]] = {}
         self.blocked = 0  # readers waiting right now
+        self.woken = 0  # readers woken so far (tests: a write elsewhere wakes nobody)
         self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
@@ -35,6 +36,7 @@ class Watches:
                 for fut in woken:
                     if not fut.done():
                         fut.set_result(None)
+                        self.woken += 1
 
     def wake_all(self, forget: bool = True) -> None:
         """Wake every waiter; with `forget`, also forget every topic's index (the state they described is gone)."""

@@ -199,18 +199,13 @@ async def test_maintenance(client):
     assert await (await client.get("/v1/agent/checks")).json() == {}
 
 
-async def test_hash_blocking_returns_when_the_service_changes(client):
+async def test_hash_blocking_returns_when_the_service_changes(client, blocked):
     await register(client, {"Name": "w", "Port": 1})
     first = await client.get("/v1/agent/service/w")
     digest = first.headers["X-Consul-ContentHash"]
-
-    async def change():
-        await asyncio.sleep(0.05)
-        await register(client, {"Name": "w", "Port": 2})
-
-    task = asyncio.create_task(change())
-    r = await client.get("/v1/agent/service/w", params={"hash": digest, "wait": "30s"})
-    await task
+    task = await blocked(client, client.get("/v1/agent/service/w", params={"hash": digest, "wait": "30s"}))
+    await register(client, {"Name": "w", "Port": 2})
+    r = await task
     assert (await r.json())["Port"] == 2 and r.headers["X-Consul-ContentHash"] != digest
     # with the current hash and a short wait, the unchanged value comes back
     same = r.headers["X-Consul-ContentHash"]

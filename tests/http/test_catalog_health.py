@@ -56,19 +56,15 @@ async def test_health_connect_lists_proxies_for_a_service(client):
         "web-sidecar-proxy"]
 
 
-async def test_blocking_query_returns_when_its_answer_changes_and_not_before(client):
+async def test_blocking_query_returns_when_its_answer_changes_and_not_before(client, blocked, agent_of):
     await register(client, {"Name": "web"})
     r = await client.get("/v1/health/service/web")
     index = r.headers["X-Consul-Index"]
-
-    async def blocked():
-        return await client.get("/v1/health/service/web", params={"index": index, "wait": "30s"})
-
-    task = asyncio.create_task(blocked())
-    await asyncio.sleep(0.05)
+    task = await blocked(client, client.get("/v1/health/service/web", params={"index": index, "wait": "30s"}))
+    watches = agent_of(client).store.watches
+    woken = watches.woken
     await register(client, {"Name": "other"})  # unrelated: the reader stays blocked
-    await asyncio.sleep(0.05)
-    assert not task.done()
+    assert watches.woken == woken and not task.done()
     await register(client, {"Name": "web", "Tags": ["new"]})
     r = await asyncio.wait_for(task, 10)
     assert int(r.headers["X-Consul-Index"]) > int(index)

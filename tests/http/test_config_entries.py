@@ -244,29 +244,29 @@ async def test_community_edition(ce_client):
     assert "Partition" not in body and "Namespace" not in body
 
 
-async def test_blocking_get_wakes_on_its_entry_only(client):
+async def test_blocking_get_wakes_on_its_entry_only(client, blocked, agent_of):
     await put(client, {"Kind": "service-defaults", "Name": "web", "Protocol": "http"})
     r = await client.get("/v1/config/service-defaults/web")
     index = r.headers["X-Consul-Index"]
-    task = asyncio.create_task(client.get("/v1/config/service-defaults/web", params={"index": index, "wait": "30s"}))
-    await asyncio.sleep(0.05)
+    task = await blocked(client, client.get("/v1/config/service-defaults/web", params={"index": index, "wait": "30s"}))
+    watches = agent_of(client).store.watches
+    woken = watches.woken
     await put(client, {"Kind": "service-defaults", "Name": "other", "Protocol": "grpc"})
-    await asyncio.sleep(0.05)
-    assert not task.done()  # a write elsewhere does not wake this reader
+    assert watches.woken == woken and not task.done()  # a write elsewhere does not wake this reader
     await put(client, {"Kind": "service-defaults", "Name": "web", "Protocol": "grpc"})
     r = await asyncio.wait_for(task, 10)
     assert (await r.json())["Protocol"] == "grpc" and int(r.headers["X-Consul-Index"]) > int(index)
 
 
-async def test_blocking_list_ignores_writes_that_leave_it_unchanged(client):
+async def test_blocking_list_ignores_writes_that_leave_it_unchanged(client, blocked, agent_of):
     await put(client, {"Kind": "service-defaults", "Name": "web", "Protocol": "http"})
     r = await client.get("/v1/config/service-defaults")
     index = r.headers["X-Consul-Index"]
-    task = asyncio.create_task(client.get("/v1/config/service-defaults", params={"index": index, "wait": "30s"}))
-    await asyncio.sleep(0.05)
+    task = await blocked(client, client.get("/v1/config/service-defaults", params={"index": index, "wait": "30s"}))
+    watches = agent_of(client).store.watches
+    woken = watches.woken
     await put(client, {"Kind": "proxy-defaults", "Name": "global"})
-    await asyncio.sleep(0.05)
-    assert not task.done()
+    assert watches.woken == woken and not task.done()
     await put(client, {"Kind": "service-defaults", "Name": "db"})
     r = await asyncio.wait_for(task, 10)
     assert [e["Name"] for e in await r.json()] == ["db", "web"]

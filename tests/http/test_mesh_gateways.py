@@ -142,17 +142,19 @@ async def test_explain_unknown_service(client):
     assert (r.status, await r.text()) == (404, "unknown service ID: nope")
 
 
-async def test_merged_view_is_live_and_wakes_hash_readers(client):
+async def test_merged_view_is_live_and_wakes_hash_readers(client, blocked, agent_of):
     await client.put("/v1/agent/service/register", json=PLAIN_PROXY)
     first = await client.get("/v1/agent/service/web-sidecar-proxy")
     digest = first.headers["X-Consul-ContentHash"]
     assert (await first.json())["Proxy"]["MeshGateway"] == {}
-    reader = asyncio.create_task(client.get("/v1/agent/service/web-sidecar-proxy",
-                                            params={"hash": digest, "wait": "30s"}))
-    await asyncio.sleep(0.05)
+    reader = await blocked(client, client.get("/v1/agent/service/web-sidecar-proxy",
+                                              params={"hash": digest, "wait": "30s"}))
+    watches = agent_of(client).store.watches
+    woken = watches.woken
     await config(client, {"Kind": "service-defaults", "Name": "other", "Protocol": "http"})
-    await asyncio.sleep(0.05)
-    assert not reader.done()  # the view is unchanged: the reader keeps waiting
+    # the proxy's partition changed, so the reader wakes, finds the view unchanged and keeps waiting
+    await watches.readers_blocked(1)
+    assert watches.woken == woken + 1 and not reader.done()
     await config(client, {"Kind": "proxy-defaults", "Name": "global", "MeshGateway": {"Mode": "local"},
                           "Config": {"protocol": "http"}})
     r = await asyncio.wait_for(reader, 10)
@@ -166,11 +168,10 @@ async def test_merged_view_is_live_and_wakes_hash_readers(client):
     assert health[0]["Service"]["Proxy"]["MeshGateway"] == {}
 
 
-async def test_health_index_moves_when_central_config_changes(client):
+async def test_health_index_moves_when_central_config_changes(client, blocked):
     await client.put("/v1/agent/service/register", json=PLAIN_PROXY)
     index = (await client.get("/v1/health/connect/web")).headers["X-Consul-Index"]
-    reader = asyncio.create_task(client.get("/v1/health/connect/web", params={"index": index, "wait": "30s"}))
-    await asyncio.sleep(0.05)
+    reader = await blocked(client, client.get("/v1/health/connect/web", params={"index": index, "wait": "30s"}))
     await config(client, {"Kind": "service-defaults", "Name": "web", "MeshGateway": {"Mode": "remote"}})
     r = await asyncio.wait_for(reader, 10)
     assert (await r.json())[0]["Service"]["Proxy"]["MeshGateway"] == {"Mode": "remote"}
