@@ -77,12 +77,11 @@ class _Decoding:
     def map(self, item, v, path: str):
         if item == F.ANY and isinstance(v, list) and len(v) == 1:
             return un_slice(v)  # HookWeakDecodeFromSlice into interface{}: HCL's one-element lists
-        if isinstance(v, list):
-            if all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
-                merged: dict = {}
-                for x in v:
-                    merged.update(x)
-                v = merged
+        if isinstance(v, list) and all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
+            merged: dict = {}
+            for x in v:
+                merged.update(x)
+            v = merged
         if not isinstance(v, dict):
             self.errors.append(f"'{path}' expected a map, got '{_go_kind(v)}'")
             return None

@@ -12,7 +12,6 @@ import weakref
 import orjson
 
 from consulite import CONSUL_VERSION
-
 from consulite.decode.duration import format_duration
 from consulite.model.check import CheckType, HealthCheck
 from consulite.model.partition import Node, Partition

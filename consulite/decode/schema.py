@@ -7,7 +7,8 @@ order winning (reference agent-service-api.md §2.2).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 

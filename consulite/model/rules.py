@@ -14,8 +14,17 @@ from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
 from consulite.model.check import STATUSES, CheckType
 from consulite.model.service import (
-    DEFAULT, GATEWAY_KINDS, KIND_API_GATEWAY, KIND_CONNECT_PROXY, KIND_INGRESS_GATEWAY,
-    KIND_MESH_GATEWAY, Proxy, Service, ServiceAddress, ServiceDefinition, Weights,
+    DEFAULT,
+    GATEWAY_KINDS,
+    KIND_API_GATEWAY,
+    KIND_CONNECT_PROXY,
+    KIND_INGRESS_GATEWAY,
+    KIND_MESH_GATEWAY,
+    Proxy,
+    Service,
+    ServiceAddress,
+    ServiceDefinition,
+    Weights,
 )
 
 SIDECAR_SUFFIX = "-sidecar-proxy"

@@ -6,7 +6,16 @@ import attrs
 
 from consulite.model.check import CheckType
 from consulite.model.fields import (
-    ANY_MAP, BOOL, INT, STR, STR_LIST, STR_MAP, list_of, map_of, obj, wire,
+    ANY_MAP,
+    BOOL,
+    INT,
+    STR,
+    STR_LIST,
+    STR_MAP,
+    list_of,
+    map_of,
+    obj,
+    wire,
 )
 
 KIND_TYPICAL = ""

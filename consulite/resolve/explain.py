@@ -10,7 +10,13 @@ from consulite.model.service import Service
 from consulite.resolve.chain import resolve_target
 from consulite.resolve.entries import Entries, Found
 from consulite.resolve.mesh_gateway import (
-    VALID_MODES, Decision, Layers, dial_via, proxy_mode, upstream_identity, upstream_mode,
+    VALID_MODES,
+    Decision,
+    Layers,
+    dial_via,
+    proxy_mode,
+    upstream_identity,
+    upstream_mode,
 )
 
 
@@ -54,8 +60,8 @@ def _upstream(svc: Service, u, layers: Layers, world: World) -> dict:
     out["MeshGateway"] = decision_json(merged)
     warnings = _mode_warning(merged, f'upstream "{name}"')
     if peer or u.destination_type == "prepared_query":
-        out.update(Dial=None, Exported=None, Warnings=warnings + [
-            "peer and prepared-query upstreams are not resolved by consulite's explain"])
+        out.update(Dial=None, Exported=None, Warnings=[
+            *warnings, "peer and prepared-query upstreams are not resolved by consulite's explain"])
         return out
     datacenter = u.datacenter or world.datacenter
     target = resolve_target(world.entries, name, namespace, partition, datacenter, merged)
@@ -119,7 +125,10 @@ def _exported(entries: Entries, service: str, namespace: str, partition: str, co
     """Whether partition's exported-services entry exports `service` to partition `consumer`."""
     entry = entries.get("exported-services", partition, "default", partition)
     for svc in (entry.body.get("Services") or []) if entry else []:
-        if svc.get("Name") in (service, "*") and (svc.get("Namespace") or "default") in (namespace, "*"):
-            if any(c.get("Partition") == consumer for c in svc.get("Consumers") or []):
-                return True
+        if (
+            svc.get("Name") in (service, "*")
+            and (svc.get("Namespace") or "default") in (namespace, "*")
+            and any(c.get("Partition") == consumer for c in svc.get("Consumers") or [])
+        ):
+            return True
     return False

@@ -9,8 +9,16 @@ from __future__ import annotations
 import attrs
 
 from consulite.model.service import (
-    GATEWAY_KINDS, KIND_CONNECT_PROXY, AccessLogs, Expose, ExposePath, MeshGatewayConfig, Proxy, Service,
-    TransparentProxy, Upstream,
+    GATEWAY_KINDS,
+    KIND_CONNECT_PROXY,
+    AccessLogs,
+    Expose,
+    ExposePath,
+    MeshGatewayConfig,
+    Proxy,
+    Service,
+    TransparentProxy,
+    Upstream,
 )
 from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import Layers, proxy_mode, upstream_identity, upstream_mode

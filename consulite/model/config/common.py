@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from consulite.model.config.fields import (
-    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, struct,
+    ANY_MAP,
+    BOOL,
+    DURATION_NS,
+    INT,
+    STR_LIST,
+    STR_MAP,
+    STRING,
+    UINT,
+    list_of,
+    struct,
 )
 
 MESH_GATEWAY = struct("MeshGatewayConfig", ("Mode", STRING))
@@ -74,7 +83,10 @@ def validate_access_logs(logs: dict) -> str | None:
 
 def validate_failover_policy(policy: dict | None) -> str | None:
     if policy and policy.get("Mode", "") not in ("", "default", "order-by-locality"):
-        return f'Failover-policy mode must be one of \'\', \'default\', or \'order-by-locality\'; got "{policy["Mode"]}"'
+        return (
+            "Failover-policy mode must be one of '', 'default', or 'order-by-locality'; "
+            f'got "{policy["Mode"]}"'
+        )
     return None
 
 

@@ -6,9 +6,22 @@ import ipaddress
 import re
 
 from consulite.model.config.common import (
-    ACCESS_LOGS, ENVOY_EXTENSION, EXPOSE, FAILOVER_POLICY, LIMITS, MESH_GATEWAY, META, PASSIVE_HEALTH_CHECK,
-    PRIORITIZE_BY_LOCALITY, TRANSPARENT_PROXY, validate_access_logs, validate_failover_policy, validate_hcp_dir,
-    validate_meta, validate_mutual_tls, validate_prioritize,
+    ACCESS_LOGS,
+    ENVOY_EXTENSION,
+    EXPOSE,
+    FAILOVER_POLICY,
+    LIMITS,
+    MESH_GATEWAY,
+    META,
+    PASSIVE_HEALTH_CHECK,
+    PRIORITIZE_BY_LOCALITY,
+    TRANSPARENT_PROXY,
+    validate_access_logs,
+    validate_failover_policy,
+    validate_hcp_dir,
+    validate_meta,
+    validate_mutual_tls,
+    validate_prioritize,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind
 from consulite.model.config.fields import ANY_MAP, INT, STR_LIST, STRING, list_of, struct

@@ -8,7 +8,12 @@ carries its field set and the required-field checks.
 from __future__ import annotations
 
 from consulite.model.config.common import (
-    HEADER_MODIFIERS, META, PASSIVE_HEALTH_CHECK, RESOURCE_REFERENCE, STATUS, validate_meta,
+    HEADER_MODIFIERS,
+    META,
+    PASSIVE_HEALTH_CHECK,
+    RESOURCE_REFERENCE,
+    STATUS,
+    validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, map_of, struct
