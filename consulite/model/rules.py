@@ -24,6 +24,7 @@ from consulite.model.service import (
     Service,
     ServiceAddress,
     ServiceDefinition,
+    Upstream,
     Weights,
 )
 
@@ -207,7 +208,7 @@ def validate(svc: Service, sidecar: ServiceDefinition | None) -> list[str]:
 
 def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
     errs: list[str] = []
-    seen_ids: set[tuple] = set()
+    seen_ids: set[tuple[str, ...]] = set()
     seen_binds: set[str] = set()
     for u in proxy.upstreams or []:
         if u.datacenter and (u.destination_partition not in ("", DEFAULT) or svc.partition != DEFAULT):
@@ -235,7 +236,7 @@ def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
     return errs
 
 
-def _upstream_error(u) -> str | None:
+def _upstream_error(u: Upstream) -> str | None:
     if u.destination_type not in ("service", "prepared_query"):
         return M.UPSTREAM_TYPE.format(type=u.destination_type)
     if not u.destination_name:

@@ -6,6 +6,7 @@ import attrs
 
 from consulite.model.check import HealthCheck
 from consulite.model.config import ConfigEntry
+from consulite.model.fields import JSONArray
 from consulite.model.partition import Node, Partition
 from consulite.model.service import Service
 
@@ -19,4 +20,4 @@ class Snapshot:
     checks: list[HealthCheck]
     entries: list[ConfigEntry]
     #: the last-change index of every watched topic, so that X-Consul-Index answers are reproduced
-    topics: list[tuple[list, int]]
+    topics: list[tuple[JSONArray, int]]

@@ -68,7 +68,8 @@ def resolve_target(entries: Entries, service: str, namespace: str, partition: st
 def protocol(entries: Entries, service: str, namespace: str, partition: str) -> str:
     sd = entries.service_defaults(partition, namespace, service)
     if sd is not None and sd.body.get("Protocol"):
-        return sd.body["Protocol"]
+        protocol: str = sd.body["Protocol"]  # a Go string field: decode made it a str
+        return protocol
     pd = entries.proxy_defaults(partition)
     value = ((pd.body.get("Config") or {}).get("protocol")) if pd else None
     return value if isinstance(value, str) and value else "tcp"

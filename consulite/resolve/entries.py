@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 DEFAULT = "default"
-Lookup = Callable[[str, str, str, str], dict | None]  # (kind, partition, namespace, name) -> body or None
+Lookup = Callable[[str, str, str, str], dict[str, Any] | None]  # (kind, partition, namespace, name) -> body or None
 
 
 @attrs.frozen
@@ -18,7 +19,7 @@ class Found:
     name: str
     partition: str
     namespace: str
-    body: dict
+    body: dict[str, Any]
 
     @property
     def ref(self) -> str:

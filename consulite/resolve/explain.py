@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-from consulite.model.service import Service
+from consulite.model.service import Service, Upstream
 from consulite.resolve.chain import resolve_target
 from consulite.resolve.entries import Entries, Found
 from consulite.resolve.mesh_gateway import (
@@ -31,18 +32,18 @@ class World:
     gateways: Callable[[str], list[Service]]  # mesh gateways registered in a partition
 
 
-def decision_json(d: Decision) -> dict:
-    out = {"Mode": d.mode, "Source": d.source}
+def decision_json(d: Decision) -> dict[str, Any]:
+    out: dict[str, Any] = {"Mode": d.mode, "Source": d.source}
     if d.entry is not None:
         out.update(_entry_json(d.entry))
     return out
 
 
-def _entry_json(found: Found) -> dict:
+def _entry_json(found: Found) -> dict[str, Any]:
     return {"Entry": found.ref, "EntryPartition": found.partition, "EntryNamespace": found.namespace}
 
 
-def explain(svc: Service, world: World) -> dict:
+def explain(svc: Service, world: World) -> dict[str, Any]:
     layers = Layers.of(svc, world.entries)
     proxy = proxy_mode(svc, layers)
     warnings = _mode_warning(proxy, "the proxy")
@@ -51,10 +52,12 @@ def explain(svc: Service, world: World) -> dict:
             "MeshGateway": decision_json(proxy), "Upstreams": upstreams, "Warnings": warnings}
 
 
-def _upstream(svc: Service, u, layers: Layers, world: World) -> dict:
+def _upstream(svc: Service, u: Upstream, layers: Layers, world: World) -> dict[str, Any]:
     peer, name, namespace, partition = upstream_identity(svc, u)
     merged = upstream_mode(svc, u, layers)
-    out = {"DestinationName": name, "DestinationNamespace": namespace, "DestinationPartition": partition}
+    out: dict[str, Any] = {
+        "DestinationName": name, "DestinationNamespace": namespace, "DestinationPartition": partition,
+    }
     if peer:
         out["DestinationPeer"] = peer
     out["MeshGateway"] = decision_json(merged)
@@ -102,7 +105,7 @@ def _mode_warning(d: Decision, what: str) -> list[str]:
     return []
 
 
-def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[dict | None, str | None]:
+def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[dict[str, Any] | None, str | None]:
     if datacenter != world.datacenter and via == "remote-gateway":
         return None, f'mode remote needs a mesh gateway in datacenter "{datacenter}", which consulite does not know'
     found = sorted(world.gateways(partition), key=lambda g: (g.namespace, g.id))

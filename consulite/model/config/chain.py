@@ -253,10 +253,11 @@ def service_protocol(ctx: Context, partition: str, namespace: str, name: str) ->
     """The protocol a discovery chain uses for a service: service-defaults, then proxy-defaults, then tcp."""
     sd = ctx.lookup("service-defaults", partition, namespace, name)
     if sd and sd.get("Protocol"):
-        return sd["Protocol"]
+        protocol: str = sd["Protocol"]  # a Go string field: decode made it a str
+        return protocol
     pd = ctx.lookup("proxy-defaults", partition, "default", "global")
-    protocol = ((pd or {}).get("Config") or {}).get("protocol")
-    return protocol.lower() if isinstance(protocol, str) and protocol else "tcp"
+    configured = ((pd or {}).get("Config") or {}).get("protocol")
+    return configured.lower() if isinstance(configured, str) and configured else "tcp"
 
 
 def require_l7(e: ConfigEntry, ctx: Context) -> None:
