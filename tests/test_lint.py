@@ -21,6 +21,9 @@ PYPROJECT = ROOT / "pyproject.toml"
 # The paths held clean today. Both lists grow until each is the whole of `consulite`, `tests` and
 # `bench` (pyproject's mypy `files`), at which point they become that and the lists go.
 RUFF_CLEAN = [
+    "consulite/__init__.py",
+    "consulite/errors.py",
+    "consulite/messages.py",
     "consulite/model",
     "consulite/resolve",
     "consulite/decode",
@@ -28,6 +31,9 @@ RUFF_CLEAN = [
     "tests/test_lint.py",
 ]
 MYPY_CLEAN = [
+    "consulite/__init__.py",
+    "consulite/errors.py",
+    "consulite/messages.py",
     "consulite/model",
     "consulite/resolve",
 ]
