@@ -18,8 +18,9 @@ from mypy import api as mypy_api
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = ROOT / "pyproject.toml"
 
-# The paths held clean today. Both lists grow until each is the whole of `consulite`, `tests` and
-# `bench` (pyproject's mypy `files`), at which point they become that and the lists go.
+# The paths held clean today (mypy: strict where pyproject says so, the rest not). Both lists grow
+# until each is the whole of `consulite`, `tests` and `bench` (pyproject's mypy `files`), and then
+# the tests check exactly that.
 RUFF_CLEAN = [
     "consulite/__init__.py",
     "consulite/errors.py",
@@ -36,6 +37,7 @@ MYPY_CLEAN = [
     "consulite/messages.py",
     "consulite/model",
     "consulite/resolve",
+    "consulite/decode",
 ]
 
 

@@ -59,7 +59,7 @@ class Schema:
 
     # -- compilation -------------------------------------------------------------------------
 
-    def _compile_object(self, cls: type) -> Decoder:
+    def _compile_object(self, cls: type[Any]) -> Decoder:
         table: dict[str, tuple[str, bool, Decoder | None, str]] = {}
         for a in attrs.fields(cls):
             meta = a.metadata

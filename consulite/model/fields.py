@@ -21,14 +21,12 @@ HEADERS = "map[string][]string"
 
 
 if TYPE_CHECKING:
-    #: A decoded JSON object / array, as attrs fields hold them.
+    #: A decoded JSON object, as attrs fields hold it.
     JSONObject = dict[str, Any]
-    JSONArray = list[Any]
 else:
     # Bare at run time on purpose: cattrs reads these annotations when it structures a state
     # document (decode/state.py), and `dict[str, Any]` would change what it accepts and its error texts.
     JSONObject = dict
-    JSONArray = list
 
 #: A model class, or a function returning one (for a class declared further down, or its own class).
 ClassRef = type | Callable[[], type]
