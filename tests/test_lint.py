@@ -106,3 +106,26 @@ def test_mypy_is_strict_only_where_configured(tmp_path: Path):
 def test_the_clean_paths_exist(path: str):
     """A renamed folder would leave a check that lints nothing."""
     assert (ROOT / path).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("@pytest.mark.no_such_marker\ndef test_x():\n    pass\n", "'no_such_marker' not found in `markers`"),
+        ("@pytest.mark.xfail\ndef test_x():\n    pass\n", "XPASS(strict)"),
+        ("@pytest.mark.slow\ndef test_x():\n    pass\n", "1 passed"),
+    ],
+    ids=["unregistered-marker-refused", "xpass-fails", "slow-is-registered"],
+)
+def test_pytest_settings_take_effect(tmp_path: Path, body: str, expected: str):
+    """pyproject's pytest settings, run for real: a typo'd marker and an unexpected pass both fail."""
+    (tmp_path / "test_probe.py").write_text("import pytest\n\n\n" + body)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(PYPROJECT),
+         "--rootdir", str(tmp_path), str(tmp_path / "test_probe.py")],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},  # the settings are pytest's own; plugins cost 10 s
+    )
+    assert expected in result.stdout, result.stdout + result.stderr
+    assert (result.returncode == 0) == (expected == "1 passed"), result.stdout
