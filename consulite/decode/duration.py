@@ -31,7 +31,7 @@ def parse_duration(raw: str) -> int:
         pos = m.end()
     if pos != len(s) or pos == 0:
         raise DecodeError(messages.INVALID_DURATION.format(raw=raw))
-    return sign * int(round(total))
+    return sign * round(total)
 
 
 def format_duration(ns: int) -> str:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime
 
 from consulite.decode.duration import format_duration, parse_duration
-from consulite.model.go import parse_bool
 from consulite.errors import DecodeError
 from consulite.model.config import fields as F
 from consulite.model.config.fields import Struct
-from consulite.model.go import multierror
+from consulite.model.go import multierror, parse_bool
 
 
 class _Decoding:
@@ -78,12 +77,11 @@ class _Decoding:
     def map(self, item, v, path: str):
         if item == F.ANY and isinstance(v, list) and len(v) == 1:
             return un_slice(v)  # HookWeakDecodeFromSlice into interface{}: HCL's one-element lists
-        if isinstance(v, list):
-            if all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
-                merged: dict = {}
-                for x in v:
-                    merged.update(x)
-                v = merged
+        if isinstance(v, list) and all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
+            merged: dict = {}
+            for x in v:
+                merged.update(x)
+            v = merged
         if not isinstance(v, dict):
             self.errors.append(f"'{path}' expected a map, got '{_go_kind(v)}'")
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection
+from typing import NoReturn, cast
 
 from consulite import messages as M
 from consulite.errors import BadRequest
@@ -37,7 +38,7 @@ class _Parser:
                 if text[pos:].strip() == "":
                     break
                 self._fail(pos + len(text[pos:]) - len(text[pos:].lstrip()), "unexpected character")
-            kind = m.lastgroup
+            kind = cast(str, m.lastgroup)  # every alternative of _TOKEN is a named group
             start = m.start(kind)
             value = m.group(kind)
             if kind == "dq":
@@ -49,7 +50,7 @@ class _Parser:
             pos = m.end()
         self.i = 0
 
-    def _fail(self, offset: int, expected: str):
+    def _fail(self, offset: int, expected: str) -> NoReturn:
         line = self.text.count("\n", 0, offset) + 1
         col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         raise BadRequest(M.FILTER_FAILED.format(err=f"{line}:{col} ({offset}): no match found, expected: {expected}"))
@@ -116,7 +117,8 @@ class _Parser:
         if self._word("in"):
             self.i += 1
             return self._membership(first[1], self._selector(), negate=False)
-        if self._word("not") and self._peek(1) is not None and self._peek(1)[1] == "in":
+        after = self._peek(1)
+        if self._word("not") and after is not None and after[1] == "in":
             self.i += 2
             return self._membership(first[1], self._selector(), negate=True)
         if first[0] != "word":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NoReturn
 
 from consulite.errors import DecodeError
 
@@ -37,7 +38,7 @@ class _Lexer:
         line = self.text.count("\n", 0, pos) + 1
         return line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1
 
-    def fail(self, pos: int, message: str):
+    def fail(self, pos: int, message: str) -> NoReturn:
         raise HCLError(*self.where(pos), message)
 
     def tokens(self):
@@ -58,6 +59,7 @@ class _Lexer:
                 yield ("HEREDOC", self._heredoc(pos), pos)
             elif ch.isdigit() or (ch == "-" and pos + 1 < n and text[pos + 1].isdigit()):
                 m = _NUMBER.match(text, pos)
+                assert m is not None  # a digit, or "-" and a digit, starts a _NUMBER
                 self.pos = m.end()
                 raw = m.group(0)
                 if m.group(2) or m.group(3):
@@ -66,6 +68,7 @@ class _Lexer:
                     yield ("NUMBER", _parse_int(raw), pos)
             elif _IDENT_START.match(ch) or ch.isalpha():
                 m = _IDENT.match(text, pos + 1)
+                assert m is not None  # _IDENT matches the empty string
                 self.pos = m.end()
                 word = text[pos:m.end()]
                 if word in ("true", "false"):
@@ -199,7 +202,7 @@ class _Parser:
     def back(self, tok) -> None:
         self.peeked.append(tok)
 
-    def fail(self, tok, message: str):
+    def fail(self, tok, message: str) -> NoReturn:
         self.lexer.fail(tok[2], message)
 
     def document(self) -> dict:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import weakref
+from typing import Any
 
 import orjson
-
 
 from consulite.decode.duration import format_duration
 from consulite.model.check import CheckType, HealthCheck
@@ -110,11 +110,13 @@ class Renderer:
 
     @staticmethod
     def tagged_addresses(svc: Service) -> dict:
+        assert svc.tagged_addresses is not None  # rendered only when set
         return {k: {"Address": a.address, "Port": a.port} for k, a in svc.tagged_addresses.items()}
 
     @staticmethod
     def locality(svc: Service) -> dict:
         loc = svc.locality
+        assert loc is not None  # rendered only when set
         return {k: v for k, v in (("Region", loc.region), ("Zone", loc.zone)) if v}
 
     def proxy(self, p: Proxy, mode_always: bool = False) -> dict:
@@ -176,13 +178,13 @@ class Renderer:
             if value:
                 out[key] = value
         out["DestinationName"] = u.destination_name
-        for key, value in (
+        for key, setting in (
             ("Datacenter", u.datacenter), ("LocalBindAddress", u.local_bind_address),
             ("LocalBindPort", u.local_bind_port), ("LocalBindSocketPath", u.local_bind_socket_path),
             ("LocalBindSocketMode", u.local_bind_socket_mode), ("Config", u.config),
         ):
-            if value:
-                out[key] = value
+            if setting:
+                out[key] = setting
         out["MeshGateway"] = self.mesh_gateway(u.mesh_gateway)
         return out
 
@@ -218,7 +220,7 @@ class Renderer:
 
     def node_json(self, partition: str) -> dict:
         n = self.node
-        out = {
+        out: dict[str, Any] = {
             "ID": n.id, "Node": n.name, "Address": n.address, "Datacenter": n.datacenter,
             "TaggedAddresses": {"lan": n.address, "lan_ipv4": n.address, "wan": n.address, "wan_ipv4": n.address},
             "Meta": dict(NODE_META),

@@ -7,7 +7,8 @@ order winning (reference agent-service-api.md §2.2).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -58,7 +59,7 @@ class Schema:
 
     # -- compilation -------------------------------------------------------------------------
 
-    def _compile_object(self, cls: type) -> Decoder:
+    def _compile_object(self, cls: type[Any]) -> Decoder:
         table: dict[str, tuple[str, bool, Decoder | None, str]] = {}
         for a in attrs.fields(cls):
             meta = a.metadata

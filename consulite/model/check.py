@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 from consulite.model.fields import BOOL, DURATION, HEADERS, INT, STR, STR_LIST, wire
@@ -16,8 +18,8 @@ STATUSES = frozenset({PASSING, WARNING, CRITICAL})
 class CheckType:
     """One entry of a service's `Check`/`Checks` (Consul's structs.CheckType)."""
 
-    __go_name__ = "CheckType"
-    __wire_ignored__ = ("serviceid", "service_id")
+    __go_name__: ClassVar[str] = "CheckType"
+    __wire_ignored__: ClassVar[tuple[str, ...]] = ("serviceid", "service_id")
     check_id: str = wire("CheckID", STR)
     name: str = wire("Name", STR)
     status: str = wire("Status", STR)

@@ -7,8 +7,8 @@ import attrs
 from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
 from consulite.model import rules
-from consulite.model.go import multierror
 from consulite.model.check import CheckType
+from consulite.model.go import multierror
 from consulite.model.service import Service, ServiceDefinition
 
 

@@ -11,12 +11,22 @@ import re
 import attrs
 
 from consulite import messages as M
-from consulite.model.go import join_host_port, multierror
 from consulite.errors import BadRequest, ConsulError
 from consulite.model.check import STATUSES, CheckType
+from consulite.model.go import join_host_port, multierror
 from consulite.model.service import (
-    DEFAULT, GATEWAY_KINDS, KIND_API_GATEWAY, KIND_CONNECT_PROXY, KIND_INGRESS_GATEWAY,
-    KIND_MESH_GATEWAY, Proxy, Service, ServiceAddress, ServiceDefinition, Weights,
+    DEFAULT,
+    GATEWAY_KINDS,
+    KIND_API_GATEWAY,
+    KIND_CONNECT_PROXY,
+    KIND_INGRESS_GATEWAY,
+    KIND_MESH_GATEWAY,
+    Proxy,
+    Service,
+    ServiceAddress,
+    ServiceDefinition,
+    Upstream,
+    Weights,
 )
 
 SIDECAR_SUFFIX = "-sidecar-proxy"
@@ -193,7 +203,7 @@ def validate(svc: Service, sidecar: ServiceDefinition | None) -> list[str]:
 
 def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
     errs: list[str] = []
-    seen_ids: set[tuple] = set()
+    seen_ids: set[tuple[str, ...]] = set()
     seen_binds: set[str] = set()
     for u in proxy.upstreams or []:
         if u.datacenter and (u.destination_partition not in ("", DEFAULT) or svc.partition != DEFAULT):
@@ -221,7 +231,7 @@ def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
     return errs
 
 
-def _upstream_error(u) -> str | None:
+def _upstream_error(u: Upstream) -> str | None:
     if u.destination_type not in ("service", "prepared_query"):
         return M.UPSTREAM_TYPE.format(type=u.destination_type)
     if not u.destination_name:

@@ -6,7 +6,17 @@ import attrs
 
 from consulite.model.check import CheckType
 from consulite.model.fields import (
-    ANY_MAP, BOOL, INT, STR, STR_LIST, STR_MAP, list_of, map_of, obj, wire,
+    ANY_MAP,
+    BOOL,
+    INT,
+    STR,
+    STR_LIST,
+    STR_MAP,
+    JSONObject,
+    list_of,
+    map_of,
+    obj,
+    wire,
 )
 
 KIND_TYPICAL = ""
@@ -67,7 +77,7 @@ class EnvoyExtension:
     __go_name__ = "EnvoyExtension"
     name: str = wire("Name", STR)
     required: bool = wire("Required", BOOL)
-    arguments: dict | None = wire("Arguments", ANY_MAP)
+    arguments: JSONObject | None = wire("Arguments", ANY_MAP)
     consul_version: str = wire("ConsulVersion", STR, tag="consul_version")
     envoy_version: str = wire("EnvoyVersion", STR, tag="envoy_version")
 
@@ -86,7 +96,7 @@ class Upstream:
     local_bind_port: int = wire("LocalBindPort", INT, alias="local_bind_port")
     local_bind_socket_path: str = wire("LocalBindSocketPath", STR, alias="local_bind_socket_path")
     local_bind_socket_mode: str = wire("LocalBindSocketMode", STR, alias="local_bind_socket_mode")
-    config: dict | None = wire("Config", ANY_MAP)
+    config: JSONObject | None = wire("Config", ANY_MAP)
     mesh_gateway: MeshGatewayConfig | None = wire("MeshGateway", obj(MeshGatewayConfig), alias="mesh_gateway")
 
 
@@ -102,7 +112,7 @@ class Proxy:
     transparent_proxy: TransparentProxy | None = wire(
         "TransparentProxy", obj(TransparentProxy), alias="transparent_proxy"
     )
-    config: dict | None = wire("Config", ANY_MAP)
+    config: JSONObject | None = wire("Config", ANY_MAP)
     upstreams: list[Upstream] | None = wire("Upstreams", list_of(Upstream))
     mesh_gateway: MeshGatewayConfig | None = wire("MeshGateway", obj(MeshGatewayConfig), alias="mesh_gateway")
     expose: Expose | None = wire("Expose", obj(Expose))

@@ -65,6 +65,7 @@ def resolve_target(entries: Entries, service: str, namespace: str, partition: st
                   external=bool(sd and sd.body.get("ExternalSNI")))
 
 
+
 def computed_mode(entries: Entries, target: Target) -> str:
     """The mode the chain would give the target without a request override."""
     return target_mode(NOTHING, entries.service_defaults(target.partition, target.namespace, target.service),

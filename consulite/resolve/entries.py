@@ -5,6 +5,7 @@ deciding entry lives."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -26,7 +27,7 @@ class Entries:
     def service_defaults(self, partition: str, namespace: str, name: str) -> ConfigEntry | None:
         return self.get("service-defaults", partition, namespace, name)
 
-    def body(self, kind: str, partition: str, namespace: str, name: str) -> dict | None:
+    def body(self, kind: str, partition: str, namespace: str, name: str) -> dict[str, Any] | None:
         """An entry's body (the `Lookup` the model's rules take)."""
         entry = self.get(kind, partition, namespace, name)
         return entry.body if entry is not None else None

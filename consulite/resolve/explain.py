@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-from consulite.model.service import Service
-from consulite.resolve.chain import resolve_target
 from consulite.model.config.entry import ConfigEntry
+from consulite.model.service import Service, Upstream
+from consulite.resolve.chain import resolve_target
 from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import (
-    VALID_MODES, Decision, Layers, dial_via, proxy_mode, upstream_identity, upstream_mode,
+    VALID_MODES,
+    Decision,
+    Layers,
+    dial_via,
+    proxy_mode,
+    upstream_identity,
+    upstream_mode,
 )
 
 
@@ -26,18 +33,18 @@ class World:
     gateways: Callable[[str], list[Service]]  # mesh gateways registered in a partition
 
 
-def decision_json(d: Decision) -> dict:
-    out = {"Mode": d.mode, "Source": d.source}
+def decision_json(d: Decision) -> dict[str, Any]:
+    out: dict[str, Any] = {"Mode": d.mode, "Source": d.source}
     if d.entry is not None:
         out.update(_entry_json(d.entry))
     return out
 
 
-def _entry_json(found: ConfigEntry) -> dict:
+def _entry_json(found: ConfigEntry) -> dict[str, Any]:
     return {"Entry": found.ref, "EntryPartition": found.partition, "EntryNamespace": found.namespace}
 
 
-def explain(svc: Service, world: World) -> dict:
+def explain(svc: Service, world: World) -> dict[str, Any]:
     layers = Layers.of(svc, world.entries)
     proxy = proxy_mode(svc, layers)
     warnings = _mode_warning(proxy, "the proxy")
@@ -46,17 +53,19 @@ def explain(svc: Service, world: World) -> dict:
             "MeshGateway": decision_json(proxy), "Upstreams": upstreams, "Warnings": warnings}
 
 
-def _upstream(svc: Service, u, layers: Layers, world: World) -> dict:
+def _upstream(svc: Service, u: Upstream, layers: Layers, world: World) -> dict[str, Any]:
     peer, name, namespace, partition = upstream_identity(svc, u)
     merged = upstream_mode(svc, u, layers)
-    out = {"DestinationName": name, "DestinationNamespace": namespace, "DestinationPartition": partition}
+    out: dict[str, Any] = {
+        "DestinationName": name, "DestinationNamespace": namespace, "DestinationPartition": partition,
+    }
     if peer:
         out["DestinationPeer"] = peer
     out["MeshGateway"] = decision_json(merged)
     warnings = _mode_warning(merged, f'upstream "{name}"')
     if peer or u.destination_type == "prepared_query":
-        out.update(Dial=None, Exported=None, Warnings=warnings + [
-            "peer and prepared-query upstreams are not resolved by consulite's explain"])
+        out.update(Dial=None, Exported=None, Warnings=[
+            *warnings, "peer and prepared-query upstreams are not resolved by consulite's explain"])
         return out
     datacenter = u.datacenter or world.datacenter
     target = resolve_target(world.entries, name, namespace, partition, datacenter, merged)
@@ -97,7 +106,7 @@ def _mode_warning(d: Decision, what: str) -> list[str]:
     return []
 
 
-def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[dict | None, str | None]:
+def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[dict[str, Any] | None, str | None]:
     if datacenter != world.datacenter and via == "remote-gateway":
         return None, f'mode remote needs a mesh gateway in datacenter "{datacenter}", which consulite does not know'
     found = sorted(world.gateways(partition), key=lambda g: (g.namespace, g.id))
@@ -120,7 +129,10 @@ def _exported(entries: Entries, service: str, namespace: str, partition: str, co
     """Whether partition's exported-services entry exports `service` to partition `consumer`."""
     entry = entries.get("exported-services", partition, "default", partition)
     for svc in (entry.body.get("Services") or []) if entry else []:
-        if svc.get("Name") in (service, "*") and (svc.get("Namespace") or "default") in (namespace, "*"):
-            if any(c.get("Partition") == consumer for c in svc.get("Consumers") or []):
-                return True
+        if (
+            svc.get("Name") in (service, "*")
+            and (svc.get("Namespace") or "default") in (namespace, "*")
+            and any(c.get("Partition") == consumer for c in svc.get("Consumers") or [])
+        ):
+            return True
     return False

@@ -6,11 +6,21 @@ typical services come back unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from consulite.model.service import (
-    GATEWAY_KINDS, KIND_CONNECT_PROXY, AccessLogs, Expose, ExposePath, MeshGatewayConfig, Proxy, Service,
-    TransparentProxy, Upstream,
+    GATEWAY_KINDS,
+    KIND_CONNECT_PROXY,
+    AccessLogs,
+    Expose,
+    ExposePath,
+    MeshGatewayConfig,
+    Proxy,
+    Service,
+    TransparentProxy,
+    Upstream,
 )
 from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import Layers, proxy_mode, upstream_identity, upstream_mode
@@ -61,7 +71,7 @@ def merged(svc: Service, entries: Entries) -> Service:
     return attrs.evolve(svc, proxy=proxy)
 
 
-def _transparent(reg: TransparentProxy | None, pd: dict, sd: dict) -> TransparentProxy | None:
+def _transparent(reg: TransparentProxy | None, pd: dict[str, Any], sd: dict[str, Any]) -> TransparentProxy | None:
     tp = dict(pd.get("TransparentProxy") or {})
     sd_tp = sd.get("TransparentProxy") or {}
     if sd_tp.get("OutboundListenerPort"):
@@ -73,7 +83,7 @@ def _transparent(reg: TransparentProxy | None, pd: dict, sd: dict) -> Transparen
                             reg.dialed_directly or tp.get("DialedDirectly", False))
 
 
-def _expose(reg: Expose | None, pd: dict, sd: dict) -> Expose:
+def _expose(reg: Expose | None, pd: dict[str, Any], sd: dict[str, Any]) -> Expose:
     resolved = dict(pd.get("Expose") or {})
     sd_expose = sd.get("Expose") or {}
     if sd_expose.get("Checks"):
@@ -88,7 +98,7 @@ def _expose(reg: Expose | None, pd: dict, sd: dict) -> Expose:
     return Expose(checks=reg.checks or resolved.get("Checks", False), paths=paths or None)
 
 
-def _access_logs(reg: AccessLogs | None, pd: dict) -> AccessLogs | None:
+def _access_logs(reg: AccessLogs | None, pd: dict[str, Any]) -> AccessLogs | None:
     logs = pd.get("AccessLogs") or {}
     reg = reg or AccessLogs()
     return AccessLogs(enabled=reg.enabled or logs.get("Enabled", False),
@@ -98,11 +108,11 @@ def _access_logs(reg: AccessLogs | None, pd: dict) -> AccessLogs | None:
                       text_format=reg.text_format or logs.get("TextFormat", ""))
 
 
-def upstream_config(svc: Service, u: Upstream, layers: Layers, entries: Entries) -> dict:
+def upstream_config(svc: Service, u: Upstream, layers: Layers, entries: Entries) -> dict[str, Any]:
     """The opaque per-upstream config Consul resolves, in its order (agent-service-api.md §4.2 steps 1-7;
     `mesh_gateway` is resolved separately)."""
     peer, name, namespace, partition = upstream_identity(svc, u)
-    out: dict = {}
+    out: dict[str, Any] = {}
     pd_protocol = ((layers.pd.body.get("Config") or {}).get("protocol")) if layers.pd else None
     if pd_protocol:
         out["protocol"] = pd_protocol
@@ -114,7 +124,7 @@ def upstream_config(svc: Service, u: Upstream, layers: Layers, entries: Entries)
     return out
 
 
-def _merge_upstream_fields(out: dict, cfg: dict | None) -> None:
+def _merge_upstream_fields(out: dict[str, Any], cfg: dict[str, Any] | None) -> None:
     for field, key in _UPSTREAM_CONFIG_KEYS:
         if cfg and cfg.get(field):
             out[key] = cfg[field]

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
-from consulite.model.service import Service, Upstream
 from consulite.model.config.entry import ConfigEntry
+from consulite.model.service import Service, Upstream
 from consulite.resolve.entries import Entries, mode_of
 
 VALID_MODES = frozenset({"none", "local", "remote"})
@@ -76,10 +78,12 @@ class Layers:
         return cls(entries.service_defaults(svc.partition, svc.namespace, destination_name(svc)),
                    entries.proxy_defaults(svc.partition))
 
-    def override_for(self, upstream_id: tuple[str, str, str, str]) -> dict | None:
+    def override_for(self, upstream_id: tuple[str, str, str, str]) -> dict[str, Any] | None:
         """The UpstreamConfig.Overrides entry matching (peer, name, namespace, partition); without any peer in
         the overrides, a peer upstream also matches by its peerless identity (§4.1 step 7f)."""
-        overrides = ((self.sd.body.get("UpstreamConfig") or {}).get("Overrides") or []) if self.sd else []
+        overrides: list[dict[str, Any]] = (
+            ((self.sd.body.get("UpstreamConfig") or {}).get("Overrides") or []) if self.sd else []
+        )
         peer, name, namespace, partition = upstream_id
         legacy = not any(o.get("Peer") for o in overrides)
         for o in overrides:
@@ -91,7 +95,7 @@ class Layers:
         return None
 
     @property
-    def defaults(self) -> dict | None:
+    def defaults(self) -> dict[str, Any] | None:
         return ((self.sd.body.get("UpstreamConfig") or {}).get("Defaults")) if self.sd else None
 
 

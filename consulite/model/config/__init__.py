@@ -4,12 +4,22 @@ from consulite.model.config.chain import SERVICE_RESOLVER, SERVICE_ROUTER, SERVI
 from consulite.model.config.defaults import PROXY_DEFAULTS, SERVICE_DEFAULTS
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind
 from consulite.model.config.gateways import (
-    API_GATEWAY, BOUND_API_GATEWAY, FILE_SYSTEM_CERTIFICATE, HTTP_ROUTE, INGRESS_GATEWAY, INLINE_CERTIFICATE,
-    TCP_ROUTE, TERMINATING_GATEWAY,
+    API_GATEWAY,
+    BOUND_API_GATEWAY,
+    FILE_SYSTEM_CERTIFICATE,
+    HTTP_ROUTE,
+    INGRESS_GATEWAY,
+    INLINE_CERTIFICATE,
+    TCP_ROUTE,
+    TERMINATING_GATEWAY,
 )
 from consulite.model.config.intentions import SERVICE_INTENTIONS
 from consulite.model.config.partition_level import (
-    CONTROL_PLANE_REQUEST_LIMIT, EXPORTED_SERVICES, JWT_PROVIDER, MESH, SAMENESS_GROUP,
+    CONTROL_PLANE_REQUEST_LIMIT,
+    EXPORTED_SERVICES,
+    JWT_PROVIDER,
+    MESH,
+    SAMENESS_GROUP,
 )
 
 #: In Consul's AllConfigEntryKinds order (config-entries-and-resolver.md §2.4).

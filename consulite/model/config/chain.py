@@ -5,11 +5,24 @@ from __future__ import annotations
 import re
 
 from consulite.model.config.common import (
-    HEADER_MODIFIERS, META, PRIORITIZE_BY_LOCALITY, FAILOVER_POLICY, validate_meta,
+    FAILOVER_POLICY,
+    HEADER_MODIFIERS,
+    META,
+    PRIORITIZE_BY_LOCALITY,
+    validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, Lookup, require_name
 from consulite.model.config.fields import (
-    BOOL, DURATION, DURATION_NS, FLOAT, STR_LIST, STRING, UINT, list_of, map_of, struct,
+    BOOL,
+    DURATION,
+    DURATION_NS,
+    FLOAT,
+    STR_LIST,
+    STRING,
+    UINT,
+    list_of,
+    map_of,
+    struct,
 )
 from consulite.model.go import multierror
 
@@ -97,7 +110,7 @@ def _validate_resolver(e: ConfigEntry, ctx: Context) -> None:
     require_name(e)
     b = e.body
     subsets = b.get("Subsets") or {}
-    for name, subset in subsets.items():
+    for name, _subset in subsets.items():
         if not name:
             raise EntryError("Subset defined with empty name")
         if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", name):
@@ -242,10 +255,11 @@ def service_protocol(lookup: Lookup, partition: str, namespace: str, name: str) 
     L7), then tcp. The one home of this rule: the graph check, the discovery chain and explain use it."""
     sd = lookup("service-defaults", partition, namespace, name)
     if sd and sd.get("Protocol"):
-        return sd["Protocol"]
+        protocol: str = sd["Protocol"]  # a Go string field: decode made it a str
+        return protocol
     pd = lookup("proxy-defaults", partition, "default", "global")
-    protocol = ((pd or {}).get("Config") or {}).get("protocol")
-    return protocol if isinstance(protocol, str) and protocol else "tcp"
+    configured = ((pd or {}).get("Config") or {}).get("protocol")
+    return configured if isinstance(configured, str) and configured else "tcp"
 
 
 def require_l7(e: ConfigEntry, ctx: Context) -> None:

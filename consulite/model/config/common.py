@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from consulite.model.config.fields import (
-    DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, struct, struct_of,
+    DURATION_NS,
+    INT,
+    STR_LIST,
+    STR_MAP,
+    STRING,
+    UINT,
+    list_of,
+    struct,
+    struct_of,
 )
 from consulite.model.service import AccessLogs, EnvoyExtension, Expose, MeshGatewayConfig, TransparentProxy
 
@@ -32,7 +42,7 @@ STATUS = struct("Status", ("Conditions", list_of(struct(
 META = ("Meta", STR_MAP)
 
 
-def validate_meta(meta: dict | None) -> list[str]:
+def validate_meta(meta: dict[str, Any] | None) -> list[str]:
     """validateConfigEntryMeta: Consul's limits on a config entry's Meta."""
     errs: list[str] = []
     if not meta:
@@ -53,7 +63,7 @@ def validate_mutual_tls(mode: str) -> str | None:
     return f'Invalid MutualTLSMode "{mode}". Must be one of "", "strict", or "permissive".'
 
 
-def validate_access_logs(logs: dict) -> str | None:
+def validate_access_logs(logs: dict[str, Any]) -> str | None:
     kind, path = logs.get("Type", ""), logs.get("Path", "")
     if kind not in ("", "file", "stderr", "stdout"):
         return f"invalid access log type: {kind}"
@@ -66,19 +76,22 @@ def validate_access_logs(logs: dict) -> str | None:
     return None
 
 
-def validate_failover_policy(policy: dict | None) -> str | None:
+def validate_failover_policy(policy: dict[str, Any] | None) -> str | None:
     if policy and policy.get("Mode", "") not in ("", "default", "order-by-locality"):
-        return f'Failover-policy mode must be one of \'\', \'default\', or \'order-by-locality\'; got "{policy["Mode"]}"'
+        return (
+            "Failover-policy mode must be one of '', 'default', or 'order-by-locality'; "
+            f'got "{policy["Mode"]}"'
+        )
     return None
 
 
-def validate_prioritize(p: dict | None) -> str | None:
+def validate_prioritize(p: dict[str, Any] | None) -> str | None:
     if p and p.get("Mode", "") not in ("", "none", "failover"):
         return f'Invalid PrioritizeByLocality.Mode "{p["Mode"]}"'
     return None
 
 
-def validate_hcp_dir(config: dict | None) -> str | None:
+def validate_hcp_dir(config: dict[str, Any] | None) -> str | None:
     value = (config or {}).get("envoy_hcp_metrics_bind_socket_dir")
     if isinstance(value, str) and len(value) > 70:
         return f"Config: envoy_hcp_metrics_bind_socket_dir length {len(value)} exceeds max 70"

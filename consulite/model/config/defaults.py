@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 
 from consulite.model.config.common import (
-    ACCESS_LOGS, ENVOY_EXTENSION, EXPOSE, FAILOVER_POLICY, LIMITS, MESH_GATEWAY, META, PASSIVE_HEALTH_CHECK,
-    PRIORITIZE_BY_LOCALITY, TRANSPARENT_PROXY, validate_access_logs, validate_failover_policy, validate_hcp_dir,
-    validate_meta, validate_mutual_tls, validate_prioritize,
+    ACCESS_LOGS,
+    ENVOY_EXTENSION,
+    EXPOSE,
+    FAILOVER_POLICY,
+    LIMITS,
+    MESH_GATEWAY,
+    META,
+    PASSIVE_HEALTH_CHECK,
+    PRIORITIZE_BY_LOCALITY,
+    TRANSPARENT_PROXY,
+    validate_access_logs,
+    validate_failover_policy,
+    validate_hcp_dir,
+    validate_meta,
+    validate_mutual_tls,
+    validate_prioritize,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind
 from consulite.model.config.fields import ANY_MAP, INT, STR_LIST, STRING, list_of, struct
@@ -88,7 +102,7 @@ def _first(errs: list[str]) -> str | None:
     return multierror(errs) if errs else None
 
 
-def peered_name(u: dict) -> str:
+def peered_name(u: dict[str, Any]) -> str:
     """PeeredServiceName.String(): `[peer:]partition/namespace/name` (default parts omitted)."""
     name = u.get("Name", "")
     ns, partition = u.get("Namespace", "") or "default", u.get("Partition", "") or "default"
@@ -96,7 +110,7 @@ def peered_name(u: dict) -> str:
     return f"peer:{u['Peer']}/{text}" if u.get("Peer") else text
 
 
-def _normalize_upstream(u: dict, e: ConfigEntry, enterprise: bool) -> None:
+def _normalize_upstream(u: dict[str, Any], e: ConfigEntry, enterprise: bool) -> None:
     """An override names its upstream in the entry's namespace and partition unless it says otherwise."""
     if enterprise:
         u["Namespace"] = u.get("Namespace") or e.namespace
@@ -123,7 +137,7 @@ def _normalize_service_defaults(e: ConfigEntry, ctx: Context) -> None:
                 defaults["ConnectTimeoutMs"] = 0
 
 
-def _upstream_errors(u: dict, named: bool) -> list[str]:
+def _upstream_errors(u: dict[str, Any], named: bool) -> list[str]:
     errs = []
     if named:
         if not u.get("Name"):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 from consulite.model.config.fields import Struct
+from consulite.model.fields import JSONObject
 
 
 @attrs.define(eq=False)
@@ -17,7 +19,7 @@ class ConfigEntry:
     name: str
     partition: str
     namespace: str
-    body: dict
+    body: JSONObject
     create_index: int = 0
     modify_index: int = 0
 
@@ -31,7 +33,7 @@ class ConfigEntry:
         return f"{self.kind}/{self.name}"
 
     @property
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         return self.body.get("Meta") or {}
 
 
@@ -44,7 +46,7 @@ class EntryError(Exception):
 
 
 #: (kind, partition, namespace, name) -> the stored entry's body, or None
-Lookup = Callable[[str, str, str, str], "dict | None"]
+Lookup = Callable[[str, str, str, str], "dict[str, Any] | None"]
 
 
 @attrs.frozen
@@ -55,7 +57,7 @@ class Context:
     partition_exists: Callable[[str], bool] = lambda name: True
     lookup: Lookup = lambda *key: None
     #: (kind, partition, namespace or None for all, name or None for all) -> stored entries
-    related: Callable[[str, str, str | None, str | None], list] = lambda *key: []
+    related: Callable[[str, str, str | None, str | None], list[ConfigEntry]] = lambda *key: []
 
 
 @attrs.frozen

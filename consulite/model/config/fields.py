@@ -6,6 +6,8 @@ with Go encoding/json's rules; the per-kind modules only declare fields and thei
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 STRING, INT, UINT, FLOAT, BOOL, TIME = "string", "int", "uint64", "float64", "bool", "time.Time"
@@ -16,7 +18,9 @@ STR_LIST = ("list", STRING)
 STR_MAP = ("map", STRING)
 ANY_MAP = ("map", ANY)
 
-_ZERO = {STRING: "", INT: 0, UINT: 0, FLOAT: 0.0, BOOL: False, DURATION: 0, DURATION_NS: 0, TIME: None, ANY: None}
+_ZERO: dict[object, Any] = {
+    STRING: "", INT: 0, UINT: 0, FLOAT: 0.0, BOOL: False, DURATION: 0, DURATION_NS: 0, TIME: None, ANY: None,
+}
 
 
 @attrs.frozen
@@ -39,7 +43,7 @@ class Struct:
         return attrs.evolve(self, pointer=True)
 
 
-def struct(name: str, *specs) -> Struct:
+def struct(name: str, *specs: tuple[Any, ...]) -> Struct:
     """`struct("MeshGatewayConfig", ("Mode", STRING))`; a spec is (name, type[, alias or aliases][, omitempty])."""
     out = []
     for spec in specs:
@@ -65,29 +69,29 @@ def struct_of(cls: type) -> Struct:
     scalar = {W.STR: STRING, W.INT: INT, W.BOOL: BOOL, W.FLOAT: FLOAT, W.DURATION: DURATION,
               W.STR_LIST: STR_LIST, W.STR_MAP: STR_MAP, W.ANY_MAP: ANY_MAP}
 
-    def field_type(kind):
+    def field_type(kind: Any) -> Any:
         if isinstance(kind, tuple):
             shape, inner = kind
             return struct_of(inner) if shape == "obj" else (shape, struct_of(inner))
         return scalar[kind]
 
-    fields = []
+    fields: list[Field] = []
     for a in attrs.fields(cls):
         meta = a.metadata
         tags = tuple(dict.fromkeys((*meta["aliases"], *((meta["tag"],) if meta["tag"] else ()))))
         fields.append(Field(meta["wire"], field_type(meta["kind"]), tags))
-    return Struct(cls.__go_name__, tuple(fields))
+    return Struct(vars(cls)["__go_name__"], tuple(fields))
 
 
-def list_of(t) -> tuple:
+def list_of(t: object) -> tuple[str, object]:
     return ("list", t)
 
 
-def map_of(t) -> tuple:
+def map_of(t: object) -> tuple[str, object]:
     return ("map", t)
 
 
-def zero(t):
+def zero(t: object) -> Any:
     """Go's zero value for a field type (None for nil slices, maps and pointers)."""
     if isinstance(t, Struct):
         return None if t.pointer else {}
@@ -96,11 +100,11 @@ def zero(t):
     return _ZERO[t]
 
 
-def is_zero(t, value) -> bool:
+def is_zero(t: object, value: Any) -> bool:
     if value is None:
         return True
     if isinstance(t, Struct):
         return False if not t.pointer else value is None
     if isinstance(t, tuple):
         return len(value) == 0
-    return value == _ZERO[t]
+    return bool(value == _ZERO[t])

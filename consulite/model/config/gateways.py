@@ -8,11 +8,16 @@ carries its field set and the required-field checks.
 from __future__ import annotations
 
 from consulite.model.config.common import (
-    HEADER_MODIFIERS, META, PASSIVE_HEALTH_CHECK, RESOURCE_REFERENCE, STATUS, validate_meta,
+    HEADER_MODIFIERS,
+    META,
+    PASSIVE_HEALTH_CHECK,
+    RESOURCE_REFERENCE,
+    STATUS,
+    validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, map_of, struct
-from consulite.model.rules import multierror
+from consulite.model.go import multierror
 
 _SDS = struct("GatewayTLSSDSConfig", ("ClusterName", STRING, "cluster_name"),
               ("CertResource", STRING, "cert_resource")).ptr()
