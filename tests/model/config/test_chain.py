@@ -257,6 +257,8 @@ SPLITTER = [
     row("normalize-rounds-weights", splitter(split(50.004, "a"), split(49.996, "b")),
      part(lambda b: [s["Weight"] for s in b["Splits"]], [50.0, 50.0]), HTTP),
     # DC Normalize assigns the namespace to a loop copy, so the stored split keeps what was sent
+    row("normalize-weight-prints-short", splitter(split(33.33, "a"), split(33.33, "b"), split(33.34, "c")),
+     part(lambda b: [s["Weight"] for s in b["Splits"]], [33.33, 33.33, 33.34]), HTTP),
     row("normalize-keeps-scope-empty", splitter(split(100)), body({"Splits": [{"Weight": 100.0}]}), HTTP),
     row("name-required", splitter(split(100), Name=""), "Name is required", HTTP),  # §3.5
     row("no-splits", splitter(), "no splits configured", HTTP),  # §3.5
@@ -279,7 +281,8 @@ SPLITTER = [
     row("sum-printed-as-float32", splitter(split(50, "a"), split(49.99, "b")),
      "the sum of all split weights must be 100, not 99.989998", HTTP),
     row("tcp-service", splitter(split(100)),  # §3.7
-     'discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior', context()),
+     'discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior',
+     context()),
 ]
 
 
