@@ -7,7 +7,7 @@ import re
 from struct import pack, unpack
 
 from consulite.model.config.common import (
-    HEADER_MODIFIERS, META, PRIORITIZE_BY_LOCALITY, FAILOVER_POLICY, validate_meta,
+    FAILOVER_POLICY, HEADER_MODIFIERS, HTTP_METHODS, META, PRIORITIZE_BY_LOCALITY, validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import (
@@ -83,7 +83,6 @@ SPLITTER_SPEC = struct(
     META,
 )
 
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 _RETRY_ON = frozenset({"5xx", "gateway-error", "reset", "connect-failure", "envoy-ratelimited", "retriable-4xx",
                        "refused-stream", "cancelled", "deadline-exceeded", "internal", "resource-exhausted",
                        "unavailable"})
@@ -268,7 +267,7 @@ def _validate_router(e: ConfigEntry, ctx: Context) -> None:
                 raise EntryError(f"Route[{i}] QueryParam[{j}] should only contain one of Present, Exact, or Regex")
         seen: set[str] = set()
         for method in http.get("Methods") or []:
-            if method not in _METHODS:
+            if method not in HTTP_METHODS:
                 raise EntryError(f'Route[{i}] Methods contains an invalid method "{method}"')
             if method in seen:
                 raise EntryError(f'Route[{i}] Methods contains "{method}" more than once')

@@ -36,6 +36,8 @@ STATUS = struct("Status", ("Conditions", list_of(struct(
     ("Resource", RESOURCE_REFERENCE.ptr()), ("LastTransitionTime", STRING, "last_transition_time")))))
 
 META = ("Meta", STR_MAP)
+#: isValidHTTPMethod: Go's net/http method constants, accepted in router matches and intention permissions.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 
 
 def validate_meta(meta: dict | None) -> list[str]:
