@@ -75,6 +75,10 @@ VALIDATE = [
         "Sources[0].Name: wildcard character '*' cannot be used with partial values", "default"),
     row("source-peer-wildcard", intentions(allow("web", Peer="*")),  # CI validateIntentionWildcards
         "Sources[0].Peer: cannot use wildcard '*' in peer", "default"),
+    row("source-partition-wildcard", intentions(allow("web", Partition="*")),  # CI validateIntentionWildcards
+        "Sources[0].Partition: cannot use wildcard '*' in partition", "default"),
+    row("source-sameness-wildcard", intentions(allow("web", SamenessGroup="*")),  # CI validateIntentionWildcards
+        "Sources[0].SamenessGroup: cannot use wildcard '*' in sameness group", "default"),
     row("source-peer-and-partition", intentions(allow("web", Peer="east", Partition="finance")),  # CI
         "Sources[0].Peer: cannot set Peer and Partition at the same time.", "default"),
     row("source-sameness-and-partition", intentions(allow("web", SamenessGroup="g", Partition="finance")),  # CI
@@ -115,6 +119,10 @@ VALIDATE = [
     row("permission-header-one-match", intentions(perm(Header=[{"Name": "x"}])),  # CI: exactly one
         "Sources[0].Permissions[0].HTTP.Header[0] should only contain one of Present, Exact, Prefix, Suffix, or "
         "Regex", "default"),
+    # CI: one header match is enough to make the permission non-empty
+    row("permission-header-only", intentions(perm(Header=[{"Name": "x-debug", "Present": True}])),
+        part(sources(lambda s: s["Permissions"][0]["HTTP"]), [{"Header": [{"Name": "x-debug", "Present": True}]}]),
+        "default"),
     row("permission-method-invalid", intentions(perm(Methods=["fetch"])),  # CI, after Normalize upper-cased it
         'Sources[0].Permissions[0].HTTP.Methods contains an invalid method "FETCH"', "default"),
     row("permission-method-twice", intentions(perm(Methods=["GET", "get"])),  # CI
