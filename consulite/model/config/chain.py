@@ -283,12 +283,15 @@ def _validate_router(e: ConfigEntry, ctx: Context) -> None:
 
 
 def _float32(x: float) -> float:
+    """The nearest float32 (Go's float32(x)); beyond its range, an infinity."""
     return unpack("f", pack("f", x))[0]
 
 
 def _scaled_weight(weight: float) -> int:
     """Consul's scaleWeight: the float32 weight times 100 (in float32), rounded half away from zero."""
     scaled = _float32(_float32(weight) * 100)
+    if math.isinf(scaled):
+        return -(2**63)  # what Go's int(±Inf) gives on amd64
     return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
 
 

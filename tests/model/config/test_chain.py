@@ -280,6 +280,9 @@ SPLITTER = [
     # DC prints the sum as a float32 with %f
     row("sum-printed-as-float32", splitter(split(50, "a"), split(49.99, "b")),
      "the sum of all split weights must be 100, not 99.989998", HTTP),
+    # DC: a weight beyond float32's range decodes as +Inf and can never sum to 100 (the printed sum is Go's int(Inf))
+    row("weight-beyond-float32", splitter(split(1e39, "a")),
+        Prefix("the sum of all split weights must be 100, not "), HTTP),
     row("tcp-service", splitter(split(100)),  # §3.7
      'discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior',
      context()),
