@@ -287,3 +287,15 @@ async def test_graph_check_sees_the_entry_as_normalized(client):
         500, 'discovery chain "web" uses a protocol "tcp" that does not permit advanced routing or splitting behavior')
     pd = await (await client.get("/v1/config/proxy-defaults/global")).json()
     assert pd["Config"] == {"protocol": "http"}
+
+
+async def test_protocol_of_a_service_is_one_rule(client):
+    # proxy-defaults Config.protocol is taken as written (ProxyConfigEntry.ComputeProtocol does not lower-case
+    # it) and compared case-sensitively: "HTTP" is not L7 for a router, and the chain reports "HTTP"
+    await put(client, {"Kind": "proxy-defaults", "Name": "global", "Config": {"protocol": "HTTP"}})
+    r = await client.put("/v1/config", json={"Kind": "service-router", "Name": "web", "Routes": [
+        {"Match": {"HTTP": {"PathPrefix": "/"}}}]})
+    assert (r.status, await r.text()) == (500, 'discovery chain "web" uses a protocol "HTTP" that does not '
+                                               "permit advanced routing or splitting behavior")
+    chain = await (await client.get("/v1/discovery-chain/web")).json()
+    assert chain["Chain"]["Protocol"] == "HTTP"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
+from struct import pack, unpack
+from typing import Any
 
 from consulite.model.config.common import (
     FAILOVER_POLICY,
     HEADER_MODIFIERS,
+    HTTP_METHODS,
     META,
     PRIORITIZE_BY_LOCALITY,
     validate_meta,
@@ -94,86 +98,160 @@ SPLITTER_SPEC = struct(
     META,
 )
 
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 _RETRY_ON = frozenset({"5xx", "gateway-error", "reset", "connect-failure", "envoy-ratelimited", "retriable-4xx",
                        "refused-stream", "cancelled", "deadline-exceeded", "internal", "resource-exhausted",
                        "unavailable"})
 _LB_POLICIES = frozenset({"", "random", "round_robin", "least_request", "ring_hash", "maglev"})
+_HASH_FIELDS = frozenset({"header", "cookie", "query_parameter"})
+_DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 
 
-def _raise_all(errs: list[str]) -> None:
+def _check_meta(e: ConfigEntry) -> None:
+    """validateConfigEntryMeta: its errors are always go-multierror-wrapped, even a single one."""
+    errs = validate_meta(e.meta)
     if errs:
-        raise EntryError(errs[0] if len(errs) == 1 else multierror(errs))
+        raise EntryError(multierror(errs))
+
+
+def _subset_problem(name: str) -> str | None:
+    """validateServiceSubset: subset names appear in SNI, so they must be DNS labels."""
+    if len(name) > 63:
+        return "must be non-empty and 63 characters or fewer"
+    if not _DNS_LABEL.fullmatch(name):
+        return ("must be 63 characters or fewer, begin or end with lower case alphanumeric characters, and contain "
+                "lower case alphanumeric characters or '-' in between")
+    return None
 
 
 def _validate_resolver(e: ConfigEntry, ctx: Context) -> None:
+    """Consul's checks in its order; the first failing one is the answer."""
     require_name(e)
+    _check_meta(e)
     b = e.body
     subsets = b.get("Subsets") or {}
-    for name, _subset in subsets.items():
+    for name in subsets:
         if not name:
             raise EntryError("Subset defined with empty name")
-        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", name):
-            raise EntryError(f'Subset "{name}" is invalid: must be a valid DNS label')
+        problem = _subset_problem(name)
+        if problem:
+            raise EntryError(f'Subset "{name}" is invalid: {problem}')
     default = b.get("DefaultSubset", "")
     if default and default not in subsets:
         raise EntryError(f'DefaultSubset "{default}" is not a valid subset')
+    in_default_partition = e.partition in ("", "default")
     redirect = b.get("Redirect")
     if redirect is not None:
-        if b.get("Failover"):
-            raise EntryError("Redirect and Failover cannot both be set")
-        if not any(redirect.get(k) for k in ("Service", "ServiceSubset", "Namespace", "Partition", "Datacenter",
-                                             "Peer", "SamenessGroup")):
-            raise EntryError("Redirect is empty")
-        if redirect.get("Datacenter") and redirect.get("Partition"):
-            raise EntryError("Cross-datacenter and cross-partition redirect is not supported")
-        if redirect.get("Peer"):
-            for key in ("ServiceSubset", "Partition", "Datacenter"):
-                if redirect.get(key):
-                    raise EntryError(f"Redirect.Peer cannot be set with Redirect.{key}")
-        if not redirect.get("Service"):
-            for key in ("ServiceSubset", "Namespace", "Partition", "Peer"):
-                if redirect.get(key) and not (key == "Partition" and redirect.get("Namespace")):
-                    raise EntryError(f"Redirect.{key} defined without Redirect.Service")
-        subset = redirect.get("ServiceSubset")
-        if subset and redirect.get("Service") in ("", e.name) and subset not in subsets:
-            raise EntryError(f'Redirect.ServiceSubset "{subset}" is not a valid subset of "{e.name}"')
+        _validate_redirect(e, redirect, subsets, in_default_partition)
     for key, failover in (b.get("Failover") or {}).items():
-        if key != "*" and key not in subsets:
-            raise EntryError(f'Bad Failover["{key}"]: not a valid subset subset')
-        if not any(failover.get(k) for k in ("Service", "ServiceSubset", "Namespace", "Targets", "Datacenters",
-                                             "SamenessGroup")):
-            raise EntryError(f'Bad Failover["{key}"]: one of Service, ServiceSubset, Namespace, Targets, or '
-                             "Datacenters is required")
-        if failover.get("Targets"):
-            for other in ("Datacenters", "ServiceSubset", "Service"):
-                if failover.get(other):
-                    raise EntryError(f'Bad Failover["{key}"]: Targets cannot be set with {other}')
-        for dc in failover.get("Datacenters") or []:
-            if not dc:
-                raise EntryError(f'Bad Failover["{key}"].Datacenters: found empty datacenter')
-        for i, target in enumerate(failover.get("Targets") or []):
-            if target.get("Peer"):
-                for other in ("ServiceSubset", "Datacenter"):
-                    if target.get(other):
-                        raise EntryError(f'Bad Failover["{key}"].Targets[{i}]: Peer cannot be set with {other}')
-            if target.get("Partition"):
-                for other in ("Peer", "Datacenter"):
-                    if target.get(other):
-                        raise EntryError(f'Bad Failover["{key}"].Targets[{i}]: Partition cannot be set with {other}')
+        _validate_failover(e, key, failover, subsets, in_default_partition)
     for key in ("ConnectTimeout", "RequestTimeout"):
         if b.get(key, 0) < 0:
             raise EntryError(f"Bad {key} '{b[key] / 1e9:g}s', must be >= 0")
-    lb = b.get("LoadBalancer") or {}
-    if lb.get("Policy", "") not in _LB_POLICIES:
-        raise EntryError(f'Bad LoadBalancer policy: "{lb["Policy"]}" is not supported')
-    _raise_all(validate_meta(e.meta))
+    if b.get("LoadBalancer") is not None:
+        _validate_load_balancer(b["LoadBalancer"])
+
+
+def _validate_redirect(e: ConfigEntry, r: dict[str, Any], subsets: dict[str, Any], in_default_partition: bool) -> None:
+    if r.get("Datacenter"):
+        if not in_default_partition:
+            raise EntryError("Cross-datacenter redirect is only supported in the default partition")
+        if (r.get("Partition") or "default") != (e.partition or "default"):
+            raise EntryError("Cross-datacenter and cross-partition redirect is not supported")
+    if e.body.get("Failover"):
+        raise EntryError("Redirect and Failover cannot both be set")
+    if not any(r.get(k) for k in ("Service", "ServiceSubset", "Namespace", "Partition", "Datacenter", "Peer",
+                                  "SamenessGroup")):
+        raise EntryError("Redirect is empty")
+    peer, service, subset = r.get("Peer"), r.get("Service"), r.get("ServiceSubset")
+    if peer and subset:
+        raise EntryError("Redirect.Peer cannot be set with Redirect.ServiceSubset")
+    if peer and r.get("Partition"):
+        raise EntryError("Redirect.Partition cannot be set with Redirect.Peer")
+    if peer and r.get("Datacenter"):
+        raise EntryError("Redirect.Peer cannot be set with Redirect.Datacenter")
+    if not service:
+        for key in ("ServiceSubset", "Namespace", "Partition", "Peer"):
+            if r.get(key):
+                raise EntryError(f"Redirect.{key} defined without Redirect.Service")
+    elif subset and service == e.name and subset not in subsets:
+        raise EntryError(f'Redirect.ServiceSubset "{subset}" is not a valid subset of "{e.name}"')
+
+
+def _validate_failover(e: ConfigEntry, key: str, f: dict[str, Any], subsets: dict[str, Any],
+                       in_default_partition: bool) -> None:
+    prefix = f'Bad Failover["{key}"]'
+    if f.get("Datacenters") and not in_default_partition:
+        raise EntryError("Cross-datacenter failover is only supported in the default partition")
+    if key != "*" and key not in subsets:
+        raise EntryError(f"{prefix}: not a valid subset subset")
+    if not any(f.get(k) for k in ("Service", "ServiceSubset", "Namespace", "Targets", "Datacenters",
+                                  "SamenessGroup")):
+        raise EntryError(f"{prefix}: one of Service, ServiceSubset, Namespace, Targets, or Datacenters is required")
+    service, subset = f.get("Service", ""), f.get("ServiceSubset", "")
+    if subset and service in ("", e.name) and subset not in subsets:
+        raise EntryError(f'{prefix}: ServiceSubset "{subset}" is not a valid subset of "{service}"')
+    if f.get("Targets"):
+        for other in ("Datacenters", "ServiceSubset", "Service"):
+            if f.get(other):
+                raise EntryError(f"{prefix}: Targets cannot be set with {other}")
+    for i, t in enumerate(f.get("Targets") or []):
+        where = f"{prefix}.Targets[{i}]"
+        peer, partition, dc, t_subset = t.get("Peer"), t.get("Partition"), t.get("Datacenter"), t.get("ServiceSubset")
+        if peer and t_subset:
+            raise EntryError(f"{where}: Peer cannot be set with ServiceSubset")
+        if peer and partition:
+            raise EntryError(f"{where}: Partition cannot be set with Peer")
+        if peer and dc:
+            raise EntryError(f"{where}: Peer cannot be set with Datacenter")
+        if partition and dc:
+            raise EntryError(f"{where}: Partition cannot be set with Datacenter")
+        if t_subset and t.get("Service", "") in ("", e.name) and t_subset not in subsets:
+            raise EntryError(f'{where}: ServiceSubset "{t_subset}" is not a valid subset of "{e.name}"')
+    for dc in f.get("Datacenters") or []:
+        if not dc:
+            raise EntryError(f"{prefix}.Datacenters: found empty datacenter")
+
+
+def _validate_load_balancer(lb: dict[str, Any]) -> None:
+    policy = lb.get("Policy", "")
+    if policy not in _LB_POLICIES:
+        raise EntryError(f'Bad LoadBalancer policy: "{policy}" is not supported')
+    for config, wanted in (("RingHashConfig", "ring_hash"), ("LeastRequestConfig", "least_request")):
+        if lb.get(config) is not None and policy != wanted:
+            raise EntryError(f"Bad LoadBalancer configuration. {config} specified for incompatible load balancing "
+                             f'policy "{policy}"')
+    hash_policies = lb.get("HashPolicies") or []
+    if hash_policies and policy not in ("ring_hash", "maglev"):
+        raise EntryError("Bad LoadBalancer configuration: HashPolicies specified for non-hash-based Policy: "
+                         f'"{policy}"')
+    for i, hp in enumerate(hash_policies):
+        where = f"Bad LoadBalancer HashPolicy[{i}]"
+        field, value = hp.get("Field", ""), hp.get("FieldValue", "")
+        if field and field not in _HASH_FIELDS:
+            raise EntryError(f'{where}: "{field}" is not a supported field')
+        if hp.get("SourceIP") and field:
+            raise EntryError(f'{where}: A single hash policy cannot hash both a source address and a "{field}"')
+        if hp.get("SourceIP") and value:
+            raise EntryError(f"{where}: A FieldValue cannot be specified when hashing SourceIP")
+        if field and not value:
+            raise EntryError(f'{where}: Field "{field}" was specified without a FieldValue')
+        if value and not field:
+            raise EntryError(f"{where}: FieldValue requires a Field to apply to")
+        cookie = hp.get("CookieConfig")
+        if cookie is not None:
+            if field != "cookie":
+                raise EntryError(f'{where}: cookie_config provided for "{field}"')
+            if cookie.get("Session") and cookie.get("TTL", 0) != 0:
+                raise EntryError(f"{where}: a session cookie cannot have an associated TTL")
 
 
 def _normalize_router(e: ConfigEntry, ctx: Context) -> None:
+    """Methods upper-cased; Consul fills the destination's scope only on routes that have Match.HTTP."""
     for route in e.body.get("Routes") or []:
         http = (route.get("Match") or {}).get("HTTP")
-        if http and http.get("Methods"):
+        if http is None:
+            continue
+        if http.get("Methods"):
             http["Methods"] = [m.upper() for m in http["Methods"]]
         dest = route.get("Destination")
         if dest is not None and ctx.enterprise:
@@ -182,70 +260,85 @@ def _normalize_router(e: ConfigEntry, ctx: Context) -> None:
 
 
 def _validate_router(e: ConfigEntry, ctx: Context) -> None:
+    """Consul's checks in its order; the first failing one is the answer."""
     require_name(e)
-    errs: list[str] = []
+    _check_meta(e)
     for i, route in enumerate(e.body.get("Routes") or []):
         http = (route.get("Match") or {}).get("HTTP") or {}
-        paths = [k for k in ("PathExact", "PathPrefix", "PathRegex") if http.get(k)]
-        if http.get("PathExact") and not http["PathExact"].startswith("/"):
-            errs.append(f"Route[{i}] PathExact doesn't start with '/': \"{http['PathExact']}\"")
-        if http.get("PathPrefix") and not http["PathPrefix"].startswith("/"):
-            errs.append(f"Route[{i}] PathPrefix doesn't start with '/': \"{http['PathPrefix']}\"")
-        if len(paths) > 1:
-            errs.append(f"Route[{i}] should only contain at most one of PathExact, PathPrefix, or PathRegex")
+        for key in ("PathExact", "PathPrefix"):
+            if http.get(key) and not http[key].startswith("/"):
+                raise EntryError(f"Route[{i}] {key} doesn't start with '/': \"{http[key]}\"")
+        if sum(bool(http.get(k)) for k in ("PathExact", "PathPrefix", "PathRegex")) > 1:
+            raise EntryError(f"Route[{i}] should only contain at most one of PathExact, PathPrefix, or PathRegex")
         for j, header in enumerate(http.get("Header") or []):
             if not header.get("Name"):
-                errs.append(f"Route[{i}] Header[{j}] missing required Name field")
-            if sum(bool(header.get(k)) for k in ("Present", "Exact", "Prefix", "Suffix", "Contains", "Regex")) > 1:
-                errs.append(f"Route[{i}] Header[{j}] should only contain one of Present, Exact, Prefix, Suffix, "
-                            "or Regex")
+                raise EntryError(f"Route[{i}] Header[{j}] missing required Name field")
+            if sum(bool(header.get(k)) for k in ("Present", "Exact", "Prefix", "Suffix", "Contains", "Regex")) != 1:
+                raise EntryError(f"Route[{i}] Header[{j}] should only contain one of Present, Exact, Prefix, Suffix, "
+                                 "or Regex")
         for j, param in enumerate(http.get("QueryParam") or []):
             if not param.get("Name"):
-                errs.append(f"Route[{i}] QueryParam[{j}] missing required Name field")
-            if sum(bool(param.get(k)) for k in ("Present", "Exact", "Regex")) > 1:
-                errs.append(f"Route[{i}] QueryParam[{j}] should only contain one of Present, Exact, or Regex")
+                raise EntryError(f"Route[{i}] QueryParam[{j}] missing required Name field")
+            if sum(bool(param.get(k)) for k in ("Present", "Exact", "Regex")) != 1:
+                raise EntryError(f"Route[{i}] QueryParam[{j}] should only contain one of Present, Exact, or Regex")
         seen: set[str] = set()
         for method in http.get("Methods") or []:
-            if method not in _METHODS:
-                errs.append(f'Route[{i}] Methods contains an invalid method "{method}"')
-            elif method in seen:
-                errs.append(f'Route[{i}] Methods contains "{method}" more than once')
+            if method not in HTTP_METHODS:
+                raise EntryError(f'Route[{i}] Methods contains an invalid method "{method}"')
+            if method in seen:
+                raise EntryError(f'Route[{i}] Methods contains "{method}" more than once')
             seen.add(method)
         dest = route.get("Destination") or {}
         if dest.get("PrefixRewrite") and not (http.get("PathExact") or http.get("PathPrefix")):
-            errs.append(f"Route[{i}] cannot make use of PrefixRewrite without configuring either PathExact or "
-                        "PathPrefix")
+            raise EntryError(f"Route[{i}] cannot make use of PrefixRewrite without configuring either PathExact or "
+                             "PathPrefix")
         for cond in dest.get("RetryOn") or []:
             if cond not in _RETRY_ON:
-                errs.append(f'Route[{i}] contains an invalid retry condition: "{cond}"')
-    _raise_all(errs + validate_meta(e.meta))
+                raise EntryError(f'Route[{i}] contains an invalid retry condition: "{cond}"')
     require_l7(e, ctx)
 
 
+def _float32(x: float) -> float:
+    """The nearest float32 (Go's float32(x)); beyond its range, an infinity."""
+    value: float = unpack("f", pack("f", x))[0]
+    return value
+
+
+def _scaled_weight(weight: float) -> int:
+    """Consul's scaleWeight: the float32 weight times 100 (in float32), rounded half away from zero."""
+    scaled = _float32(_float32(weight) * 100)
+    if math.isinf(scaled):
+        return -(2**63)  # what Go's int(±Inf) gives on amd64
+    return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
+
+
 def _normalize_splitter(e: ConfigEntry, ctx: Context) -> None:
+    """Weights to 0.01. (Consul's Normalize also means to default each split's namespace, but assigns it to a
+    loop copy, so the stored split keeps its scope as sent.)"""
     for split in e.body.get("Splits") or []:
-        split["Weight"] = round(split.get("Weight", 0.0) * 100) / 100
-        if ctx.enterprise:
-            split["Namespace"] = split.get("Namespace") or e.namespace
-            split["Partition"] = split.get("Partition") or e.partition
+        split["Weight"] = _scaled_weight(split.get("Weight", 0.0)) / 100  # float32 renders short: 33.33
 
 
 def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
+    """Consul's checks in its order; the first failing one is the answer."""
     require_name(e)
     splits = e.body.get("Splits") or []
     if not splits:
         raise EntryError("no splits configured")
+    _check_meta(e)
     seen = set()
     for s in splits:
-        ident = (s.get("Service", ""), s.get("ServiceSubset", ""), s.get("Namespace", ""), s.get("Partition", ""))
+        if s.get("RequestHeaders") is not None or s.get("ResponseHeaders") is not None:
+            continue  # Consul keys splits by value, and header modifiers are pointers: never equal
+        ident = (s.get("Service") or e.name, s.get("ServiceSubset", ""), s.get("Namespace", ""),
+                 s.get("Partition", ""))
         if ident in seen:
             raise EntryError('split destination occurs more than once: service="{}", subset="{}", namespace="{}", '
                              'partition="{}"'.format(*ident))
         seen.add(ident)
-    total = round(sum(s.get("Weight", 0.0) for s in splits) * 100)
+    total = sum(_scaled_weight(s.get("Weight", 0.0)) for s in splits)
     if total != 10000:
-        raise EntryError(f"the sum of all split weights must be 100, not {total / 100:f}")
-    _raise_all(validate_meta(e.meta))
+        raise EntryError(f"the sum of all split weights must be 100, not {_float32(total / 100):f}")
     require_l7(e, ctx)
 
 

@@ -40,6 +40,8 @@ STATUS = struct("Status", ("Conditions", list_of(struct(
     ("Resource", RESOURCE_REFERENCE.ptr()), ("LastTransitionTime", STRING, "last_transition_time")))))
 
 META = ("Meta", STR_MAP)
+#: isValidHTTPMethod: Go's net/http method constants, accepted in router matches and intention permissions.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 
 
 def validate_meta(meta: dict[str, Any] | None) -> list[str]:
@@ -64,24 +66,23 @@ def validate_mutual_tls(mode: str) -> str | None:
 
 
 def validate_access_logs(logs: dict[str, Any]) -> str | None:
+    """AccessLogsConfig.Validate: the type (and a file's path) first, then the formats, then a stray path."""
     kind, path = logs.get("Type", ""), logs.get("Path", "")
     if kind not in ("", "file", "stderr", "stdout"):
         return f"invalid access log type: {kind}"
+    if kind == "file" and not path:
+        return "path must be specified when using file type access logs"
     if logs.get("JSONFormat") and logs.get("TextFormat"):
         return "cannot specify both access log JSONFormat and TextFormat"
     if kind != "file" and path:
         return "path is only valid for file type access logs"
-    if kind == "file" and not path:
-        return "path must be specified when using file type access logs"
     return None
 
 
 def validate_failover_policy(policy: dict[str, Any] | None) -> str | None:
-    if policy and policy.get("Mode", "") not in ("", "default", "order-by-locality"):
-        return (
-            "Failover-policy mode must be one of '', 'default', or 'order-by-locality'; "
-            f'got "{policy["Mode"]}"'
-        )
+    if policy and policy.get("Mode", "") not in ("", "sequential", "order-by-locality"):
+        return ("Failover-policy mode must be one of '', 'sequential', or 'order-by-locality'; "
+                f'got "{policy["Mode"]}"')
     return None
 
 
