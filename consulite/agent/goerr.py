@@ -1,0 +1,166 @@
+"""Go's network error texts, which Consul copies into check Output: dial, read and TLS failures.
+
+A probe that fails to connect reports what Go's `net` package would have said (`dial tcp
+127.0.0.1:1: connect: connection refused`), so a user sees the Output real Consul shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import socket
+import ssl
+
+_ERRNO_TEXT = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset by peer",
+    errno.ENETUNREACH: "network is unreachable",
+    errno.EHOSTUNREACH: "no route to host",
+    errno.ETIMEDOUT: "connection timed out",
+    errno.EADDRNOTAVAIL: "cannot assign requested address",
+    errno.ENOENT: "no such file or directory",
+    errno.EACCES: "permission denied",
+    errno.EPIPE: "broken pipe",
+}
+
+
+class GoError(Exception):
+    """A failure whose str() is the text Go would print for it."""
+
+
+def errno_text(err: OSError) -> str:
+    """Go's syscall.Errno text for an OSError (`connection refused`)."""
+    if err.errno in _ERRNO_TEXT:
+        return _ERRNO_TEXT[err.errno]
+    return (err.strerror or str(err)).lower()
+
+
+def join_host_port(host: str, port: int | str) -> str:
+    """net.JoinHostPort: IPv6 literals in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def split_host_port(address: str, network: str = "tcp") -> tuple[str, str]:
+    """net.SplitHostPort, raising Go's `dial tcp: address ...` texts."""
+    def bad(why: str) -> GoError:
+        return GoError(f"dial {network}: address {address}: {why}")
+
+    if address.startswith("["):
+        end = address.find("]")
+        if end < 0:
+            raise bad("missing ']' in address")
+        host, rest = address[1:end], address[end + 1:]
+        if not rest.startswith(":"):
+            raise bad("missing port in address")
+        return host, rest[1:]
+    if ":" not in address:
+        raise bad("missing port in address")
+    host, _, port = address.rpartition(":")
+    if ":" in host:
+        raise bad("too many colons in address")
+    return host, port
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+async def resolve(network: str, host: str, port: str) -> list[tuple[str, int]]:
+    """Addresses for host:port in resolver order; Go's `lookup` texts on failure."""
+    try:
+        port_num = int(port)
+    except ValueError:
+        raise GoError(f"dial {network}: lookup {network}/{port}: unknown port") from None
+    if not host:
+        host = "127.0.0.1"
+    if is_ip(host):
+        return [(host, port_num)]
+    kind = socket.SOCK_DGRAM if network == "udp" else socket.SOCK_STREAM
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port_num, type=kind)
+    except socket.gaierror:
+        raise GoError(f"dial {network}: lookup {host}: no such host") from None
+    seen: list[tuple[str, int]] = []
+    for *_, sockaddr in infos:
+        if (sockaddr[0], port_num) not in seen:
+            seen.append((sockaddr[0], port_num))
+    return seen
+
+
+async def dial_tcp(address: str, timeout: float, tls: ssl.SSLContext | None = None,
+                   server_name: str | None = None) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Open a TCP (optionally TLS) connection as Go's Dialer does, or raise GoError with its text.
+
+    The whole dial (resolution, connect, handshake) shares one deadline, as Go's Dialer.Timeout.
+    """
+    host, port = split_host_port(address)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        addrs = await asyncio.wait_for(resolve("tcp", host, port), timeout)
+    except TimeoutError:
+        raise GoError(f"dial tcp: lookup {host}: i/o timeout") from None
+    first: GoError | None = None
+    for ip, num in addrs:
+        target = join_host_port(ip, num)
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(ip, num), max(deadline - loop.time(), 0))
+        except TimeoutError:
+            first = first or GoError(f"dial tcp {target}: i/o timeout")
+            break
+        except OSError as e:
+            first = first or GoError(f"dial tcp {target}: connect: {errno_text(e)}")
+            continue
+        if tls is None:
+            return reader, writer
+        try:
+            await asyncio.wait_for(writer.start_tls(tls, server_hostname=server_name or host),
+                                   max(deadline - loop.time(), 0))
+        except TimeoutError:
+            writer.close()
+            raise GoError(f"dial tcp {target}: i/o timeout") from None
+        except (ssl.SSLError, OSError) as e:
+            writer.close()
+            raise GoError(tls_text(e)) from None
+        return reader, writer
+    raise first or GoError(f"dial tcp: lookup {host}: no such host")
+
+
+def tls_text(err: BaseException) -> str:
+    """Go's crypto/tls and x509 texts for the common handshake failures."""
+    if isinstance(err, ssl.SSLCertVerificationError):
+        msg = err.verify_message or ""
+        if "self-signed" in msg or "self signed" in msg or "local issuer" in msg:
+            return "x509: certificate signed by unknown authority"
+        if "Hostname mismatch" in msg or "IP address mismatch" in msg:
+            return f"x509: certificate is not valid for the requested name ({msg})"
+        if "expired" in msg:
+            return "x509: certificate has expired or is not yet valid"
+        return f"x509: {msg}"
+    if isinstance(err, ssl.SSLError):
+        reason = (err.reason or "").lower()
+        if reason in ("wrong_version_number", "record_layer_failure", "packet_length_too_long"):
+            return "tls: first record does not look like a TLS handshake"
+        return f"remote error: tls: {reason.replace('_', ' ')}" if reason else "tls: handshake failure"
+    if isinstance(err, (ConnectionResetError, BrokenPipeError)):
+        return "read: connection reset by peer"
+    if isinstance(err, OSError):
+        return errno_text(err)
+    return "EOF"
+
+
+def tls_context(skip_verify: bool, alpn: list[str] | None = None) -> ssl.SSLContext:
+    """A client context like Consul's OutgoingTLSConfigForCheck: system roots unless verification is off."""
+    ctx = ssl.create_default_context()
+    if skip_verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if alpn:
+        ctx.set_alpn_protocols(alpn)
+    return ctx

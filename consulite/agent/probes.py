@@ -1,0 +1,496 @@
+"""One async probe per check type, reporting `(status, output)` with the Output texts Consul writes.
+
+Sources: Consul's agent/checks/check.go (HTTP, TCP, UDP, H2PING, script, docker, OS service),
+grpc.go, docker.go and os_service_unix.go. Each probe runs on the event loop, bounded by its own
+timeout, so a hanging target never holds up another probe. `ProbeDriver` owns the one shared HTTP
+session and dispatches a definition to its probe; the check runner calls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+from urllib.parse import quote, urlsplit
+
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
+
+from consulite import messages
+from consulite.agent.goerr import GoError, dial_tcp, errno_text, join_host_port, resolve, split_host_port, \
+    tls_context, tls_text
+from consulite.decode.duration import format_duration
+from consulite.model.check import CRITICAL, PASSING, WARNING, CheckType, check_type_name
+
+Result = tuple[str, str]
+
+SECOND = 10**9
+DEFAULT_TIMEOUT = 10 * SECOND  # HTTP, TCP, UDP, gRPC and H2PING (check.go Start methods)
+SCRIPT_TIMEOUT = 30 * SECOND  # CheckMonitor, CheckOSService
+DEFAULT_BUF_SIZE = 4096  # checks.DefaultBufSize
+MAX_REDIRECTS = 10  # Go's http.Client default policy
+DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"  # docker_unix.go
+
+
+def _secs(ns: int, default_ns: int) -> float:
+    return (ns if ns and ns > 0 else default_ns) / SECOND
+
+
+def output_limit(ct: CheckType, agent_max: int = DEFAULT_BUF_SIZE) -> int:
+    """agent.go addCheck: the agent's check_output_max_size, lowered (never raised) by the check's own."""
+    limit = agent_max if agent_max > 0 else DEFAULT_BUF_SIZE
+    if ct.output_max_size and 0 < ct.output_max_size < limit:
+        limit = ct.output_max_size
+    return limit
+
+
+class Tail:
+    """armon/circbuf: keeps the last `size` bytes written and counts them all."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.total, self.data = size, 0, bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        self.data += chunk
+        if len(self.data) > self.size:
+            del self.data[: len(self.data) - self.size]
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+    def captured(self) -> str:
+        """The script/docker form: a `Captured N of M bytes` header once output overflowed."""
+        if self.total > self.size:
+            return messages.CHECK_CAPTURED.format(size=self.size, total=self.total, output=self.text())
+        return self.text()
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+def _url_op(method: str) -> str:
+    """net/http's url.Error Op: `Get`, `Post`, ..."""
+    return method[:1].upper() + method[1:].lower()
+
+
+async def _http_error(op: str, url: str, err: BaseException) -> str:
+    """The url.Error text Go's client returns (`Get "http://...": dial tcp ...: connect: ...`)."""
+    if isinstance(err, aiohttp.TooManyRedirects):
+        last = err.history[-1] if err.history else None
+        if last is not None and "Location" in last.headers:
+            url = str(last.url.join(URL(last.headers["Location"])))
+        return f'{op} "{url}": stopped after {MAX_REDIRECTS} redirects'
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        inner = tls_text(err.certificate_error)
+    elif isinstance(err, aiohttp.ClientConnectorSSLError):
+        inner = tls_text(err.os_error)
+    elif isinstance(err, aiohttp.ClientConnectorDNSError):
+        inner = f"dial tcp: lookup {err.host}: no such host"
+    elif isinstance(err, aiohttp.ClientConnectorError):
+        host = err.host
+        try:
+            host = (await resolve("tcp", err.host, str(err.port)))[0][0]
+        except GoError:
+            pass
+        inner = f"dial tcp {join_host_port(host, err.port)}: connect: {errno_text(err.os_error)}"
+    elif isinstance(err, (aiohttp.ServerDisconnectedError, ConnectionResetError)):
+        inner = "EOF"
+    elif isinstance(err, (aiohttp.InvalidURL, ValueError)):
+        scheme = urlsplit(url).scheme if "://" in url else ""
+        inner = f'unsupported protocol scheme "{scheme}"'
+    else:
+        inner = str(err) or type(err).__name__
+    return f'{op} "{url}": {inner}'
+
+
+async def http_probe(ct: CheckType, session: aiohttp.ClientSession, max_output: int = DEFAULT_BUF_SIZE) -> Result:
+    """CheckHTTP.check: 2xx passing, 429 warning, anything else (or an error) critical."""
+    method = ct.method or "GET"
+    url = ct.http
+    op = _url_op(method)
+    headers: CIMultiDict[str] = CIMultiDict()
+    for name, values in (ct.header or {}).items():
+        for value in values:
+            headers.add(name, value)
+    headers.setdefault("User-Agent", messages.CHECK_USER_AGENT)
+    headers.setdefault("Accept", messages.CHECK_HTTP_ACCEPT)
+    kwargs: dict = {}
+    if url.lower().startswith("https://"):
+        kwargs["ssl"] = tls_context(ct.tls_skip_verify)
+        if ct.tls_server_name:
+            kwargs["server_hostname"] = ct.tls_server_name
+    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    if scheme not in ("http", "https"):
+        return CRITICAL, f'{op} "{url}": unsupported protocol scheme "{scheme}"'
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _secs(ct.timeout, DEFAULT_TIMEOUT)
+    tail = Tail(max_output)
+    try:
+        async with asyncio.timeout_at(deadline):
+            resp = await session.request(
+                method, url, headers=headers, data=ct.body.encode() if ct.body else None,
+                allow_redirects=not ct.disable_redirects, max_redirects=MAX_REDIRECTS,
+                skip_auto_headers=() if "Content-Type" in headers else ("Content-Type",), **kwargs)
+    except TimeoutError:
+        return CRITICAL, messages.CHECK_HTTP_TIMEOUT.format(op=op, url=url)
+    except (aiohttp.ClientError, OSError, ValueError) as e:
+        return CRITICAL, await _http_error(op, url, e)
+    try:
+        async with asyncio.timeout_at(deadline):
+            async for chunk in resp.content.iter_any():
+                tail.write(chunk)
+    except (TimeoutError, aiohttp.ClientError, OSError):
+        pass  # Consul logs a body read error and reports what it read
+    finally:
+        resp.release()
+    status = f"{resp.status} {resp.reason}" if resp.reason else str(resp.status)
+    result = messages.CHECK_HTTP_OUTPUT.format(method=method, url=url, status=status, output=tail.text())
+    if 200 <= resp.status <= 299:
+        return PASSING, result
+    if resp.status == 429:
+        return WARNING, result
+    return CRITICAL, result
+
+
+# --- TCP, UDP -----------------------------------------------------------------------------------
+
+async def tcp_probe(ct: CheckType) -> Result:
+    """CheckTCP.check: a connection (and, with TCPUseTLS, a TLS handshake) that succeeds is passing."""
+    kind = "TCP+TLS" if ct.tcp_use_tls else "TCP"
+    tls = tls_context(ct.tls_skip_verify) if ct.tcp_use_tls else None
+    try:
+        _, writer = await dial_tcp(ct.tcp, _secs(ct.timeout, DEFAULT_TIMEOUT), tls, ct.tls_server_name or None)
+    except GoError as e:
+        return CRITICAL, str(e)
+    writer.close()
+    return PASSING, messages.CHECK_CONNECT_SUCCESS.format(kind=kind, addr=ct.tcp)
+
+
+class _UDPReply(asyncio.DatagramProtocol):
+    def __init__(self, fut: asyncio.Future) -> None:
+        self.fut = fut
+
+    def datagram_received(self, data: bytes, addr) -> None:
+        if not self.fut.done():
+            self.fut.set_result(None)
+
+    def error_received(self, exc: Exception) -> None:
+        if not self.fut.done():
+            self.fut.set_exception(exc)
+
+
+async def udp_probe(ct: CheckType) -> Result:
+    """CheckUDP.check: send Consul's (empty) message; a reply or silence until the timeout is passing,
+    an ICMP refusal (`read udp ...: connection refused`) critical."""
+    success = messages.CHECK_CONNECT_SUCCESS.format(kind="UDP", addr=ct.udp)
+    try:
+        host, port = split_host_port(ct.udp, "udp")
+        ip, num = (await resolve("udp", host, port))[0]
+    except GoError as e:
+        return CRITICAL, str(e)
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+    try:
+        transport, _ = await loop.create_datagram_endpoint(lambda: _UDPReply(fut), remote_addr=(ip, num))
+    except OSError as e:
+        return CRITICAL, f"dial udp {join_host_port(ip, num)}: connect: {errno_text(e)}"
+    local = transport.get_extra_info("sockname")
+    try:
+        transport.sendto(b"")
+        await asyncio.wait_for(fut, _secs(ct.timeout, DEFAULT_TIMEOUT))
+    except TimeoutError:
+        return PASSING, success
+    except OSError as e:
+        return CRITICAL, (f"read udp {join_host_port(local[0], local[1])}->{join_host_port(ip, num)}: "
+                          f"read: {errno_text(e)}")
+    finally:
+        transport.close()
+    return PASSING, success
+
+
+# --- gRPC ---------------------------------------------------------------------------------------
+
+def _go_code(code) -> str:
+    """grpc-go's codes.Code String(): `Unavailable`, `DeadlineExceeded`, `Canceled` ..."""
+    if code.name == "CANCELLED":
+        return "Canceled"
+    return "".join(part.capitalize() for part in code.name.split("_"))
+
+
+async def grpc_probe(ct: CheckType) -> Result:
+    """CheckGRPC / GrpcHealthProbe: grpc.health.v1.Health/Check on `host:port[/service]`; SERVING is passing."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    target = ct.grpc
+    server, _, service = target.partition("/")
+    timeout = _secs(ct.timeout, DEFAULT_TIMEOUT)
+    options: list[tuple[str, str]] = []
+    if ct.grpc_use_tls:
+        roots = None
+        if ct.tls_skip_verify:  # grpcio cannot skip verification: trust the certificate the server shows
+            roots = await _peer_certificate(server, timeout, ct.tls_server_name)
+        if ct.tls_server_name:
+            options.append(("grpc.ssl_target_name_override", ct.tls_server_name))
+        channel = grpc.aio.secure_channel(server, grpc.ssl_channel_credentials(roots), options=options)
+    else:
+        channel = grpc.aio.insecure_channel(server, options=options)
+    try:
+        stub = health_pb2_grpc.HealthStub(channel)
+        resp = await stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+    except grpc.aio.AioRpcError as e:
+        return CRITICAL, await _grpc_error(e, server, timeout)
+    finally:
+        await channel.close()
+    if resp.status != health_pb2.HealthCheckResponse.SERVING:
+        name = health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
+        return CRITICAL, messages.CHECK_GRPC_STATUS.format(target=target, status=name)
+    return PASSING, messages.CHECK_GRPC_SUCCESS.format(target=target)
+
+
+async def _grpc_error(e, server: str, timeout: float) -> str:
+    import grpc
+
+    code = e.code()
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
+    if code == grpc.StatusCode.UNAVAILABLE:
+        try:  # grpc-go reports its dial error; ask the network for the same text
+            _, writer = await dial_tcp(server, min(timeout, 2.0))
+            writer.close()
+        except GoError as dial:
+            return f'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: {dial}"'
+    return f"rpc error: code = {_go_code(code)} desc = {e.details() or ''}"
+
+
+async def _peer_certificate(address: str, timeout: float, server_name: str) -> bytes | None:
+    import ssl
+
+    try:
+        reader, writer = await dial_tcp(address, timeout, tls_context(True), server_name or None)
+    except GoError:
+        return None
+    der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+    writer.close()
+    return ssl.DER_cert_to_PEM_cert(der).encode() if der else None
+
+
+# --- H2PING -------------------------------------------------------------------------------------
+
+async def h2ping_probe(ct: CheckType) -> Result:
+    """CheckH2PING.check: an HTTP/2 connection (h2c, or TLS with ALPN h2) answering a PING."""
+    import h2.config
+    import h2.connection
+    import h2.events
+    import h2.exceptions
+
+    target = ct.h2ping
+    timeout = _secs(ct.timeout, DEFAULT_TIMEOUT)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    tls = tls_context(ct.tls_skip_verify, ["h2"]) if ct.h2ping_use_tls else None
+    try:
+        reader, writer = await dial_tcp(target, timeout, tls, ct.tls_server_name or None)
+    except GoError as e:
+        return CRITICAL, messages.CHECK_H2_DIAL.format(target=target, err=e)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    try:
+        async with asyncio.timeout_at(deadline):
+            conn.initiate_connection()
+            conn.ping(b"consulit")
+            writer.write(conn.data_to_send())
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    raise GoError("EOF")
+                for event in conn.receive_data(data):
+                    if isinstance(event, h2.events.PingAckReceived):
+                        return PASSING, messages.CHECK_H2_SUCCESS
+                    if isinstance(event, h2.events.ConnectionTerminated):
+                        raise GoError("EOF")
+                writer.write(conn.data_to_send())
+    except TimeoutError:
+        err = "context deadline exceeded"
+    except h2.exceptions.FrameTooLargeError:
+        err = "http2: frame too large"
+    except h2.exceptions.ProtocolError as e:
+        err = f"http2: {e}"
+    except (GoError, OSError) as e:
+        err = "EOF" if isinstance(e, GoError) else errno_text(e)
+    finally:
+        writer.close()
+    return CRITICAL, messages.CHECK_H2_FAILED.format(err=err)
+
+
+# --- script, docker, OS service -----------------------------------------------------------------
+
+def _exec_error(args: list[str], err: OSError) -> str:
+    """os/exec's texts when a command cannot start."""
+    return f"fork/exec {args[0]}: {errno_text(err)}"
+
+
+async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = DEFAULT_BUF_SIZE) -> Result:
+    """CheckMonitor.check: exit 0 passing, 1 warning, else critical; killed (with its process group)
+    and critical on timeout (default 30 s)."""
+    argv = list(args)
+    if "/" not in argv[0]:
+        found = shutil.which(argv[0])
+        if found is None:
+            return CRITICAL, f'exec: "{argv[0]}": executable file not found in $PATH'
+        argv[0] = found
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+    except OSError as e:
+        return CRITICAL, _exec_error(argv, e)
+    tail = Tail(max_output)
+
+    async def pump() -> None:
+        while chunk := await proc.stdout.read(65536):
+            tail.write(chunk)
+
+    timeout = _secs(timeout_ns, SCRIPT_TIMEOUT)
+    try:
+        async with asyncio.timeout(timeout):
+            await pump()
+            code = await proc.wait()
+    except TimeoutError:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        await proc.wait()
+        msg = messages.CHECK_TIMED_OUT.format(timeout=format_duration(int(timeout * SECOND)))
+        out = tail.captured()
+        return CRITICAL, msg + "\n\n" + out if out else msg
+    except asyncio.CancelledError:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        raise
+    out = tail.captured()
+    if code == 0:
+        return PASSING, out
+    if code == 1:
+        return WARNING, out
+    return CRITICAL, out
+
+
+def _docker_target(host: str) -> tuple[str, str, str]:
+    """docker.go ParseHost: (proto, addr, text of Go's request URL host)."""
+    proto, sep, addr = host.partition("://")
+    if not sep:
+        raise GoError(f"unable to parse docker host `{host}`")
+    if proto == "tcp":
+        addr = urlsplit("tcp://" + addr).netloc
+    return proto, addr, quote(addr, safe="")
+
+
+async def docker_probe(ct: CheckType, max_output: int = DEFAULT_BUF_SIZE, docker_host: str | None = None) -> Result:
+    """CheckDocker.check: run ScriptArgs in the container through the Docker Engine API."""
+    cid = ct.docker_container_id
+    host = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_DOCKER_HOST
+    try:
+        proto, addr, url_host = _docker_target(host)
+    except GoError as e:
+        return CRITICAL, str(e)
+    shell = ct.shell or os.environ.get("SHELL") or "/bin/sh"
+    cmd = list(ct.script_args or []) or [shell, "-c", ""]
+    if proto == "unix":
+        connector: aiohttp.BaseConnector = aiohttp.UnixConnector(path=addr)
+        base = "http://docker"
+    else:
+        connector, base = aiohttp.TCPConnector(), f"http://{addr}"
+    go_url = f"http://{url_host}"
+
+    async def call(method: str, uri: str, body=None) -> tuple[int, bytes]:
+        try:
+            async with session.request(method, base + uri, json=body) as resp:
+                return resp.status, await resp.read()
+        except aiohttp.ClientConnectorError as e:
+            dial = f"dial {proto} {addr}: connect: {errno_text(e.os_error)}"
+            raise GoError(f'{_url_op(method)} "{go_url}{uri}": {dial}') from None
+
+    async with aiohttp.ClientSession(connector=connector) as session:
+        try:
+            code, body = await call("POST", f"/containers/{quote(cid, safe='')}/exec",
+                                    {"AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
+                                     "Tty": False, "Cmd": cmd})
+        except GoError as e:
+            return CRITICAL, messages.DOCKER_CREATE_FAILED.format(id=cid, err=e)
+        if code == 404:
+            return CRITICAL, f"create exec failed for unknown container {cid}"
+        if code == 409:
+            return CRITICAL, f"create exec failed since container {cid} is paused or stopped"
+        if code != 201:
+            return CRITICAL, f"create exec failed for container {cid} with status {code}: {body.decode()}"
+        exec_id = json.loads(body)["Id"]
+        try:
+            code, out = await call("POST", f"/exec/{exec_id}/start", {"Detach": False, "Tty": True})
+            if code != 200:
+                return CRITICAL, f"start exec failed for container {cid} with status {code}: body: {out.decode()} err: <nil>"
+            code, info = await call("GET", f"/exec/{exec_id}/json")
+        except GoError as e:
+            return CRITICAL, f"start exec failed for container {cid}: {e}"
+    tail = Tail(max_output)
+    tail.write(out)
+    exit_code = json.loads(info).get("ExitCode", 0) if code == 200 else -1
+    status = PASSING if exit_code == 0 else WARNING if exit_code == 1 else CRITICAL
+    return status, tail.captured()
+
+
+async def os_service_probe(ct: CheckType) -> Result:
+    """os_service_unix.go: no OS service manager client off Windows; Consul refuses such checks."""
+    return CRITICAL, messages.OS_SERVICE_NOT_IMPLEMENTED
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+
+RUNNABLE = frozenset({"http", "tcp", "udp", "grpc", "h2ping", "script", "docker", "os_service"})
+
+
+class ProbeDriver:
+    """Runs the probe a definition calls for; owns the one aiohttp session the HTTP probes share."""
+
+    def __init__(self, output_max_size: int = DEFAULT_BUF_SIZE, docker_host: str | None = None) -> None:
+        self.output_max_size = output_max_size
+        self.docker_host = docker_host
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            # Consul disables keep-alives for checks; no pool limit so 1,000 checks never queue
+            connector = aiohttp.TCPConnector(force_close=True, limit=0)
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        return self._session
+
+    async def __call__(self, ct: CheckType) -> Result:
+        kind = check_type_name(ct)
+        limit = output_limit(ct, self.output_max_size)
+        if kind == "http":
+            return await http_probe(ct, self._http_session(), limit)
+        if kind == "tcp":
+            return await tcp_probe(ct)
+        if kind == "udp":
+            return await udp_probe(ct)
+        if kind == "grpc":
+            return await grpc_probe(ct)
+        if kind == "h2ping":
+            return await h2ping_probe(ct)
+        if kind == "script":
+            return await script_probe(ct.script_args or [], ct.timeout, limit)
+        if kind == "docker":
+            return await docker_probe(ct, limit, self.docker_host)
+        if kind == "os_service":
+            return await os_service_probe(ct)
+        raise ValueError(f"no probe runs a {kind or 'typeless'} check")
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
