@@ -165,3 +165,5 @@ CHECK_TIMED_OUT = "Timed out ({timeout}) running check"
 CHECK_CAPTURED = "Captured {size} of {total} bytes\n...\n{output}"
 DOCKER_CREATE_FAILED = "create exec failed for container {id}: {err}"
 OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
+CHECK_GRPC_DIAL = 'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: {err}"'
+CHECK_GRPC_PREFACE = 'rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: {err}"'

@@ -62,6 +62,25 @@ def split_host_port(address: str, network: str = "tcp") -> tuple[str, str]:
     return host, port
 
 
+def nameserver() -> str | None:
+    """The first nameserver of /etc/resolv.conf, which Go's resolver names in its errors."""
+    try:
+        with open("/etc/resolv.conf") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] == "nameserver":
+                    return join_host_port(parts[1], 53)
+    except OSError:
+        pass
+    return None
+
+
+def lookup_failure(host: str) -> str:
+    """Go's DNSError text for a name that does not resolve (`lookup x on 10.0.0.2:53: no such host`)."""
+    server = nameserver()
+    return f"lookup {host} on {server}: no such host" if server else f"lookup {host}: no such host"
+
+
 def is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -84,7 +103,7 @@ async def resolve(network: str, host: str, port: str) -> list[tuple[str, int]]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port_num, type=kind)
     except socket.gaierror:
-        raise GoError(f"dial {network}: lookup {host}: no such host") from None
+        raise GoError(f"dial {network}: {lookup_failure(host)}") from None
     seen: list[tuple[str, int]] = []
     for *_, sockaddr in infos:
         if (sockaddr[0], port_num) not in seen:
@@ -129,7 +148,7 @@ async def dial_tcp(address: str, timeout: float, tls: ssl.SSLContext | None = No
             writer.close()
             raise GoError(tls_text(e)) from None
         return reader, writer
-    raise first or GoError(f"dial tcp: lookup {host}: no such host")
+    raise first or GoError(f"dial tcp: {lookup_failure(host)}")
 
 
 def tls_text(err: BaseException) -> str:

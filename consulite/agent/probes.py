@@ -20,8 +20,8 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from consulite import messages
-from consulite.agent.goerr import GoError, dial_tcp, errno_text, join_host_port, resolve, split_host_port, \
-    tls_context, tls_text
+from consulite.agent.goerr import GoError, dial_tcp, errno_text, join_host_port, lookup_failure, resolve, \
+    split_host_port, tls_context, tls_text
 from consulite.decode.duration import format_duration
 from consulite.model.check import CRITICAL, PASSING, WARNING, CheckType, check_type_name
 
@@ -76,19 +76,42 @@ def _url_op(method: str) -> str:
     return method[:1].upper() + method[1:].lower()
 
 
+def go_url_scheme(url: str) -> tuple[str, str]:
+    """net/url's getScheme and its first-segment rule: (lower-cased scheme, parse error or "")."""
+    for i, ch in enumerate(url):
+        if ch.isascii() and ch.isalpha():
+            continue
+        if ch.isascii() and (ch.isdigit() or ch in "+-."):
+            if i == 0:
+                break
+            continue
+        if ch == ":":
+            if i == 0:
+                return "", "missing protocol scheme"
+            return url[:i].lower(), ""
+        break
+    if ":" in url.split("/", 1)[0]:
+        return "", "first path segment in URL cannot contain colon"
+    return "", ""
+
+
 async def _http_error(op: str, url: str, err: BaseException) -> str:
     """The url.Error text Go's client returns (`Get "http://...": dial tcp ...: connect: ...`)."""
     if isinstance(err, aiohttp.TooManyRedirects):
         last = err.history[-1] if err.history else None
         if last is not None and "Location" in last.headers:
-            url = str(last.url.join(URL(last.headers["Location"])))
+            url = last.headers["Location"]  # net/http reports the raw Location header here
         return f'{op} "{url}": stopped after {MAX_REDIRECTS} redirects'
     if isinstance(err, aiohttp.ClientConnectorCertificateError):
         inner = tls_text(err.certificate_error)
     elif isinstance(err, aiohttp.ClientConnectorSSLError):
-        inner = tls_text(err.os_error)
+        reason = getattr(err.os_error, "reason", "") or ""
+        if reason.lower() == "wrong_version_number":  # net/http sniffs a plain HTTP reply
+            inner = "http: server gave HTTP response to HTTPS client"
+        else:
+            inner = tls_text(err.os_error)
     elif isinstance(err, aiohttp.ClientConnectorDNSError):
-        inner = f"dial tcp: lookup {err.host}: no such host"
+        inner = f"dial tcp: {lookup_failure(err.host)}"
     elif isinstance(err, aiohttp.ClientConnectorError):
         host = err.host
         try:
@@ -122,7 +145,9 @@ async def http_probe(ct: CheckType, session: aiohttp.ClientSession, max_output: 
         kwargs["ssl"] = tls_context(ct.tls_skip_verify)
         if ct.tls_server_name:
             kwargs["server_hostname"] = ct.tls_server_name
-    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    scheme, parse_error = go_url_scheme(url)
+    if parse_error:
+        return CRITICAL, f'parse "{url}": {parse_error}'
     if scheme not in ("http", "https"):
         return CRITICAL, f'{op} "{url}": unsupported protocol scheme "{scheme}"'
     loop = asyncio.get_running_loop()
@@ -262,7 +287,9 @@ async def _grpc_error(e, server: str, timeout: float) -> str:
             _, writer = await dial_tcp(server, min(timeout, 2.0))
             writer.close()
         except GoError as dial:
-            return f'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: {dial}"'
+            return messages.CHECK_GRPC_DIAL.format(err=dial)
+        if "http1.x server" in (e.details() or "") or "Expected SETTINGS frame" in (e.details() or ""):
+            return messages.CHECK_GRPC_PREFACE.format(err="http2: frame too large")
     return f"rpc error: code = {_go_code(code)} desc = {e.details() or ''}"
 
 
