@@ -1,4 +1,4 @@
-"""Go's network error texts, which Consul copies into check Output: dial, read and TLS failures.
+"""Go's texts that Consul copies into check Output: dial, lookup, TLS, URL and gRPC failures; circbuf.
 
 A probe that fails to connect reports what Go's `net` package would have said (`dial tcp
 127.0.0.1:1: connect: connection refused`), so a user sees the Output real Consul shows.
@@ -11,6 +11,13 @@ import errno
 import ipaddress
 import socket
 import ssl
+from urllib.parse import quote, urlsplit
+
+import aiohttp
+
+from consulite import messages
+
+MAX_REDIRECTS = 10  # Go's http.Client default policy
 
 _ERRNO_TEXT = {
     errno.ECONNREFUSED: "connection refused",
@@ -183,3 +190,99 @@ def tls_context(skip_verify: bool, alpn: list[str] | None = None) -> ssl.SSLCont
     if alpn:
         ctx.set_alpn_protocols(alpn)
     return ctx
+
+class Tail:
+    """armon/circbuf: keeps the last `size` bytes written and counts them all."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.total, self.data = size, 0, bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        self.data += chunk
+        if len(self.data) > self.size:
+            del self.data[: len(self.data) - self.size]
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+    def captured(self) -> str:
+        """The script/docker form: a `Captured N of M bytes` header once output overflowed."""
+        if self.total > self.size:
+            return messages.CHECK_CAPTURED.format(size=self.size, total=self.total, output=self.text())
+        return self.text()
+
+
+def url_op(method: str) -> str:
+    """net/http's url.Error Op: `Get`, `Post`, ..."""
+    return method[:1].upper() + method[1:].lower()
+
+
+def go_url_scheme(url: str) -> tuple[str, str]:
+    """net/url's getScheme and its first-segment rule: (lower-cased scheme, parse error or "")."""
+    for i, ch in enumerate(url):
+        if ch.isascii() and ch.isalpha():
+            continue
+        if ch.isascii() and (ch.isdigit() or ch in "+-."):
+            if i == 0:
+                break
+            continue
+        if ch == ":":
+            if i == 0:
+                return "", "missing protocol scheme"
+            return url[:i].lower(), ""
+        break
+    if ":" in url.split("/", 1)[0]:
+        return "", "first path segment in URL cannot contain colon"
+    return "", ""
+
+
+async def http_error(op: str, url: str, err: BaseException) -> str:
+    """The url.Error text Go's client returns (`Get "http://...": dial tcp ...: connect: ...`)."""
+    if isinstance(err, aiohttp.TooManyRedirects):
+        last = err.history[-1] if err.history else None
+        if last is not None and "Location" in last.headers:
+            url = last.headers["Location"]  # net/http reports the raw Location header here
+        return f'{op} "{url}": stopped after {MAX_REDIRECTS} redirects'
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        inner = tls_text(err.certificate_error)
+    elif isinstance(err, aiohttp.ClientConnectorSSLError):
+        reason = getattr(err.os_error, "reason", "") or ""
+        if reason.lower() == "wrong_version_number":  # net/http sniffs a plain HTTP reply
+            inner = "http: server gave HTTP response to HTTPS client"
+        else:
+            inner = tls_text(err.os_error)
+    elif isinstance(err, aiohttp.ClientConnectorDNSError):
+        inner = f"dial tcp: {lookup_failure(err.host)}"
+    elif isinstance(err, aiohttp.ClientConnectorError):
+        host = err.host
+        try:
+            host = (await resolve("tcp", err.host, str(err.port)))[0][0]
+        except GoError:
+            pass
+        inner = f"dial tcp {join_host_port(host, err.port)}: connect: {errno_text(err.os_error)}"
+    elif isinstance(err, (aiohttp.ServerDisconnectedError, ConnectionResetError)):
+        inner = "EOF"
+    elif isinstance(err, (aiohttp.InvalidURL, ValueError)):
+        scheme = urlsplit(url).scheme if "://" in url else ""
+        inner = f'unsupported protocol scheme "{scheme}"'
+    else:
+        inner = str(err) or type(err).__name__
+    return f'{op} "{url}": {inner}'
+
+
+def go_code(code) -> str:
+    """grpc-go's codes.Code String(): `Unavailable`, `DeadlineExceeded`, `Canceled` ..."""
+    if code.name == "CANCELLED":
+        return "Canceled"
+    return "".join(part.capitalize() for part in code.name.split("_"))
+
+
+def docker_target(host: str) -> tuple[str, str, str]:
+    """docker.go ParseHost: (proto, addr, text of Go's request URL host)."""
+    proto, sep, addr = host.partition("://")
+    if not sep:
+        raise GoError(f"unable to parse docker host `{host}`")
+    if proto == "tcp":
+        addr = urlsplit("tcp://" + addr).netloc
+    return proto, addr, quote(addr, safe="")

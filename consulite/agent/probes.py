@@ -13,15 +13,16 @@ import json
 import os
 import shutil
 import signal
-from urllib.parse import quote, urlsplit
+import socket
+from urllib.parse import quote
 
 import aiohttp
 from multidict import CIMultiDict
-from yarl import URL
 
 from consulite import messages
-from consulite.agent.goerr import GoError, dial_tcp, errno_text, join_host_port, lookup_failure, resolve, \
-    split_host_port, tls_context, tls_text
+from consulite.agent.goerr import (MAX_REDIRECTS, GoError, Tail, dial_tcp, docker_target, errno_text, go_code,
+                                   go_url_scheme, http_error, join_host_port, resolve, split_host_port, tls_context,
+                                   url_op)
 from consulite.decode.duration import format_duration
 from consulite.model.check import CRITICAL, PASSING, WARNING, CheckType, check_type_name
 
@@ -31,7 +32,6 @@ SECOND = 10**9
 DEFAULT_TIMEOUT = 10 * SECOND  # HTTP, TCP, UDP, gRPC and H2PING (check.go Start methods)
 SCRIPT_TIMEOUT = 30 * SECOND  # CheckMonitor, CheckOSService
 DEFAULT_BUF_SIZE = 4096  # checks.DefaultBufSize
-MAX_REDIRECTS = 10  # Go's http.Client default policy
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"  # docker_unix.go
 
 
@@ -47,99 +47,20 @@ def output_limit(ct: CheckType, agent_max: int = DEFAULT_BUF_SIZE) -> int:
     return limit
 
 
-class Tail:
-    """armon/circbuf: keeps the last `size` bytes written and counts them all."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.total, self.data = size, 0, bytearray()
-
-    def write(self, chunk: bytes) -> None:
-        self.total += len(chunk)
-        self.data += chunk
-        if len(self.data) > self.size:
-            del self.data[: len(self.data) - self.size]
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", "replace")
-
-    def captured(self) -> str:
-        """The script/docker form: a `Captured N of M bytes` header once output overflowed."""
-        if self.total > self.size:
-            return messages.CHECK_CAPTURED.format(size=self.size, total=self.total, output=self.text())
-        return self.text()
-
-
 # --- HTTP ---------------------------------------------------------------------------------------
-
-def _url_op(method: str) -> str:
-    """net/http's url.Error Op: `Get`, `Post`, ..."""
-    return method[:1].upper() + method[1:].lower()
-
-
-def go_url_scheme(url: str) -> tuple[str, str]:
-    """net/url's getScheme and its first-segment rule: (lower-cased scheme, parse error or "")."""
-    for i, ch in enumerate(url):
-        if ch.isascii() and ch.isalpha():
-            continue
-        if ch.isascii() and (ch.isdigit() or ch in "+-."):
-            if i == 0:
-                break
-            continue
-        if ch == ":":
-            if i == 0:
-                return "", "missing protocol scheme"
-            return url[:i].lower(), ""
-        break
-    if ":" in url.split("/", 1)[0]:
-        return "", "first path segment in URL cannot contain colon"
-    return "", ""
-
-
-async def _http_error(op: str, url: str, err: BaseException) -> str:
-    """The url.Error text Go's client returns (`Get "http://...": dial tcp ...: connect: ...`)."""
-    if isinstance(err, aiohttp.TooManyRedirects):
-        last = err.history[-1] if err.history else None
-        if last is not None and "Location" in last.headers:
-            url = last.headers["Location"]  # net/http reports the raw Location header here
-        return f'{op} "{url}": stopped after {MAX_REDIRECTS} redirects'
-    if isinstance(err, aiohttp.ClientConnectorCertificateError):
-        inner = tls_text(err.certificate_error)
-    elif isinstance(err, aiohttp.ClientConnectorSSLError):
-        reason = getattr(err.os_error, "reason", "") or ""
-        if reason.lower() == "wrong_version_number":  # net/http sniffs a plain HTTP reply
-            inner = "http: server gave HTTP response to HTTPS client"
-        else:
-            inner = tls_text(err.os_error)
-    elif isinstance(err, aiohttp.ClientConnectorDNSError):
-        inner = f"dial tcp: {lookup_failure(err.host)}"
-    elif isinstance(err, aiohttp.ClientConnectorError):
-        host = err.host
-        try:
-            host = (await resolve("tcp", err.host, str(err.port)))[0][0]
-        except GoError:
-            pass
-        inner = f"dial tcp {join_host_port(host, err.port)}: connect: {errno_text(err.os_error)}"
-    elif isinstance(err, (aiohttp.ServerDisconnectedError, ConnectionResetError)):
-        inner = "EOF"
-    elif isinstance(err, (aiohttp.InvalidURL, ValueError)):
-        scheme = urlsplit(url).scheme if "://" in url else ""
-        inner = f'unsupported protocol scheme "{scheme}"'
-    else:
-        inner = str(err) or type(err).__name__
-    return f'{op} "{url}": {inner}'
-
 
 async def http_probe(ct: CheckType, session: aiohttp.ClientSession, max_output: int = DEFAULT_BUF_SIZE) -> Result:
     """CheckHTTP.check: 2xx passing, 429 warning, anything else (or an error) critical."""
     method = ct.method or "GET"
     url = ct.http
-    op = _url_op(method)
+    op = url_op(method)
     headers: CIMultiDict[str] = CIMultiDict()
     for name, values in (ct.header or {}).items():
         for value in values:
             headers.add(name, value)
     headers.setdefault("User-Agent", messages.CHECK_USER_AGENT)
     headers.setdefault("Accept", messages.CHECK_HTTP_ACCEPT)
+    headers.setdefault("Accept-Encoding", "gzip")  # what Go's transport asks for
     kwargs: dict = {}
     if url.lower().startswith("https://"):
         kwargs["ssl"] = tls_context(ct.tls_skip_verify)
@@ -162,7 +83,7 @@ async def http_probe(ct: CheckType, session: aiohttp.ClientSession, max_output: 
     except TimeoutError:
         return CRITICAL, messages.CHECK_HTTP_TIMEOUT.format(op=op, url=url)
     except (aiohttp.ClientError, OSError, ValueError) as e:
-        return CRITICAL, await _http_error(op, url, e)
+        return CRITICAL, await http_error(op, url, e)
     try:
         async with asyncio.timeout_at(deadline):
             async for chunk in resp.content.iter_any():
@@ -194,19 +115,6 @@ async def tcp_probe(ct: CheckType) -> Result:
     return PASSING, messages.CHECK_CONNECT_SUCCESS.format(kind=kind, addr=ct.tcp)
 
 
-class _UDPReply(asyncio.DatagramProtocol):
-    def __init__(self, fut: asyncio.Future) -> None:
-        self.fut = fut
-
-    def datagram_received(self, data: bytes, addr) -> None:
-        if not self.fut.done():
-            self.fut.set_result(None)
-
-    def error_received(self, exc: Exception) -> None:
-        if not self.fut.done():
-            self.fut.set_exception(exc)
-
-
 async def udp_probe(ct: CheckType) -> Result:
     """CheckUDP.check: send Consul's (empty) message; a reply or silence until the timeout is passing,
     an ICMP refusal (`read udp ...: connection refused`) critical."""
@@ -216,34 +124,29 @@ async def udp_probe(ct: CheckType) -> Result:
         ip, num = (await resolve("udp", host, port))[0]
     except GoError as e:
         return CRITICAL, str(e)
-    loop = asyncio.get_running_loop()
-    fut = loop.create_future()
+    remote = join_host_port(ip, num)
+    # asyncio's datagram transport drops empty datagrams, so drive a plain non-blocking socket
+    sock = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
     try:
-        transport, _ = await loop.create_datagram_endpoint(lambda: _UDPReply(fut), remote_addr=(ip, num))
-    except OSError as e:
-        return CRITICAL, f"dial udp {join_host_port(ip, num)}: connect: {errno_text(e)}"
-    local = transport.get_extra_info("sockname")
-    try:
-        transport.sendto(b"")
-        await asyncio.wait_for(fut, _secs(ct.timeout, DEFAULT_TIMEOUT))
-    except TimeoutError:
+        try:
+            sock.connect((ip, num))
+        except OSError as e:
+            return CRITICAL, f"dial udp {remote}: connect: {errno_text(e)}"
+        local = join_host_port(*sock.getsockname()[:2])
+        try:
+            sock.send(b"")
+            await asyncio.wait_for(asyncio.get_running_loop().sock_recv(sock, 1), _secs(ct.timeout, DEFAULT_TIMEOUT))
+        except TimeoutError:
+            return PASSING, success
+        except OSError as e:
+            return CRITICAL, f"read udp {local}->{remote}: read: {errno_text(e)}"
         return PASSING, success
-    except OSError as e:
-        return CRITICAL, (f"read udp {join_host_port(local[0], local[1])}->{join_host_port(ip, num)}: "
-                          f"read: {errno_text(e)}")
     finally:
-        transport.close()
-    return PASSING, success
+        sock.close()
 
 
 # --- gRPC ---------------------------------------------------------------------------------------
-
-def _go_code(code) -> str:
-    """grpc-go's codes.Code String(): `Unavailable`, `DeadlineExceeded`, `Canceled` ..."""
-    if code.name == "CANCELLED":
-        return "Canceled"
-    return "".join(part.capitalize() for part in code.name.split("_"))
-
 
 async def grpc_probe(ct: CheckType) -> Result:
     """CheckGRPC / GrpcHealthProbe: grpc.health.v1.Health/Check on `host:port[/service]`; SERVING is passing."""
@@ -290,7 +193,7 @@ async def _grpc_error(e, server: str, timeout: float) -> str:
             return messages.CHECK_GRPC_DIAL.format(err=dial)
         if "http1.x server" in (e.details() or "") or "Expected SETTINGS frame" in (e.details() or ""):
             return messages.CHECK_GRPC_PREFACE.format(err="http2: frame too large")
-    return f"rpc error: code = {_go_code(code)} desc = {e.details() or ''}"
+    return f"rpc error: code = {go_code(code)} desc = {e.details() or ''}"
 
 
 async def _peer_certificate(address: str, timeout: float, server_name: str) -> bytes | None:
@@ -408,22 +311,12 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
     return CRITICAL, out
 
 
-def _docker_target(host: str) -> tuple[str, str, str]:
-    """docker.go ParseHost: (proto, addr, text of Go's request URL host)."""
-    proto, sep, addr = host.partition("://")
-    if not sep:
-        raise GoError(f"unable to parse docker host `{host}`")
-    if proto == "tcp":
-        addr = urlsplit("tcp://" + addr).netloc
-    return proto, addr, quote(addr, safe="")
-
-
 async def docker_probe(ct: CheckType, max_output: int = DEFAULT_BUF_SIZE, docker_host: str | None = None) -> Result:
     """CheckDocker.check: run ScriptArgs in the container through the Docker Engine API."""
     cid = ct.docker_container_id
     host = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_DOCKER_HOST
     try:
-        proto, addr, url_host = _docker_target(host)
+        proto, addr, url_host = docker_target(host)
     except GoError as e:
         return CRITICAL, str(e)
     shell = ct.shell or os.environ.get("SHELL") or "/bin/sh"
@@ -441,7 +334,7 @@ async def docker_probe(ct: CheckType, max_output: int = DEFAULT_BUF_SIZE, docker
                 return resp.status, await resp.read()
         except aiohttp.ClientConnectorError as e:
             dial = f"dial {proto} {addr}: connect: {errno_text(e.os_error)}"
-            raise GoError(f'{_url_op(method)} "{go_url}{uri}": {dial}') from None
+            raise GoError(f'{url_op(method)} "{go_url}{uri}": {dial}') from None
 
     async with aiohttp.ClientSession(connector=connector) as session:
         try:
@@ -460,7 +353,8 @@ async def docker_probe(ct: CheckType, max_output: int = DEFAULT_BUF_SIZE, docker
         try:
             code, out = await call("POST", f"/exec/{exec_id}/start", {"Detach": False, "Tty": True})
             if code != 200:
-                return CRITICAL, f"start exec failed for container {cid} with status {code}: body: {out.decode()} err: <nil>"
+                return CRITICAL, (f"start exec failed for container {cid} with status {code}: "
+                                  f"body: {out.decode()} err: <nil>")
             code, info = await call("GET", f"/exec/{exec_id}/json")
         except GoError as e:
             return CRITICAL, f"start exec failed for container {cid}: {e}"

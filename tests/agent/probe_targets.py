@@ -25,7 +25,8 @@ def closed_port() -> int:
 class HTTPTarget:
     """An aiohttp app: /ok 200, /warn 429, /fail 503, /slow never answers, /big, redirects, /echo."""
 
-    def __init__(self) -> None:
+    def __init__(self, ssl_context=None) -> None:
+        self.ssl_context = ssl_context
         self.hang = asyncio.Event()
         self.seen: list[dict] = []
         app = web.Application()
@@ -66,7 +67,7 @@ class HTTPTarget:
     async def __aenter__(self) -> HTTPTarget:
         await self.runner.setup()
         self.port = free_port()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port, ssl_context=self.ssl_context).start()
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -74,16 +75,17 @@ class HTTPTarget:
         await self.runner.cleanup()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
 
 @contextlib.asynccontextmanager
-async def tcp_listener():
-    """A TCP server that accepts and closes; yields its address."""
+async def tcp_listener(ssl_context=None):
+    """A TCP (or TLS) server that accepts and closes; yields its address."""
     async def on_conn(reader, writer):
         writer.close()
 
-    server = await asyncio.start_server(on_conn, "127.0.0.1", 0)
+    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
     port = server.sockets[0].getsockname()[1]
     try:
         yield f"127.0.0.1:{port}"
@@ -97,7 +99,7 @@ class _Echo(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr) -> None:
-        self.transport.sendto(data, addr)
+        self.transport.sendto(data or b".", addr)  # asyncio drops an empty datagram, so answer a byte
 
 
 @contextlib.asynccontextmanager
@@ -113,7 +115,7 @@ async def udp_echo(answer: bool = True):
 
 
 @contextlib.asynccontextmanager
-async def grpc_health_server():
+async def grpc_health_server(cert: tuple[bytes, bytes] | None = None):
     """grpc.aio server with the standard health service: "" and "web" SERVING, "down" NOT_SERVING."""
     import grpc
     from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -124,7 +126,10 @@ async def grpc_health_server():
     await servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     await servicer.set("web", health_pb2.HealthCheckResponse.SERVING)
     await servicer.set("down", health_pb2.HealthCheckResponse.NOT_SERVING)
-    port = server.add_insecure_port("127.0.0.1:0")
+    if cert:
+        port = server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(cert[1], cert[0])]))
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     try:
         yield f"127.0.0.1:{port}"
@@ -133,8 +138,8 @@ async def grpc_health_server():
 
 
 @contextlib.asynccontextmanager
-async def h2_server():
-    """A cleartext HTTP/2 (h2c prior knowledge) server that answers PINGs, using the h2 library."""
+async def h2_server(ssl_context=None):
+    """An HTTP/2 server (h2c prior knowledge, or TLS with ALPN h2) that answers PINGs, using h2."""
     import h2.config
     import h2.connection
 
@@ -152,13 +157,27 @@ async def h2_server():
         finally:
             writer.close()
 
-    server = await asyncio.start_server(on_conn, "127.0.0.1", 0)
+    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
     port = server.sockets[0].getsockname()[1]
     try:
         yield f"127.0.0.1:{port}"
     finally:
         server.close()
         await server.wait_closed()
+
+
+def self_signed(directory) -> tuple[bytes, bytes, "ssl.SSLContext"]:
+    """A self-signed certificate for localhost/127.0.0.1 made with the openssl CLI: (cert, key, server ctx)."""
+    import ssl
+    import subprocess
+
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return cert.read_bytes(), key.read_bytes(), ctx
 
 
 @contextlib.asynccontextmanager
