@@ -200,12 +200,14 @@ class CheckRunner:
             status, output = CRITICAL, str(e) or type(e).__name__
         if run.stopped:
             return
-        reported = run.handler.apply(status, output)
-        if reported is not None:
-            self._track(run, reported[0])
-            await _call(self._update, run.key, *reported)
-        if not run.stopped:  # Consul waits a full Interval after each run ends
-            run.timer = self._clock.call_later(run.interval, lambda: self._fire(run))
+        try:
+            reported = run.handler.apply(status, output)
+            if reported is not None:
+                self._track(run, reported[0])
+                await _call(self._update, run.key, *reported)
+        finally:
+            if not run.stopped:  # Consul waits a full Interval after each run ends
+                run.timer = self._clock.call_later(run.interval, lambda: self._fire(run))
 
     def _track(self, run: _Running, status: str) -> None:
         if status == CRITICAL:
