@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ipaddress
 import socket
 import ssl
@@ -183,12 +184,17 @@ def tls_text(err: BaseException) -> str:
 
 def tls_context(skip_verify: bool, alpn: list[str] | None = None) -> ssl.SSLContext:
     """A client context like Consul's OutgoingTLSConfigForCheck: system roots unless verification is off."""
-    ctx = ssl.create_default_context()
+    return _tls_context(skip_verify, tuple(alpn or ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(skip_verify: bool, alpn: tuple[str, ...]) -> ssl.SSLContext:
+    ctx = ssl.create_default_context()  # loading the system roots is costly: one context per kind
     if skip_verify:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     if alpn:
-        ctx.set_alpn_protocols(alpn)
+        ctx.set_alpn_protocols(list(alpn))
     return ctx
 
 class Tail:

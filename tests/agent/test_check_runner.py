@@ -237,3 +237,21 @@ async def test_first_run_happens_within_one_interval(rand):
     h.runner.start("c1", http(4))
     await h.run_for(4)
     assert len(h.probe.runs) == 1
+
+
+async def test_thresholds_as_real_consul_applied_them():
+    # 1.8.7, FailuresBeforeCritical 2 and SuccessBeforePassing 2 on an HTTP check that answered
+    # 200, 200, 503, 503, 200, 200: reported passing (hit1), passing (hit2), still passing (hit2),
+    # critical (hit4), still critical (hit4), passing (hit6)
+    results = [("passing", "hit1"), ("passing", "hit2"), ("critical", "hit3"), ("critical", "hit4"),
+               ("passing", "hit5"), ("passing", "hit6")]
+    h = Harness(*results)
+    h.runner.start("c1", http(1, failures_before_critical=2, success_before_passing=2))
+    shown = []
+    for _ in results:
+        h.clock.advance(0.5)
+        await h.runner.settle()
+        shown.append(h.updates[-1][1:])
+        h.clock.advance(0.5)
+    assert shown == [("passing", "hit1"), ("passing", "hit2"), ("passing", "hit2"), ("critical", "hit4"),
+                     ("critical", "hit4"), ("passing", "hit6")]
