@@ -110,6 +110,7 @@ class CheckRunner:
         self._deregister_min = deregister_min
         self._checks: dict[Hashable, _Running] = {}
         self._reap_timer: Handle | None = None
+        self._epoch = self._clock.time()  # Consul's reap passes keep the agent's own 30 s beat
         self._tasks: set[asyncio.Task] = set()
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class CheckRunner:
         if check_type_name(check) in RUNNABLE:
             run.timer = self._clock.call_later(random_stagger(interval, self._rand), lambda: self._fire(run))
         if reap_after and service_key is not None and self._reap_timer is None:
-            self._reap_timer = self._clock.call_later(self._reap_interval, self._reap)
+            self._schedule_reap()
 
     def stop(self, key: Hashable) -> None:
         """Stop the check at once: no further run, and a probe in flight reports nothing."""
@@ -236,7 +237,13 @@ class CheckRunner:
                         self._tasks.add(task)
                         task.add_done_callback(self._tasks.discard)
         if any(r.reap_after and r.service_key is not None for r in self._checks.values()):
-            self._reap_timer = self._clock.call_later(self._reap_interval, self._reap)
+            self._schedule_reap()
+
+    def _schedule_reap(self) -> None:
+        """The next pass on the beat that started with the runner (only while a check can be reaped)."""
+        since = self._clock.time() - self._epoch
+        passes = int(since // self._reap_interval) + 1
+        self._reap_timer = self._clock.call_later(passes * self._reap_interval - since, self._reap)
 
 
 async def _call(fn: Callable[..., Any], *args: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 
 from aiohttp import web
 
@@ -166,9 +167,8 @@ async def h2_server(ssl_context=None):
         await server.wait_closed()
 
 
-def self_signed(directory) -> tuple[bytes, bytes, "ssl.SSLContext"]:
+def self_signed(directory) -> tuple[bytes, bytes, ssl.SSLContext]:
     """A self-signed certificate for localhost/127.0.0.1 made with the openssl CLI: (cert, key, server ctx)."""
-    import ssl
     import subprocess
 
     cert, key = directory / "cert.pem", directory / "key.pem"
@@ -197,3 +197,35 @@ async def silent_tcp():
         for w in conns:
             w.close()
         server.close()
+
+
+@contextlib.asynccontextmanager
+async def fake_docker(path: str, exit_code: int = 0, output: bytes = b"inside\n"):
+    """A Docker Engine API on a unix socket answering the three calls docker.go makes."""
+    calls: list[tuple[str, str, object]] = []
+
+    async def create(request: web.Request) -> web.Response:
+        calls.append(("POST", request.path, await request.json()))
+        if request.match_info["id"] == "gone":
+            return web.Response(status=404)
+        return web.json_response({"Id": "exec1"}, status=201)
+
+    async def start(request: web.Request) -> web.Response:
+        calls.append(("POST", request.path, await request.json()))
+        return web.Response(body=output)
+
+    async def inspect(request: web.Request) -> web.Response:
+        calls.append(("GET", request.path, None))
+        return web.json_response({"ExitCode": exit_code})
+
+    app = web.Application()
+    app.router.add_post("/containers/{id}/exec", create)
+    app.router.add_post("/exec/{id}/start", start)
+    app.router.add_get("/exec/{id}/json", inspect)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.UnixSite(runner, path).start()
+    try:
+        yield calls
+    finally:
+        await runner.cleanup()

@@ -255,3 +255,15 @@ async def test_thresholds_as_real_consul_applied_them():
         h.clock.advance(0.5)
     assert shown == [("passing", "hit1"), ("passing", "hit2"), ("passing", "hit2"), ("critical", "hit4"),
                      ("critical", "hit4"), ("passing", "hit6")]
+
+
+async def test_reap_passes_keep_the_runners_beat():
+    # agent.go reapServices: one pass every 30 s since the agent started, not since the registration.
+    # 1.8.7: DeregisterCriticalServiceAfter "10s" (raised to 1m) on a check failing from ~1 s went at ~67 s.
+    h = Harness(("critical", "down"))
+    await h.run_for(10)
+    h.runner.start("c1", http(1, deregister_critical_service_after=10 * S), service_key="web")
+    await h.run_for(60)  # critical since 10.5 s: the 60 s pass is too soon, the 90 s one is not
+    assert h.deregistered == []
+    await h.run_for(20)
+    assert h.deregistered == ["web"] and h.clock.now == 90

@@ -18,8 +18,8 @@ import pytest
 from consulite.agent.goerr import nameserver
 from consulite.agent.probes import ProbeDriver, docker_probe, script_probe
 from consulite.model.check import CheckType
-from tests.agent.probe_targets import (HTTPTarget, closed_port, grpc_health_server, h2_server, self_signed,
-                                       silent_tcp, tcp_listener, udp_echo)
+from tests.agent.probe_targets import (HTTPTarget, closed_port, fake_docker, grpc_health_server, h2_server,
+                                       self_signed, silent_tcp, tcp_listener, udp_echo)
 
 MS = 10**6
 
@@ -274,17 +274,27 @@ async def test_script_timeout_kills_the_process_group(scripts, tmp_path):
     path = scripts("hang.sh", f"echo started\nsleep 30 &\necho $$ $! > {pidfile}\nwait\n")
     # 1.8.7 (Timeout "1s" there: "Timed out (1s) running check\n\nstarted\n")
     assert await script_probe([path], 300 * MS) == ("critical", "Timed out (300ms) running check\n\nstarted\n")
-    for pid in map(int, pidfile.read_text().split()):
-        assert not _alive(pid)
+    for pid in map(int, pidfile.read_text().split()):  # the shell and its background child
+        assert await _exits(pid)
 
 
-def _alive(pid: int) -> bool:
-    """A process that still runs (a zombie waiting for a reaper does not)."""
+async def _exits(pid: int, within: float = 5.0) -> bool:
+    """Whether the process ends (a zombie counts as ended) within `within` seconds, via a pidfd."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+    loop.add_reader(fd, lambda: ended.done() or ended.set_result(None))
+    try:
+        await asyncio.wait_for(ended, within)
+        return True
+    except TimeoutError:
         return False
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
 
 
 async def test_script_that_cannot_start(driver):
@@ -303,6 +313,28 @@ async def test_docker_without_a_daemon(tmp_path):
     assert await docker_probe(ct, docker_host=f"unix://{sock}") == (
         "critical", f'create exec failed for container abc123: Post "http://{escaped}/containers/abc123/exec": '
                     f"dial unix {sock}: connect: no such file or directory")
+
+
+@pytest.mark.parametrize("code, status", [(0, "passing"), (1, "warning"), (7, "critical")])
+async def test_docker_exec_through_the_engine_api(tmp_path, code, status):
+    sock = str(tmp_path / "d.sock")
+    ct = CheckType(docker_container_id="web1", script_args=["/bin/check", "-v"])
+    async with fake_docker(sock, exit_code=code) as calls:
+        assert await docker_probe(ct, docker_host=f"unix://{sock}") == (status, "inside\n")
+    # docker.go CreateExec, StartExec, InspectExec
+    assert calls == [
+        ("POST", "/containers/web1/exec", {"AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
+                                           "Tty": False, "Cmd": ["/bin/check", "-v"]}),
+        ("POST", "/exec/exec1/start", {"Detach": False, "Tty": True}),
+        ("GET", "/exec/exec1/json", None)]
+
+
+async def test_docker_unknown_container(tmp_path):
+    sock = str(tmp_path / "d.sock")
+    async with fake_docker(sock):
+        assert await docker_probe(CheckType(docker_container_id="gone", script_args=["x"]),
+                                  docker_host=f"unix://{sock}") == (
+            "critical", "create exec failed for unknown container gone")
 
 
 @pytest.mark.skipif(os.path.exists("/var/run/docker.sock") or "DOCKER_HOST" in os.environ,
