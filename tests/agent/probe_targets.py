@@ -167,17 +167,24 @@ async def h2_server(ssl_context=None):
         await server.wait_closed()
 
 
-def self_signed(directory) -> tuple[bytes, bytes, ssl.SSLContext]:
-    """A self-signed certificate for localhost/127.0.0.1 made with the openssl CLI: (cert, key, server ctx)."""
-    import subprocess
+class SelfSigned:
+    """A self-signed certificate for localhost and 127.0.0.1, made with the openssl CLI."""
 
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(cert, key)
-    return cert.read_bytes(), key.read_bytes(), ctx
+    def __init__(self, directory) -> None:
+        import subprocess
+
+        self.cert_path, self.key_path = directory / "cert.pem", directory / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(self.key_path),
+                        "-out", str(self.cert_path), "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+        self.cert, self.key = self.cert_path.read_bytes(), self.key_path.read_bytes()
+
+    def server_context(self, alpn: list[str] | None = None) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(self.cert_path, self.key_path)
+        if alpn:
+            ctx.set_alpn_protocols(alpn)
+        return ctx
 
 
 @contextlib.asynccontextmanager

@@ -11,7 +11,6 @@ import asyncio
 import os
 import re
 import shutil
-import ssl
 
 import pytest
 
@@ -19,7 +18,7 @@ from consulite.agent.goerr import nameserver
 from consulite.agent.probes import ProbeDriver, docker_probe, script_probe
 from consulite.model.check import CheckType
 from tests.agent.probe_targets import (HTTPTarget, closed_port, fake_docker, grpc_health_server, h2_server,
-                                       self_signed, silent_tcp, tcp_listener, udp_echo)
+                                       SelfSigned, silent_tcp, tcp_listener, udp_echo)
 
 MS = 10**6
 
@@ -41,7 +40,7 @@ async def web_target():
 def cert(tmp_path_factory):
     if not shutil.which("openssl"):
         pytest.skip("no openssl CLI to make a certificate")
-    return self_signed(tmp_path_factory.mktemp("tls"))
+    return SelfSigned(tmp_path_factory.mktemp("tls"))
 
 
 # --- HTTP: agent/checks/check.go CheckHTTP.check ------------------------------------------------
@@ -134,7 +133,7 @@ async def test_http_unknown_host(driver):
 
 
 async def test_https_verification(driver, cert):
-    async with HTTPTarget(ssl_context=cert[2]) as target:
+    async with HTTPTarget(ssl_context=cert.server_context()) as target:
         url = target.url("/ok")
         assert await driver(CheckType(http=url, tls_skip_verify=True)) == (
             "passing", f"HTTP GET {url}: 200 OK Output: ok")
@@ -159,7 +158,7 @@ async def test_tcp(driver):
 
 async def test_tcp_tls(driver, cert):
     # TCPUseTLS (1.17 source, not in 1.8.7): "TCP+TLS connect ...", handshake errors as Go's crypto/tls
-    async with tcp_listener(cert[2]) as addr:
+    async with tcp_listener(cert.server_context()) as addr:
         assert await driver(CheckType(tcp=addr, tcp_use_tls=True, tls_skip_verify=True)) == (
             "passing", f"TCP+TLS connect {addr}: Success")
         assert await driver(CheckType(tcp=addr, tcp_use_tls=True)) == (
@@ -204,7 +203,7 @@ async def test_grpc_unreachable(driver, web_target):
 
 
 async def test_grpc_tls(driver, cert):
-    async with grpc_health_server(cert[:2]) as addr:
+    async with grpc_health_server((cert.cert, cert.key)) as addr:
         assert await driver(CheckType(grpc=addr, grpc_use_tls=True, tls_skip_verify=True)) == (
             "passing", f"gRPC check {addr}: success")
 
@@ -223,23 +222,9 @@ async def test_h2ping(driver):
 
 
 async def test_h2ping_tls(driver, cert):
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(*_cert_files(cert))
-    ctx.set_alpn_protocols(["h2"])
-    async with h2_server(ctx) as addr:
+    async with h2_server(cert.server_context(["h2"])) as addr:
         assert await driver(CheckType(h2ping=addr, h2ping_use_tls=True, tls_skip_verify=True)) == (
             "passing", "HTTP2 ping was successful")
-
-
-def _cert_files(cert):
-    import tempfile
-
-    d = tempfile.mkdtemp()
-    paths = (os.path.join(d, "c.pem"), os.path.join(d, "k.pem"))
-    for path, data in zip(paths, cert[:2]):
-        with open(path, "wb") as f:
-            f.write(data)
-    return paths
 
 
 # --- script: check.go CheckMonitor.check --------------------------------------------------------
