@@ -344,20 +344,19 @@ async def docker_probe(ct: CheckType, max_output: int = DEFAULT_BUF_SIZE, docker
         except GoError as e:
             return CRITICAL, messages.DOCKER_CREATE_FAILED.format(id=cid, err=e)
         if code == 404:
-            return CRITICAL, f"create exec failed for unknown container {cid}"
+            return CRITICAL, messages.DOCKER_UNKNOWN_CONTAINER.format(id=cid)
         if code == 409:
-            return CRITICAL, f"create exec failed since container {cid} is paused or stopped"
+            return CRITICAL, messages.DOCKER_CREATE_PAUSED.format(id=cid)
         if code != 201:
-            return CRITICAL, f"create exec failed for container {cid} with status {code}: {body.decode()}"
+            return CRITICAL, messages.DOCKER_CREATE_STATUS.format(id=cid, code=code, body=body.decode())
         exec_id = json.loads(body)["Id"]
         try:
             code, out = await call("POST", f"/exec/{exec_id}/start", {"Detach": False, "Tty": True})
             if code != 200:
-                return CRITICAL, (f"start exec failed for container {cid} with status {code}: "
-                                  f"body: {out.decode()} err: <nil>")
+                return CRITICAL, messages.DOCKER_START_STATUS.format(id=cid, code=code, body=out.decode())
             code, info = await call("GET", f"/exec/{exec_id}/json")
         except GoError as e:
-            return CRITICAL, f"start exec failed for container {cid}: {e}"
+            return CRITICAL, messages.DOCKER_START_FAILED.format(id=cid, err=e)
     tail = Tail(max_output)
     tail.write(out)
     exit_code = json.loads(info).get("ExitCode", 0) if code == 200 else -1
