@@ -136,7 +136,7 @@ class CheckRunner:
             self._schedule_reap()
 
     def stop(self, key: Hashable) -> None:
-        """Stop the check at once: no further run, and a probe in flight reports nothing."""
+        """Stop the check at once: no further run, and a probe in flight is cancelled, reporting nothing."""
         self._cancel(key)
 
     def stop_all(self) -> None:
@@ -166,11 +166,8 @@ class CheckRunner:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def aclose(self) -> None:
-        """Stop everything, cancel probes in flight and close the probe driver's session."""
-        tasks = [run.task for run in self._checks.values() if run.task]
+        """Stop everything (probes in flight are cancelled) and close the probe driver's session."""
         self.stop_all()
-        for task in tasks:
-            task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._driver is not None:
             await self._driver.close()
@@ -184,6 +181,8 @@ class CheckRunner:
         run.stopped = True
         if run.timer is not None:
             run.timer.cancel()
+        if run.task is not None and not run.task.done() and run.task is not _current_task():
+            run.task.cancel()  # a script in flight dies with its process group
 
     def _fire(self, run: _Running) -> None:
         if run.stopped:
@@ -250,3 +249,10 @@ async def _call(fn: Callable[..., Any], *args: Any) -> None:
     result = fn(*args)
     if inspect.isawaitable(result):
         await result
+
+
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None

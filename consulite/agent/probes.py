@@ -297,11 +297,12 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
         msg = messages.CHECK_TIMED_OUT.format(timeout=format_duration(int(timeout * SECOND)))
         out = tail.captured()
         return CRITICAL, msg + "\n\n" + out if out else msg
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # the check was stopped: the script goes with it
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        await proc.wait()
         raise
     out = tail.captured()
     if code == 0:

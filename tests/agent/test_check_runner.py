@@ -108,15 +108,17 @@ async def test_restart_with_a_new_interval_replaces_the_schedule():
     assert times == [0.5, 1.5, 3.5, 5.5]  # the 10 s schedule is gone
 
 
-async def test_stop_ends_the_schedule_and_drops_a_result_in_flight():
+async def test_stop_ends_the_schedule_and_cancels_a_probe_in_flight():
     h = Harness()
     h.probe.gate = asyncio.Event()
     h.runner.start("c1", CheckType(tcp="hang", interval=10 * S))
     h.clock.advance(0.5)
     await h.probe.started.wait()  # the probe is in flight, blocked on its gate
     assert len(h.probe.runs) == 1
+    task = next(iter(h.runner._tasks))
     h.runner.stop("c1")
-    h.probe.gate.set()
+    await h.runner.settle()
+    assert task.cancelled()  # the probe in flight is cancelled, not left to finish
     await h.run_for(30)
     assert h.updates == [] and len(h.probe.runs) == 1
     assert "c1" not in h.runner
@@ -267,3 +269,17 @@ async def test_reap_passes_keep_the_runners_beat():
     assert h.deregistered == []
     await h.run_for(20)
     assert h.deregistered == ["web"] and h.clock.now == 90
+
+
+async def test_an_update_that_stops_its_own_check_is_not_cut_short():
+    h = Harness(("critical", "down"))
+    done = []
+
+    def update(key, status, output):
+        h.runner.stop(key)  # as an agent deregistering on a result would
+        done.append(status)
+
+    h.runner._update = update
+    h.runner.start("c1", http(1))
+    await h.run_for(5)
+    assert done == ["critical"] and "c1" not in h.runner

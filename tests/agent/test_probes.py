@@ -263,6 +263,19 @@ async def test_script_timeout_kills_the_process_group(scripts, tmp_path):
         assert await _exits(pid)
 
 
+async def test_a_cancelled_script_probe_kills_its_process_group(scripts, tmp_path):
+    fifo = tmp_path / "pids"
+    os.mkfifo(fifo)
+    path = scripts("hang.sh", f"sleep 30 &\necho $$ $! > {fifo}\nwait\n")
+    probe = asyncio.ensure_future(script_probe([path], 60 * 10**9))
+    pids = (await asyncio.to_thread(fifo.read_text)).split()  # the script is running
+    probe.cancel()  # what CheckRunner.stop does to a probe in flight
+    with pytest.raises(asyncio.CancelledError):
+        await probe
+    for pid in map(int, pids):
+        assert await _exits(pid)
+
+
 async def _exits(pid: int, within: float = 5.0) -> bool:
     """Whether the process ends (a zombie counts as ended) within `within` seconds, via a pidfd."""
     try:
