@@ -9,6 +9,7 @@ session and dispatches a definition to its probe; the check runner calls it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -262,6 +263,13 @@ def _exec_error(args: list[str], err: OSError) -> str:
     return f"fork/exec {args[0]}: {errno_text(err)}"
 
 
+async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    """exec.KillCommandSubtree: SIGKILL the script's whole process group, then reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    await proc.wait()
+
+
 async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = DEFAULT_BUF_SIZE) -> Result:
     """CheckMonitor.check: exit 0 passing, 1 warning, else critical; killed (with its process group)
     and critical on timeout (default 30 s)."""
@@ -271,10 +279,16 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
         if found is None:
             return CRITICAL, f'exec: "{argv[0]}": executable file not found in $PATH'
         argv[0] = found
+    spawn = asyncio.ensure_future(asyncio.create_subprocess_exec(
+        *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT, start_new_session=True))
     try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, start_new_session=True)
+        # shielded: a stop while asyncio sets the process up must still find the process to kill
+        proc = await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await _kill_group(await spawn)
+        raise
     except OSError as e:
         return CRITICAL, _exec_error(argv, e)
     tail = Tail(max_output)
@@ -289,20 +303,12 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
             await pump()
             code = await proc.wait()
     except TimeoutError:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        await proc.wait()
+        await _kill_group(proc)
         msg = messages.CHECK_TIMED_OUT.format(timeout=format_duration(int(timeout * SECOND)))
         out = tail.captured()
         return CRITICAL, msg + "\n\n" + out if out else msg
     except asyncio.CancelledError:  # the check was stopped: the script goes with it
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        await proc.wait()
+        await _kill_group(proc)
         raise
     out = tail.captured()
     if code == 0:
