@@ -149,3 +149,30 @@ PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS h
 PARTITION_NAME_MISMATCH = 'Partition name "{body}" does not match the name in the path "{path}"'
 PARTITION_DEFAULT_DELETE = "Cannot delete the default partition"
 PARTITION_NOT_FOUND = 'Partition not found for "{name}"'
+
+# check probes: the Output of running checks (agent/checks/check.go, grpc.go, docker.go, os_service_unix.go)
+CHECK_USER_AGENT = "Consul Health Check"
+CHECK_HTTP_ACCEPT = "text/plain, text/*, */*"
+CHECK_HTTP_OUTPUT = "HTTP {method} {url}: {status} Output: {output}"
+CHECK_HTTP_TIMEOUT = '{op} "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
+CHECK_CONNECT_SUCCESS = "{kind} connect {addr}: Success"
+CHECK_GRPC_SUCCESS = "gRPC check {target}: success"
+CHECK_GRPC_STATUS = "gRPC {target} serving status: {status}"
+CHECK_GRPC_DIAL = (
+    'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: {err}"'
+)
+CHECK_GRPC_PREFACE = (
+    'rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: {err}"'
+)
+CHECK_H2_SUCCESS = "HTTP2 ping was successful"
+CHECK_H2_DIAL = "Failed to dial to {target}: {err}"
+CHECK_H2_FAILED = "HTTP2 ping failed: {err}"
+CHECK_TIMED_OUT = "Timed out ({timeout}) running check"
+CHECK_CAPTURED = "Captured {size} of {total} bytes\n...\n{output}"
+DOCKER_CREATE_FAILED = "create exec failed for container {id}: {err}"
+DOCKER_UNKNOWN_CONTAINER = "create exec failed for unknown container {id}"
+DOCKER_CREATE_PAUSED = "create exec failed since container {id} is paused or stopped"
+DOCKER_CREATE_STATUS = "create exec failed for container {id} with status {code}: {body}"
+DOCKER_START_STATUS = "start exec failed for container {id} with status {code}: body: {body} err: <nil>"
+DOCKER_START_FAILED = "start exec failed for container {id}: {err}"
+OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
