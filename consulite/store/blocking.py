@@ -49,10 +49,13 @@ async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: Keep
     if not keep_waiting(first, latest):
         return latest
     deadline = time.monotonic() + jittered(wait)
+    epoch = watches.epoch
     while (remaining := deadline - time.monotonic()) > 0:
         await watches.wait(ws, remaining)
+        if watches.epoch != epoch:  # the state was replaced: answer with what is there now
+            return read(set())
         ws = set()
         latest = read(ws)
-        if latest[0] < first[0] or not keep_waiting(first, latest):  # a lower index: the state was reset
+        if not keep_waiting(first, latest):
             break
     return latest

@@ -21,6 +21,9 @@ class Watches:
         self._waiters: dict[Topic, set[asyncio.Future[None]]] = {}
         self.blocked = 0  # readers waiting right now
         self.woken = 0  # readers woken so far (tests: a write elsewhere wakes nobody)
+        #: moves when the whole state is replaced (reset, restore): blocked readers then answer at once,
+        #: as Consul's abandoned state store makes them
+        self.epoch = 0
         self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
@@ -42,6 +45,7 @@ class Watches:
         """Wake every waiter; with `forget`, also forget every topic's index (the state they described is gone)."""
         if forget:
             self.changed.clear()
+            self.epoch += 1
         for waiters in self._waiters.values():
             for fut in waiters:
                 if not fut.done():

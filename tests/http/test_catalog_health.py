@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 
 async def register(client, body):
     r = await client.put("/v1/agent/service/register", json=body)
@@ -96,3 +98,25 @@ async def test_consistency_modes(client):
     assert r.headers["X-Consul-Effective-Consistency"] == "stale"
     r = await client.get("/v1/config/proxy-defaults", params={"consistent": ""})
     assert r.headers["X-Consul-Effective-Consistency"] == "consistent"
+
+
+@pytest.mark.parametrize("path", ["/v1/catalog/services", "/v1/catalog/service/web", "/v1/catalog/nodes",
+                                  "/v1/health/service/web"])
+async def test_node_meta_filter(client, path):
+    # ?node-meta=key:value (repeatable): only nodes whose Meta has every pair (structs.SatisfiesMetaFilters)
+    await register(client, {"Name": "web"})
+    matching = await (await client.get(path, params=[("node-meta", "consul-network-segment:")])).json()
+    assert matching
+    for pairs in ([("node-meta", "rack:r1")], [("node-meta", "consul-network-segment:"), ("node-meta", "a:b")]):
+        r = await client.get(path, params=pairs)
+        assert r.status == 200 and not await r.json() and "X-Consul-Index" in r.headers
+
+
+@pytest.mark.parametrize("path", ["/v1/catalog/services", "/v1/catalog/service/web", "/v1/health/service/web",
+                                  "/v1/health/checks/web"])
+async def test_a_peer_that_does_not_exist_has_nothing(client, path):
+    # ?peer=<name>: there are no peerings, so a named peer's view is empty (agent/catalog_endpoint.go)
+    await register(client, {"Name": "web", "Check": {"TTL": "10s"}})
+    assert await (await client.get(path)).json()
+    r = await client.get(path, params={"peer": "elsewhere"})
+    assert r.status == 200 and not await r.json()

@@ -1,5 +1,7 @@
 """Routing as Consul's mux does it (reference agent-service-api.md §0) and consulite's own API."""
 
+import asyncio
+
 import pytest
 
 
@@ -75,3 +77,27 @@ async def test_consulite_health_and_reset(client):
     assert (await client.put("/_consulite/reset")).status == 200
     assert await (await client.get("/v1/agent/services")).json() == {}
     assert (await client.get("/v1/partition/finance")).status == 404
+
+
+@pytest.mark.parametrize("path, location", [
+    ("/v1/health/service//web", "/v1/health/service/web"),
+    ("/v1/config//web", "/v1/config/web"),
+    ("/v1/agent/./services", "/v1/agent/services"),
+    ("/v1/catalog//services?dc=dc1", "/v1/catalog/services?dc=dc1"),
+    ("/v1/kv/a/../b", "/v1/kv/b"),
+])
+async def test_unclean_paths_redirect_to_the_clean_path(client, path, location):
+    # Go's ServeMux answers a path that path.Clean would change with 301 to the cleaned path (net/http)
+    # sent on a raw connection: aiohttp's client would clean the path itself
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    head = (await reader.read()).split(b"\r\n\r\n")[0].decode().split("\r\n")
+    writer.close()
+    assert head[0] == "HTTP/1.1 301 Moved Permanently" and f"Location: {location}" in head
+
+
+async def test_wan_members_are_named_node_dot_datacenter(client):
+    # the WAN pool names servers <node>.<dc> (agent/agent_endpoint.go AgentMembers, serf WAN names)
+    wan = await (await client.get("/v1/agent/members", params={"wan": "1"})).json()
+    lan = await (await client.get("/v1/agent/members")).json()
+    assert [m["Name"] for m in wan] == ["node1.dc1"] and [m["Name"] for m in lan] == ["node1"]

@@ -1,5 +1,8 @@
 """`/_consulite/state`: a state loaded into a fresh server answers every GET as the server it came from."""
 
+import pytest
+import orjson
+import asyncio
 import json
 import subprocess
 import sys
@@ -69,3 +72,26 @@ def test_agent_starts_from_a_state_file(consulite, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "consulite.cli", "agent", "-http-port", "0", "-state", str(state)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and proc.stderr.startswith(f"consulite: refusing to start: {state}: not a consulite")
+
+
+@pytest.mark.parametrize("reset", [
+    lambda c, doc: c.put("/_consulite/reset"),
+    lambda c, doc: c.put("/_consulite/state", data=orjson.dumps(doc)),
+], ids=["reset", "state"])
+async def test_reset_and_restore_wake_every_blocked_reader(client, blocked, agent_of, reset):
+    await client.put("/v1/agent/service/register", json={"Name": "web"})
+    await client.put("/v1/config", json={"Kind": "service-defaults", "Name": "web", "Protocol": "http"})
+    doc = await (await client.get("/_consulite/state")).json()
+    digest = (await client.get("/v1/agent/service/web")).headers["X-Consul-ContentHash"]
+    readers = []
+    for path, params in (("/v1/config/service-defaults/web", "index"), ("/v1/config/service-defaults", "index"),
+                         ("/v1/catalog/services", "index"), ("/v1/health/service/web", "index"),
+                         ("/v1/agent/service/web", "hash")):
+        first = await client.get(path)
+        value = digest if params == "hash" else first.headers["X-Consul-Index"]
+        readers.append(await blocked(client, client.get(path, params={params: value, "wait": "5m"})))
+    assert agent_of(client).store.watches.blocked == len(readers)
+    await reset(client, doc)
+    # every reader answers now, not when its five minutes are up (the guard only keeps a failure from hanging)
+    answers = await asyncio.wait_for(asyncio.gather(*readers), 10)
+    assert all(r.status in (200, 404) for r in answers)
