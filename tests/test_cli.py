@@ -8,6 +8,10 @@ import subprocess
 import sys
 import urllib.request
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test here runs the command as a subprocess
+
 
 def start(*args):
     proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-dev", *args],
