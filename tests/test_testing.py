@@ -119,3 +119,28 @@ def test_defaults(consulite, consulite_config, consulite_files):
     assert consulite.client().agent.services() == {}
 """)
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def readme_examples() -> list[str]:
+    """The python blocks of the README's "In tests" section."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("## In tests"):readme.index("## Compatibility")]
+    return [block.split("\n```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+def test_the_readme_examples_work(pytester):
+    test_example, conftest_example = readme_examples()
+    pytester.makepyfile(test_readme_example=test_example)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    seed = pytester.mkdir("seed")
+    (seed / "web.hcl").write_text('service {\n  name = "api"\n  port = 81\n}\n')
+    (seed / "proxy-defaults.hcl").write_text('Kind = "proxy-defaults"\nName = "global"\n')
+    pytester.makeconftest(conftest_example)
+    pytester.makepyfile(test_seeded="""
+def test_seeded(consulite):
+    c = consulite.client()
+    assert c.agent.self()["Config"]["Datacenter"] == "east"
+    assert list(c.agent.services()) == ["api"]
+    assert c.config.get("proxy-defaults", "global")["Kind"] == "proxy-defaults"
+""")
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
