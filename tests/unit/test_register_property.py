@@ -1,6 +1,7 @@
 """Property: no register body, however odd, raises anything but Consul's errors, and a refused one changes nothing."""
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consulite.decode.bodies import BodyDecoder
@@ -8,6 +9,8 @@ from consulite.errors import ConsulError
 from consulite.model.registration import prepare
 from consulite.store import Store
 from consulite.store.state import new_node
+
+pytestmark = pytest.mark.slow  # property-based fuzzing
 
 KEYS = ["Name", "name", "ID", "Port", "port", "Address", "Tags", "Meta", "Kind", "Check", "Checks", "Weights",
         "Proxy", "Connect", "TaggedAddresses", "tagged_addresses", "SocketPath", "Locality", "Partition",
