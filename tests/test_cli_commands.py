@@ -91,13 +91,25 @@ def test_config_write_reads_standard_input(consulite, capsys, monkeypatch):
     assert entry(consulite, "service-defaults", "api")["Protocol"] == "grpc"
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert run(capsys, "config", "write", "-", "-http-addr", consulite.http_addr) == (
-        1, "", "Failed to decode config entry input: -: Payload does not contain a kind/Kind key at the top level\n")
+        1, "", "Failed to decode config entry input: Payload does not contain a kind/Kind key at the top level\n")
 
 
 def test_config_write_of_a_missing_file(capsys, tmp_path):
     missing = tmp_path / "nope.hcl"
     assert run(capsys, "config", "write", str(missing)) == (
         1, "", f"Failed to load data: Failed to read file: open {missing}: no such file or directory\n")
+
+
+# -- services register: files and directories read as the agent reads them --------------------------------
+
+def test_services_register_a_directory(consulite, capsys, tmp_path):
+    (tmp_path / "b.hcl").write_text('service {\n  name = "b"\n}\n')
+    (tmp_path / "a.json").write_text('{"service": {"name": "a"}}')
+    assert run(capsys, "services", "register", str(tmp_path), "-http-addr", consulite.http_addr) == (
+        0, "Registered service: a\nRegistered service: b\n", "")
+    missing = tmp_path / "nope.hcl"  # builder.go sourcesFromPath, as `consul services register` prints it
+    assert run(capsys, "services", "register", str(missing), "-http-addr", consulite.http_addr) == (
+        1, "", f"Error: config: Open failed on {missing}. open {missing}: no such file or directory\n")
 
 
 # -- validate DIR -----------------------------------------------------------------------------------------
@@ -136,17 +148,17 @@ def closed_addr():
 
 @pytest.mark.parametrize("argv, message", [
     (["config", "read", "-kind", "proxy-defaults", "-name", "global"],
-     'Error reading config entry proxy-defaults/global: Get "http://{a}/v1/config/proxy-defaults/global": '
-     "dial tcp {a}: connect: connection refused"),
+     ('Error reading config entry proxy-defaults/global: Get "http://{a}/v1/config/proxy-defaults/global": '
+     "dial tcp {a}: connect: connection refused")),
     (["config", "delete", "-kind", "service-defaults", "-name", "web"],
-     'Error deleting config entry service-defaults/web: Delete "http://{a}/v1/config/service-defaults/web": '
-     "dial tcp {a}: connect: connection refused"),
+     ('Error deleting config entry service-defaults/web: Delete "http://{a}/v1/config/service-defaults/web": '
+     "dial tcp {a}: connect: connection refused")),
     (["services", "deregister", "-id", "web"],
-     'Error deregistering service "web": Put "http://{a}/v1/agent/service/deregister/web": '
-     "dial tcp {a}: connect: connection refused"),
+     ('Error deregistering service "web": Put "http://{a}/v1/agent/service/deregister/web": '
+     "dial tcp {a}: connect: connection refused")),
     (["explain", "web"],
-     'Error connecting to the agent: Get "http://{a}/_consulite/explain/web": dial tcp {a}: connect: '
-     "connection refused"),
+     ('Error connecting to the agent: Get "http://{a}/_consulite/explain/web": dial tcp {a}: connect: '
+     "connection refused")),
 ])
 def test_a_refused_connection_names_the_address(capsys, closed_addr, argv, message):
     assert run(capsys, *argv, "-http-addr", closed_addr) == (1, "", message.format(a=closed_addr) + "\n")
@@ -162,10 +174,10 @@ def test_the_address_comes_from_consul_http_addr(capsys, closed_addr, monkeypatc
 
 @pytest.mark.parametrize("argv, message", [
     (["-http-port", "99999"], "ports.http: invalid port: 99999"),
-    (["-config-file", "{tmp}/nope.hcl"], "config: Open failed on {tmp}/nope.hcl. open {tmp}/nope.hcl: no such file "
-                                         "or directory"),
-    (["-config-dir", "{tmp}/nodir"], "config: Open failed on {tmp}/nodir. open {tmp}/nodir: no such file or "
-                                     "directory"),
+    (["-config-file", "{tmp}/nope.hcl"], ("config: Open failed on {tmp}/nope.hcl. open {tmp}/nope.hcl: no such file "
+                                         "or directory")),
+    (["-config-dir", "{tmp}/nodir"], ("config: Open failed on {tmp}/nodir. open {tmp}/nodir: no such file or "
+                                     "directory")),
     (["-log-level", "loud"], "Invalid log level: loud. Valid log levels are: [TRACE DEBUG INFO WARN ERR ERROR]"),
 ])
 def test_the_agent_refuses_to_start_with_one_line(capsys, tmp_path, argv, message):

@@ -44,12 +44,21 @@ def snake(name: str) -> str:
     return "".join(out)
 
 
+#: The path that means standard input (`consul config write -`).
+STDIN = "-"
+
+
 class FileError(DecodeError):
-    """A file that Consul would refuse, with the file named: `<path>: <message>`, or, for an agent-config file
-    (`agent=True`), the builder's `failed to parse <path>: <message>` (agent/config/builder.go)."""
+    """A file that Consul would refuse, with the file named: `<path>: <message>` (standard input goes unnamed,
+    as in Consul), or, for an agent-config file (`agent=True`), the builder's `failed to parse <path>:
+    <message>` (agent/config/builder.go)."""
 
     def __init__(self, path: str, message: str, *, agent: bool = False):
-        super().__init__(f"failed to parse {path}: {message}" if agent else f"{path}: {message}")
+        if agent:
+            text = f"failed to parse {path}: {message}"
+        else:
+            text = message if path == STDIN else f"{path}: {message}"
+        super().__init__(text)
         self.path = path
         self.message = message
 
@@ -307,7 +316,6 @@ def bootstrap_entries(raw: dict, path: str, codec: EntryCodec) -> list[ConfigEnt
 # -- the one loader -------------------------------------------------------------------------------------
 
 ENTRY, AGENT = "config-entry", "agent-config"
-STDIN = "-"
 
 
 def is_config_entry(raw) -> bool:

@@ -52,8 +52,8 @@ def test_a_directory_is_read_in_name_order_hcl_and_json_only(tmp_path):
     built = build([conf])
     assert built.config.datacenter == "from-b"  # later files win
     assert [body["Name"] for _, body in built.loaded.services] == ["a", "b", "c"]
-    assert built.warnings == (f"skipping file {conf / 'notes.txt'}, extension must be .hcl or .json, or config "
-                              "format must be set",)
+    assert built.warnings == ((f"skipping file {conf / 'notes.txt'}, extension must be .hcl or .json, or config "
+                              "format must be set"),)
 
 
 def test_paths_are_read_in_the_order_given(tmp_path):
