@@ -1,5 +1,7 @@
-"""Files as Consul reads them: service definitions and agent config (snake_case, strict: agent/config),
-and config entries (`consul config write`: weakly typed with alias keys), from HCL or JSON (reference hcl.md).
+"""Files as Consul reads them: agent-config and service definition files (snake_case, strict, unknown keys
+refused: agent/config), and config entries (`consul config write`: weakly typed with alias keys), from HCL or
+JSON (reference hcl.md). `read_file` is the one loader: the agent's start-up (through
+`decode.agent_config.build`), the client commands and `ConsuliteServer.load_files` all read files with it.
 
 Service definitions come out as the JSON body `consul services register` sends (`PUT
 /v1/agent/service/register`), so files and API requests share one registration path.
@@ -301,7 +303,8 @@ def config_entry(raw, path: str, codec: EntryCodec) -> ConfigEntry:
 
 
 def bootstrap_entries(raw: dict, path: str, codec: EntryCodec) -> list[ConfigEntry]:
-    """Entries of an agent config file's `config_entries { bootstrap = [...] }`."""
+    """Entries of an agent config file's `config_entries { bootstrap = [...] }` (`agent_file` decodes them
+    too; this is the piece `consulite validate` calls)."""
     found = []
     for key, blocks in raw.items():
         if key.lower() != "config_entries":
