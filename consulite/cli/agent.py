@@ -59,9 +59,10 @@ def run_agent(args: argparse.Namespace) -> int:
     for warning in built.warnings:
         logging.getLogger("consulite.agent").warning("%s", warning)
     host, port = config.client_addr, config.http_port
+    loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
     try:
         snapshot = _read_state(args.state) if args.state else None
-        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=built.loaded, snapshot=snapshot)))
+        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, snapshot=snapshot)))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
