@@ -250,17 +250,15 @@ def hcl_loading(count: int, repeats: int) -> tuple[float, float]:
     import hcl2
 
     sys.path.insert(0, str(ROOT))
-    from consulite.decode.config import EntryCodec
-    from consulite.decode.files import config_files, load_agent_files
+    from consulite.decode.agent_config import build
 
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(count):
             Path(tmp, f"svc{i:05d}.hcl").write_text(HCL_FILES[i % 2].format(i=i, port=8000 + i % 1000))
-        codec = EntryCodec(enterprise=True)
         ours, plain = [], []
         for _ in range(repeats):
             start = time.perf_counter()
-            loaded = load_agent_files(config_files([tmp], []), codec)
+            loaded = build([tmp]).loaded
             ours.append(time.perf_counter() - start)
             assert len(loaded.services) == count
             start = time.perf_counter()

@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 
+pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
+
 from consulite.http.app import make_app
 from consulite.model.agent_config import AgentConfig
 

@@ -1,5 +1,6 @@
 """`consulite agent` as a process: ready line, serving, clean stop, one-line error on a taken port."""
 
+import json
 import os
 import re
 import signal
@@ -7,6 +8,10 @@ import socket
 import subprocess
 import sys
 import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow  # every test here runs the command as a subprocess
 
 
 def start(*args):
@@ -69,3 +74,23 @@ def test_explain_of_an_unknown_service_fails(consulite):
     proc = run_cli("explain", "nope", "-http-addr", consulite.http_addr)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "Error explaining nope: Unexpected response code: 404 (unknown service ID: nope)"
+
+
+def test_agent_settings_come_from_files_then_flags(tmp_path):
+    conf = tmp_path / "agent.hcl"
+    conf.write_text('datacenter = "from-file"\nnode_name = "file-node"\nports {\n  http = 1\n}\n'
+                    'service {\n  name = "web"\n  port = 80\n}\n')
+    proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-config-file", str(conf),
+                             "-http-port", "0", "-node", "flag-node"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))  # the flag's 0 beat the file's 1
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/self") as r:
+            config = json.loads(r.read())["Config"]
+        assert (config["Datacenter"], config["NodeName"]) == ("from-file", "flag-node")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:
+            assert list(json.loads(r.read())) == ["web"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)

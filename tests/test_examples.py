@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the walkthrough, in subprocesses
+
 WALKTHROUGH = Path(__file__).resolve().parents[1] / "examples" / "mesh-gateways" / "walkthrough.sh"
 
 

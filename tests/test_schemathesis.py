@@ -3,8 +3,11 @@ and the only 5xx are the 500s Consul itself answers (plain errors such as invali
 
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+
+pytestmark = pytest.mark.slow  # fuzzing the spec against a live server
 
 SCHEMA = schemathesis.openapi.from_path(str(Path(__file__).resolve().parents[1] / "api" / "openapi.yaml"))
 

@@ -5,16 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 
-from consulite import __version__
+from consulite import CONSUL_VERSION, __version__
 from consulite.cli import agent, config_cmd, explain, services, validate
 
 
+def version_text() -> str:
+    """`consul version`'s first line, for consulite and for the Consul it answers as."""
+    return f"consulite v{__version__}\nEmulates Consul v{CONSUL_VERSION}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="consulite", description=__doc__)
-    parser.add_argument("-version", "--version", action="version", version=f"consulite {__version__}")
+    parser = argparse.ArgumentParser(prog="consulite", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-version", "--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     for command in (agent, services, config_cmd, validate, explain):
         command.add_parser(sub)
+    sub.add_parser("version", help="print consulite's version and the Consul version it emulates").set_defaults(
+        run=lambda args: print(version_text()) or 0)
     args = parser.parse_args(argv)
     return args.run(args)
 

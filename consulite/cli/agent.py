@@ -11,53 +11,64 @@ import signal
 import sys
 from pathlib import Path
 
+from consulite.model.agent_config import EDITIONS
+
+#: The flags that are AgentConfig settings (argparse dest = field name).
+FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level")
+_LEVELS = {"trace": logging.DEBUG, "warn": logging.WARNING, "err": logging.ERROR}
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("agent", help="run a Consul-compatible agent (in memory)")
     p.set_defaults(run=run_agent)
+    # Settings default to None (not given), so that the builder applies defaults, then files, then flags.
     p.add_argument("-dev", "--dev", action="store_true", help="development mode (always in memory; accepted)")
-    p.add_argument("-client", "--client", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("-http-port", "--http-port", type=int, default=8500, help="HTTP port; 0 picks a free one")
-    p.add_argument("-datacenter", "--datacenter", default="dc1")
-    p.add_argument("-node", "--node", default="node1")
-    p.add_argument("-edition", "--edition", choices=("enterprise", "ce"), default="enterprise")
-    p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_true",
-                   help="accept script checks over the HTTP API (they are stored, never run)")
-    p.add_argument("-config-dir", "--config-dir", action="append", default=[],
+    p.add_argument("-client", "--client", dest="client_addr", default=None,
+                   help="address to bind (default 127.0.0.1)")
+    p.add_argument("-http-port", "--http-port", dest="http_port", type=int, default=None,
+                   help="HTTP port (default 8500); 0 picks a free one")
+    p.add_argument("-datacenter", "--datacenter", default=None, help="datacenter (default dc1)")
+    p.add_argument("-node", "--node", dest="node_name", default=None, help="node name (default node1)")
+    p.add_argument("-edition", "--edition", choices=EDITIONS, default=None, help="enterprise (default) or ce")
+    p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_const", const=True,
+                   default=None, help="accept script checks over the HTTP API (they are stored, never run)")
+    p.add_argument("-config-dir", "--config-dir", dest="config_paths", action="append", default=[],
                    help="load the .hcl and .json files of a directory (repeatable)")
-    p.add_argument("-config-file", "--config-file", action="append", default=[],
+    p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],
                    help="load one agent config file (repeatable)")
     p.add_argument("-state", "--state", default=None,
                    help="start from a state document saved from GET /_consulite/state")
-    p.add_argument("-log-level", "--log-level", default="info",
-                   choices=("trace", "debug", "info", "warn", "error"))
+    p.add_argument("-log-level", "--log-level", default=None,
+                   help="trace, debug, info (default), warn or error; debug logs every request")
 
 
 def run_agent(args: argparse.Namespace) -> int:
-    level = {"trace": logging.DEBUG, "warn": logging.WARNING}.get(args.log_level, args.log_level.upper())
-    logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
-    from consulite.decode.config import EntryCodec
-    from consulite.decode.files import FileError, config_files, load_agent_files
-    from consulite.model.agent_config import AgentConfig
+    from consulite.decode.agent_config import ConfigError, build
+    from consulite.decode.files import FileError
     from consulite.server import serve
 
-    config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,
-                         enable_script_checks=args.enable_script_checks)
-    loaded = snapshot = None
+    flags = {name: getattr(args, name) for name in FLAGS}
     try:
-        if args.state:
-            snapshot = _read_state(args.state)
-        if args.config_dir or args.config_file:
-            paths = config_files(args.config_dir, args.config_file)
-            loaded = load_agent_files(paths, EntryCodec(config.enterprise))
-        asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded,
-                                              state=snapshot)))
+        built = build(args.config_paths, flags)
+    except (ConfigError, FileError) as e:
+        print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
+        return 1
+    config = built.config
+    logging.basicConfig(level=_LEVELS.get(config.log_level.lower(), config.log_level.upper()),
+                        format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
+    for warning in built.warnings:
+        logging.getLogger("consulite.agent").warning("%s", warning)
+    host, port = config.client_addr, config.http_port
+    loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
+    try:
+        snapshot = _read_state(args.state) if args.state else None
+        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot)))
     except FileError as e:
-        print(f"consulite: refusing to start: {e.text}", file=sys.stderr)
+        print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     except OSError as e:
         reason = "address already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
-        print(f"consulite: cannot listen on {args.client}:{args.http_port}: {reason}", file=sys.stderr)
+        print(f"consulite: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

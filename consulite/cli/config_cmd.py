@@ -13,7 +13,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("config", help="write, read, list or delete config entries (as `consul config`)")
     verbs = p.add_subparsers(dest="verb", required=True)
     write = verbs.add_parser("write", help="write the config entry of a file")
-    write.add_argument("file")
+    write.add_argument("file", help="an HCL or JSON file, or - to read standard input")
     _cas_flags(write)
     write.set_defaults(run=write_entry)
     read = verbs.add_parser("read", help="print one config entry")
@@ -48,16 +48,27 @@ def _cas(args) -> dict:
     return {"cas": str(args.modify_index)} if args.cas else {}
 
 
-def write_entry(args) -> int:
-    from consulite.cli.files import CODEC, entry_of
-    from consulite.decode.files import FileError
+def _entry_of(path: str):
+    """The entry of a file (or `-`, standard input), or None after printing `consul config`'s error."""
+    from consulite.cli.files import entry_of
+    from consulite.decode.files import FileError, ReadError
 
     try:
-        entry = entry_of(args.file)
+        return entry_of(path)
+    except ReadError as e:
+        print(f"Failed to load data: Failed to read file: {e.message}", file=sys.stderr)
     except FileError as e:
         print(f"Failed to decode config entry input: {e.text}", file=sys.stderr)
+    return None
+
+
+def write_entry(args) -> int:
+    from consulite.cli.files import CODEC, entry_name
+
+    entry = _entry_of(args.file)
+    if entry is None:
         return 1
-    ref = f"{entry.kind}/{entry.name or 'mesh'}"
+    ref = f"{entry.kind}/{entry_name(entry)}"
     try:
         written = Client(args).expect("PUT", "/v1/config", CODEC.request_body(entry), _cas(args))
     except (ClientError, OSError) as e:
@@ -92,31 +103,50 @@ def list_entries(args) -> int:
     return 0
 
 
-def delete_entry(args) -> int:
-    from consulite.cli.files import entry_of
-    from consulite.decode.files import FileError
+def _delete_problem(args) -> str | None:
+    """`consul config delete`'s argument checks, in its order (command/config/delete/config_delete.go)."""
+    given = sum(1 for v in (args.filename, args.kind, args.name) if v)
+    if given == 0:
+        return "Must specify the -kind or -filename parameter"
+    if args.filename:
+        if given > 1:
+            return "filename can't be used with kind or name"
+    elif not args.kind:
+        return "Must specify the -kind parameter"
+    elif not args.name:
+        return "Must specify the -name parameter"
+    if args.cas and args.modify_index == 0:
+        return "Must specify a -modify-index greater than 0 with -cas"
+    if args.modify_index != 0 and not args.cas:
+        return "Cannot specify -modify-index without -cas"
+    return None
 
+
+def delete_entry(args) -> int:
+    from consulite.cli.files import entry_name
+
+    problem = _delete_problem(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     kind, name = args.kind, args.name
     if args.filename:
-        if kind or name:
-            print("Error: -filename cannot be combined with -kind or -name", file=sys.stderr)
+        entry = _entry_of(args.filename)
+        if entry is None:
             return 1
-        try:
-            entry = entry_of(args.filename)
-        except FileError as e:
-            print(f"Failed to decode config entry input: {e.text}", file=sys.stderr)
-            return 1
-        kind, name = entry.kind, entry.name or "mesh"
-    if not kind or not name:
-        print("Error: -kind and -name are required (or -filename)", file=sys.stderr)
+        kind, name = entry.kind, entry_name(entry)
+    ref = f"{kind}/{name}"
+    if not kind or not name:  # api.ConfigEntries.Delete refuses before any request
+        print(f"Error deleting config entry {ref}: Both kind and name parameters must not be empty",
+              file=sys.stderr)
         return 1
     try:
         deleted = Client(args).expect("DELETE", f"/v1/config/{kind}/{name}", params=_cas(args))
     except (ClientError, OSError) as e:
-        print(f"Error deleting config entry {kind}/{name}: {e}", file=sys.stderr)
+        print(f"Error deleting config entry {ref}: {e}", file=sys.stderr)
         return 1
     if args.cas and deleted is not True:
-        print(f"Config entry not deleted: {kind}/{name}", file=sys.stderr)
+        print(f"Config entry not deleted: {ref}", file=sys.stderr)
         return 1
-    print(f"Config entry deleted: {kind}/{name}")
+    print(f"Config entry deleted: {ref}")
     return 0

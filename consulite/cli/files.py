@@ -1,45 +1,41 @@
-"""Reading the files client commands take: every file parsed and decoded before anything is sent."""
+"""Reading the files client commands take (through `decode.files.read_file`, the one loader): every file
+parsed and decoded before anything is sent."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import orjson
 
 from consulite.decode.bodies import BodyDecoder
 from consulite.decode.config import EntryCodec
-from consulite.decode.files import FileError, config_entry, parse, service_bodies
+from consulite.decode.files import AGENT, ENTRY, FileError, read_file, read_text
 from consulite.errors import ConsulError
-from consulite.model.config import ConfigEntry
+from consulite.model.config import KINDS, ConfigEntry
 from consulite.model.registration import prepare
 
 #: Client commands decode entries as Enterprise does; the agent answers for its own edition.
 CODEC = EntryCodec(enterprise=True)
 
-
-def read(path: str):
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise FileError(path, e.strerror or str(e)) from None
-    return text
+read = read_text
 
 
 def services_of(paths: list[str]) -> list[dict]:
-    """Register bodies of every service in `paths`, each checked with the agent's register rules, so that
-    a run over several files writes nothing when one is wrong; FileError on the first problem."""
+    """Register bodies of every service in `paths` (files or directories, as `consul services register`
+    reads them: agent-config rules), each checked with the agent's register rules, so that a run over several
+    files writes nothing when one is wrong; ConfigError or FileError on the first problem."""
+    from consulite.decode.agent_config import config_sources
+
     decoder = BodyDecoder(enterprise=True)
     bodies = []
-    for path in paths:
-        raw = parse(read(path), path)
-        found = service_bodies(raw, path) if isinstance(raw, dict) else []
-        if not found:
+    files, _ = config_sources(paths)
+    for path in files:
+        found = read_file(path, CODEC, AGENT).agent
+        if not found or not found.services:
             raise FileError(path, "no service definitions found (expected `service` or `services`)")
-        for body in found:
+        for body in found.services:
             problem = register_problem(decoder, body)
             if problem:
                 raise FileError(path, problem)
-        bodies += found
+        bodies += found.services
     return bodies
 
 
@@ -54,8 +50,13 @@ def register_problem(decoder: BodyDecoder, body: dict) -> str | None:
 
 
 def entry_of(path: str) -> ConfigEntry:
-    """`consul config write`: JSON when the text starts with `{`, else HCL1."""
-    text = read(path)
-    fmt = "json" if text.lstrip().startswith("{") else "hcl"
-    return config_entry(parse(text, path, fmt), path, CODEC)
+    """The entry of a `consul config write` file (`-` reads standard input)."""
+    entry = read_file(path, CODEC, ENTRY).entry
+    assert entry is not None
+    return entry
 
+
+def entry_name(entry: ConfigEntry) -> str:
+    """api.ConfigEntry.GetName: the nameless kind (mesh) is always named after itself (`mesh`); any other
+    entry has its own Name, which may be empty."""
+    return entry.name if KINDS[entry.kind].has_name else entry.kind

@@ -26,6 +26,24 @@ class ClientError(Exception):
         self.status = status
 
 
+class ConnectError(OSError):
+    """The agent could not be reached; the text is Go's net/http error, naming the URL and address tried:
+    `Get "http://127.0.0.1:8500/v1/...": dial tcp 127.0.0.1:8500: connect: connection refused`."""
+
+    def __init__(self, method: str, url: str, reason) -> None:
+        parts = urllib.parse.urlsplit(url)
+        address = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        if isinstance(reason, ConnectionRefusedError):
+            why = "connect: connection refused"
+        else:
+            why = getattr(reason, "strerror", None) or str(reason)
+        self.text = f'{method[:1]}{method[1:].lower()} "{url}": dial tcp {address}: {why}'
+        super().__init__(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Client:
     def __init__(self, args) -> None:
         addr = args.http_addr or os.environ.get("CONSUL_HTTP_ADDR") or "127.0.0.1:8500"
@@ -54,6 +72,10 @@ class Client:
                 return resp.status, _decode(resp.read())
         except urllib.error.HTTPError as e:
             return e.code, _decode(e.read())
+        except urllib.error.URLError as e:
+            raise ConnectError(method, url, e.reason) from None
+        except ConnectionError as e:
+            raise ConnectError(method, url, e) from None
 
     def expect(self, method: str, path: str, body=None, params: dict | None = None):
         status, payload = self.request(method, path, body, params)

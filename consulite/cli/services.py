@@ -24,11 +24,11 @@ def add_parser(sub) -> None:
 
 def register(args) -> int:
     from consulite.cli.files import services_of
-    from consulite.decode.files import FileError
+    from consulite.errors import DecodeError
 
     try:
         bodies = services_of(args.files)  # all files are read and decoded before any request
-    except FileError as e:
+    except DecodeError as e:  # FileError, or the builder's ConfigError for a path
         print(f"Error: {e.text}", file=sys.stderr)
         return 1
     client = Client(args)
@@ -47,7 +47,7 @@ def register(args) -> int:
 
 def deregister(args) -> int:
     from consulite.cli.files import services_of
-    from consulite.decode.files import FileError
+    from consulite.errors import DecodeError
 
     if bool(args.files) == bool(args.id):
         print("Error: exactly one of -id or a file argument is required", file=sys.stderr)
@@ -57,7 +57,7 @@ def deregister(args) -> int:
     else:
         try:
             ids = [b.get("ID") or b["Name"] for b in services_of(args.files)]
-        except FileError as e:
+        except DecodeError as e:
             print(f"Error: {e.text}", file=sys.stderr)
             return 1
     client = Client(args)

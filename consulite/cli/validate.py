@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("validate", help="check service, agent and config-entry files without writing anything")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", metavar="PATH", help="a file, or a directory (its .hcl and .json files)")
     p.set_defaults(run=run)
 
 
@@ -43,8 +44,15 @@ def problems_of(path: str) -> list[str]:
     return found
 
 
+def expand(paths: list[str]) -> list[str]:
+    """Each directory becomes its .hcl and .json files in name order, as the agent reads a -config-dir."""
+    from consulite.decode.agent_config import config_sources
+
+    return [f for path in paths for f in (config_sources([path])[0] if os.path.isdir(path) else [path])]
+
+
 def run(args) -> int:
-    problems = [p for path in args.files for p in problems_of(path)]
+    problems = [p for path in expand(args.files) for p in problems_of(path)]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

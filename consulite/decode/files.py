@@ -1,5 +1,7 @@
-"""Files as Consul reads them: service definitions and agent config (snake_case, strict: agent/config),
-and config entries (`consul config write`: weakly typed with alias keys), from HCL or JSON (reference hcl.md).
+"""Files as Consul reads them: agent-config and service definition files (snake_case, strict, unknown keys
+refused: agent/config), and config entries (`consul config write`: weakly typed with alias keys), from HCL or
+JSON (reference hcl.md). `read_file` is the one loader: the agent's start-up (through
+`decode.agent_config.build`), the client commands and `ConsuliteServer.load_files` all read files with it.
 
 Service definitions come out as the JSON body `consul services register` sends (`PUT
 /v1/agent/service/register`), so files and API requests share one registration path.
@@ -8,6 +10,7 @@ Service definitions come out as the JSON body `consul services register` sends (
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import attrs
@@ -16,8 +19,10 @@ from consulite.decode.config import EntryCodec
 from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
 from consulite.errors import DecodeError
+from consulite.model.agent_config import FILE_KEYS
 from consulite.model.config import ConfigEntry
 from consulite.model.fields import ANY_MAP, HEADERS, STR_MAP
+from consulite.model.go import multierror
 from consulite.model.service import ServiceDefinition
 
 #: Go field names whose agent-config (snake_case) spelling a plain conversion would get wrong.
@@ -41,16 +46,42 @@ def snake(name: str) -> str:
     return "".join(out)
 
 
-class FileError(DecodeError):
-    """A file that Consul would refuse, with the file named."""
+#: The path that means standard input (`consul config write -`).
+STDIN = "-"
 
-    def __init__(self, path: str, message: str):
-        super().__init__(f"{path}: {message}")
+
+class FileError(DecodeError):
+    """A file that Consul would refuse, with the file named: `<path>: <message>` (standard input goes unnamed,
+    as in Consul), or, for an agent-config file (`agent=True`), the builder's `failed to parse <path>:
+    <message>` (agent/config/builder.go)."""
+
+    def __init__(self, path: str, message: str, *, agent: bool = False):
+        named = message if path == STDIN else f"{path}: {message}"
+        super().__init__(f"failed to parse {path}: {message}" if agent else named)
         self.path = path
+        self.message = message
+
+
+class ReadError(FileError):
+    """A path that cannot be read; `message` is Go's os error text (`open <path>: no such file or directory`)."""
+
+
+def os_error_text(op: str, path: str, e: OSError) -> str:
+    """Go's *PathError text for an OSError: `<op> <path>: <reason>` with the reason in lower case."""
+    reason = e.strerror or str(e)
+    return f"{op} {path}: {reason[:1].lower()}{reason[1:]}"
+
+
+def read_text(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as e:
+        raise ReadError(path, os_error_text("open", path, e)) from None
 
 
 def parse(text: str, path: str, fmt: str | None = None):
-    """The raw value of a file: JSON for `.json` (or `fmt="json"`), otherwise HCL1."""
+    """The raw value of a file: JSON for `.json` (or `fmt="json"`), otherwise HCL1 (which reads a document
+    starting with `{` as HCL's JSON, as hcl.Decode does)."""
     fmt = fmt or ("json" if path.endswith(".json") else "hcl")
     try:
         if fmt == "json":
@@ -62,17 +93,61 @@ def parse(text: str, path: str, fmt: str | None = None):
         raise FileError(path, e.text) from None
 
 
-# -- agent-config service definitions -----------------------------------------------------------------
+# -- agent-config files (agent/config/config.go: mapstructure, no weak typing, unused keys refused) ---------
 
 def _unwrap(value):
-    """HookWeakDecodeFromSlice: a one-element list of maps where one struct is expected."""
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+    """HookWeakDecodeFromSlice: a one-element list where one value is expected becomes its element."""
+    if isinstance(value, list) and len(value) == 1:
         return value[0]
     return value
 
 
-class _AgentConfigDecoder:
-    """snake_case keys (case-insensitive) into the API's CamelCase body, refusing unknown keys."""
+class _Decoding:
+    """One file's decoding: mapstructure's decode errors, then its unused keys (nested ones first)."""
+
+    def __init__(self, json_numbers: bool) -> None:
+        self.errors: list[str] = []
+        self.unused: list[str] = []
+        self.json_numbers = json_numbers
+
+    def go_type(self, v) -> str:
+        if isinstance(v, bool):
+            return "bool"
+        if isinstance(v, int):
+            return "float64" if self.json_numbers else "int"
+        return {str: "string", float: "float64", list: "[]interface {}", dict: "map[string]interface {}"}.get(
+            type(v), "interface {}")
+
+    def scalar(self, go: str, value, where: str):
+        value = _unwrap(value)
+        ok = {"string": isinstance(value, str), "bool": isinstance(value, bool),
+              "int": isinstance(value, (int, float)) and not isinstance(value, bool)}[go]
+        if not ok:
+            shown = str(value).lower() if isinstance(value, bool) else value
+            self.errors.append(f"'{where}' expected type '{go}', got unconvertible type '{self.go_type(value)}', "
+                               f"value: '{shown}'")
+            return None
+        return int(value) if go == "int" else value
+
+    def block(self, value, where: str) -> dict | None:
+        value = _unwrap(value)
+        if not isinstance(value, dict):
+            kind = "slice" if isinstance(value, list) else self.go_type(value)
+            self.errors.append(f"'{where}' expected a map, got '{kind}'")
+            return None
+        return value
+
+    def finish(self, path: str) -> None:
+        if self.errors:
+            points = sorted(f"* {e}" for e in self.errors)
+            raise FileError(path, f"{len(points)} error(s) decoding:\n\n" + "\n".join(points), agent=True)
+        if self.unused:
+            raise FileError(path, multierror([f"invalid config key {k}" for k in self.unused]), agent=True)
+
+
+class _ServiceDecoder:
+    """snake_case keys (case-insensitive) of a service definition into the API's CamelCase body; unknown
+    keys are collected as unused (values are type-checked later, by the register body decoder)."""
 
     def __init__(self) -> None:
         self._tables: dict[type, dict] = {}
@@ -91,30 +166,34 @@ class _AgentConfigDecoder:
             self._tables[cls] = table
         return self._tables[cls]
 
-    def struct(self, cls, value, path: str) -> dict:
-        value = _unwrap(value)
-        if not isinstance(value, dict):
-            raise DecodeError(f"'{path}' expected a map, got '{type(value).__name__}'")
+    def struct(self, cls, value, path: str, d: _Decoding) -> dict:
+        value = d.block(value, path)
+        if value is None:
+            return {}
         table = self.table(cls)
         out: dict = {}
+        own = []
         for key, item in value.items():
             entry = table.get(key.lower())
             where = f"{path}.{key}" if path else key
             if entry is None:
-                raise DecodeError(f'invalid config key "{where}"')
+                own.append(where)
+                continue
             wire, kind = entry
-            out[wire] = self.value(kind, item, where)
+            out[wire] = self.value(kind, item, where, d)
+        d.unused += sorted(own)
         return out
 
-    def value(self, kind, item, path: str):
+    def value(self, kind, item, path: str, d: _Decoding):
         if isinstance(kind, tuple):
             shape, target = kind
             if shape == "obj":
-                return self.struct(target, item, path)
+                return self.struct(target, item, path, d)
             if shape == "list":
                 items = item if isinstance(item, list) else [item]
-                return [self.struct(target, x, f"{path}[{i}]") for i, x in enumerate(items)]
-            return {k: self.struct(target, v, f"{path}.{k}") for k, v in _unwrap(item).items()}
+                return [self.struct(target, x, f"{path}[{i}]", d) for i, x in enumerate(items)]
+            block = d.block(item, path) or {}
+            return {k: self.struct(target, v, f"{path}.{k}", d) for k, v in block.items()}
         if kind == ANY_MAP:
             return un_slice(item)
         if kind in (STR_MAP, HEADERS):
@@ -122,25 +201,92 @@ class _AgentConfigDecoder:
         return item
 
 
-_AGENT = _AgentConfigDecoder()
+_SERVICES = _ServiceDecoder()
+
+
+def _settings_tree() -> dict:
+    """FILE_KEYS as nested blocks: {"datacenter": ("datacenter", "string"), "ports": {"http": (...)}}."""
+    tree: dict = {}
+    for key, spec in FILE_KEYS.items():
+        *blocks, last = key.split(".")
+        node = tree
+        for b in blocks:
+            node = node.setdefault(b, {})
+        node[last] = spec
+    return tree
+
+
+_SETTINGS = _settings_tree()
+
+
+@attrs.frozen
+class AgentFile:
+    """What an agent-config file holds: AgentConfig settings, register bodies, bootstrap config entries."""
+
+    path: str
+    settings: dict = attrs.field(factory=dict)  # AgentConfig field -> value
+    services: list[dict] = attrs.field(factory=list)
+    entries: list[ConfigEntry] = attrs.field(factory=list)
+
+
+def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = False) -> AgentFile:
+    """Decode an agent-config (or service definition) file as Consul's agent does: the settings consulite
+    supports, `service`/`services`, `config_entries { bootstrap = [...] }`; any other key is refused with the
+    builder's `invalid config key` text. Without a codec, bootstrap entries are not decoded."""
+    if not isinstance(raw, dict):
+        raise FileError(path, "json: cannot unmarshal array into Go value of type map[string]interface {}",
+                        agent=True)
+    d = _Decoding(json_numbers)
+    settings: dict = {}
+    services: list[dict] = []
+    bootstrap: list = []
+    own: list[str] = []
+    for key, value in raw.items():
+        low = key.lower()
+        if low == "service":
+            items = value if isinstance(value, list) else [value]
+            if len(items) > 1:
+                raise FileError(path, "service: only one service may be defined with `service`; use `services`",
+                                agent=True)
+            services += [_SERVICES.struct(ServiceDefinition, v, "service", d) for v in items]
+        elif low == "services":
+            items = value if isinstance(value, list) else [value]
+            services += [_SERVICES.struct(ServiceDefinition, v, f"services[{i}]", d) for i, v in enumerate(items)]
+        elif low == "config_entries":
+            for block in value if isinstance(value, list) else [value]:
+                for k, v in (d.block(block, "config_entries") or {}).items():
+                    if k.lower() == "bootstrap":
+                        bootstrap += v if isinstance(v, list) else [v]
+                    else:
+                        d.unused.append(f"config_entries.{k}")
+        else:
+            _setting(d, _SETTINGS, key, value, key, settings, own)
+    d.unused += sorted(own)
+    d.finish(path)
+    entries = [config_entry(e, path, codec) for e in bootstrap] if codec is not None else []
+    return AgentFile(path, settings, services, entries)
+
+
+def _setting(d: _Decoding, node: dict, key: str, value, where: str, out: dict, own: list[str]) -> None:
+    spec = node.get(key.lower())
+    if spec is None:
+        own.append(where)
+    elif isinstance(spec, tuple):
+        field, go = spec
+        decoded = d.scalar(go, value, where)
+        if decoded is not None:
+            out[field] = decoded
+    else:
+        nested: list[str] = []
+        for k, v in (d.block(value, where) or {}).items():
+            _setting(d, spec, k, v, f"{where}.{k}", out, nested)
+        d.unused += sorted(nested)
 
 
 def service_bodies(raw: dict, path: str) -> list[dict]:
-    """API register bodies of a file's `service {}` and `services = [...]` (agent config rules)."""
-    bodies = []
-    try:
-        for key, value in raw.items():
-            low = key.lower()
-            if low == "service":
-                items = value if isinstance(value, list) else [value]
-                if len(items) > 1:
-                    raise DecodeError("service: only one service may be defined with `service`; use `services`")
-                bodies += [_AGENT.struct(ServiceDefinition, v, "service") for v in items]
-            elif low == "services":
-                bodies += [_AGENT.struct(ServiceDefinition, v, f"services[{i}]") for i, v in enumerate(value)]
-    except DecodeError as e:
-        raise FileError(path, e.text) from None
-    return bodies
+    """API register bodies of a file's `service {}` and `services = [...]`, the whole file checked with the
+    agent-config rules."""
+    return agent_file(raw, path, None).services
 
 
 # -- config entries -------------------------------------------------------------------------------------
@@ -154,41 +300,73 @@ def config_entry(raw, path: str, codec: EntryCodec) -> ConfigEntry:
 
 
 def bootstrap_entries(raw: dict, path: str, codec: EntryCodec) -> list[ConfigEntry]:
-    """Entries of an agent config file's `config_entries { bootstrap = [...] }`."""
+    """Entries of an agent config file's `config_entries { bootstrap = [...] }` (`agent_file` decodes them
+    too; this is the piece `consulite validate` calls)."""
     found = []
-    for block in raw.get("config_entries") or []:
-        for entry in (_unwrap(block) or {}).get("bootstrap") or []:
-            found.append(config_entry(entry, path, codec))
+    for key, blocks in raw.items():
+        if key.lower() != "config_entries":
+            continue
+        for block in blocks if isinstance(blocks, list) else [blocks]:
+            for k, entries in (_unwrap(block) or {}).items():
+                if k.lower() == "bootstrap":
+                    found += [config_entry(e, path, codec) for e in entries]
     return found
+
+
+# -- the one loader -------------------------------------------------------------------------------------
+
+ENTRY, AGENT = "config-entry", "agent-config"
+
+
+def is_config_entry(raw) -> bool:
+    """A config-entry file (as `consul config write` takes it) has a top-level `Kind` or `kind`, the two keys
+    DecodeConfigEntry looks for; anything else is an agent-config or service definition file."""
+    return isinstance(raw, dict) and ("Kind" in raw or "kind" in raw)
+
+
+@attrs.frozen
+class FileContents:
+    """One file read: a config entry, or an agent-config file."""
+
+    path: str
+    entry: ConfigEntry | None = None
+    agent: AgentFile | None = None
+
+
+def read_file(path, codec: EntryCodec, role: str | None = None, text: str | None = None) -> FileContents:
+    """Read one file (`-` is standard input) as Consul would: a config entry (`role=ENTRY`, Consul's
+    ParseConfigEntry: JSON when the text starts with `{`, else HCL1), an agent-config file (`role=AGENT`,
+    agent/config: JSON for `.json`, else HCL1), or, without a role, whichever `is_config_entry` finds.
+    Raises FileError (ReadError when the path cannot be read)."""
+    path = str(path)
+    if text is None:
+        text = sys.stdin.read() if path == STDIN else read_text(path)
+    as_json = path.endswith(".json")
+    starts_json = text.lstrip().startswith("{")
+    if role is None:
+        raw = parse(text, path, "json" if as_json or starts_json else "hcl")
+        role = ENTRY if is_config_entry(raw) else AGENT
+        if role == AGENT and starts_json and not as_json:
+            raw = parse(text, path, "hcl")  # hcl.Decode's own JSON shapes
+    elif role == ENTRY:
+        raw = parse(text, path, "json" if starts_json else "hcl")
+    else:
+        try:
+            raw = parse(text, path, "json" if as_json else "hcl")
+        except FileError as e:
+            raise FileError(path, e.message, agent=True) from None
+    if role == ENTRY:
+        return FileContents(path, entry=config_entry(raw, path, codec))
+    return FileContents(path, agent=agent_file(raw, path, codec, json_numbers=as_json))
 
 
 @attrs.define
 class Loaded:
-    """What a set of files holds, all parsed and decoded before anything is written."""
+    """What a set of agent-config files holds, all parsed and decoded before anything is written."""
 
     services: list[tuple[str, dict]] = attrs.field(factory=list)  # (file, API register body)
     entries: list[tuple[str, ConfigEntry]] = attrs.field(factory=list)
 
-
-def load_agent_files(paths: list[Path], codec: EntryCodec) -> Loaded:
-    """Agent config files (`-config-file`, and `.hcl`/`.json` files of `-config-dir`, in name order)."""
-    loaded = Loaded()
-    for path in paths:
-        raw = parse(path.read_text(), str(path))
-        if not isinstance(raw, dict):
-            raise FileError(str(path), "expected an object at the top level")
-        for key in raw:
-            if key.lower() == "kind":
-                raise FileError(str(path), f'invalid config key "{key}": a config entry belongs in '
-                                           "config_entries { bootstrap = [...] } of an agent config file")
-        loaded.services += [(str(path), body) for body in service_bodies(raw, str(path))]
-        loaded.entries += [(str(path), e) for e in bootstrap_entries(raw, str(path), codec)]
-    return loaded
-
-
-def config_files(dirs: list[str], files: list[str]) -> list[Path]:
-    """The files an agent reads: each -config-file, then each -config-dir's .hcl and .json files by name."""
-    paths = [Path(f) for f in files]
-    for d in dirs:
-        paths += sorted(p for p in Path(d).iterdir() if p.suffix in (".hcl", ".json") and p.is_file())
-    return paths
+    def add(self, found: AgentFile) -> None:
+        self.services += [(found.path, body) for body in found.services]
+        self.entries += [(found.path, e) for e in found.entries]

@@ -7,10 +7,9 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from consulite.decode.config import EntryCodec
-from consulite.decode.files import bootstrap_entries, config_entry, parse, service_bodies
+from consulite.decode.files import read_file
 from consulite.model.agent_config import AgentConfig
 from consulite.server import serve
 
@@ -18,8 +17,11 @@ from consulite.server import serve
 class ConsuliteServer:
     """A consulite agent on a free port of 127.0.0.1, run in a thread; use as a context manager."""
 
-    def __init__(self, config: AgentConfig | None = None, port: int = 0):
+    def __init__(self, config: AgentConfig | None = None, port: int = 0, files=()):
+        """`files` (config-entry, agent-config or service files) are loaded at start and after every reset."""
         self.config = config or AgentConfig()
+        self.files = tuple(map(str, files))
+        self._seed = self._read(self.files) if self.files else ([], [])
         self._port = port
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -56,6 +58,7 @@ class ConsuliteServer:
         ready.wait()
         if failure:
             raise failure[0]
+        self._send(*self._seed)
         return self
 
     def stop(self) -> None:
@@ -71,8 +74,12 @@ class ConsuliteServer:
         self.stop()
 
     def client(self, **kwargs):
-        """A py-consul client for this server."""
-        import consul
+        """A py-consul client for this server (needs py-consul: `pip install 'consulite[testing]'`)."""
+        try:
+            import consul
+        except ImportError:
+            raise ImportError("ConsuliteServer.client() needs py-consul: pip install 'consulite[testing]' "
+                              "(or pip install py-consul)") from None
 
         return consul.Consul(host="127.0.0.1", port=self.port, **kwargs)
 
@@ -87,8 +94,9 @@ class ConsuliteServer:
             return e.code, e.read()
 
     def reset(self) -> None:
-        """Back to a fresh agent (`PUT /_consulite/reset`)."""
+        """Back to a fresh agent (`PUT /_consulite/reset`), with the server's `files` loaded again."""
         self._expect("PUT", "/_consulite/reset")
+        self._send(*self._seed)
 
     def register_service(self, definition: dict) -> None:
         """`PUT /v1/agent/service/register` of one definition (the API's JSON body)."""
@@ -104,20 +112,27 @@ class ConsuliteServer:
             raise RuntimeError(f"config entry not written: {entry.get('Kind')}/{entry.get('Name')}")
 
     def load_files(self, *paths) -> None:
-        """Load HCL or JSON files through the HTTP API, as the CLI does: config entry files (with a top-level
-        Kind) are written, service and agent config files register their services and bootstrap entries.
-        Every file is parsed and decoded before anything is sent."""
+        """Load HCL or JSON files through the HTTP API, as the CLI does (`decode.files.read_file`): config
+        entry files are written, agent-config and service files register their services and write their
+        bootstrap entries. Every file is parsed and decoded before anything is sent."""
+        self._send(*self._read(paths))
+
+    @staticmethod
+    def _read(paths) -> tuple[list, list]:
         codec = EntryCodec(enterprise=True)
         entries, services = [], []
-        for path in map(str, paths):
-            raw = parse(Path(path).read_text(), path, "json" if path.endswith(".json") else None)
-            if isinstance(raw, dict) and ("Kind" in raw or "kind" in raw):
-                entries.append(config_entry(raw, path, codec))
-            else:
-                entries += bootstrap_entries(raw, path, codec)
-                services += service_bodies(raw, path)
+        for path in paths:
+            found = read_file(path, codec)
+            if found.entry is not None:
+                entries.append(codec.request_body(found.entry))
+            elif found.agent is not None:
+                entries += [codec.request_body(e) for e in found.agent.entries]
+                services += found.agent.services
+        return entries, services
+
+    def _send(self, entries: list[dict], services: list[dict]) -> None:
         for entry in entries:
-            self.write_config_entry(codec.request_body(entry))
+            self.write_config_entry(entry)
         for body in services:
             self.register_service(body)
 

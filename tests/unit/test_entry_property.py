@@ -1,11 +1,14 @@
 """Property: no config-entry body, however odd, raises anything but Consul's errors on decode, Normalize or
 Validate (the 400s and 500s of config-entries-and-resolver.md §1.2)."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consulite.decode.config import EntryCodec
 from consulite.errors import DecodeError
 from consulite.model.config import KINDS, Context, EntryError
+
+pytestmark = pytest.mark.slow  # property-based fuzzing
 
 CODECS = (EntryCodec(enterprise=True), EntryCodec(enterprise=False))
 KEYS = ["Name", "name", "Protocol", "MeshGateway", "mesh_gateway", "Mode", "Config", "UpstreamConfig", "Overrides",

@@ -1,11 +1,14 @@
 """Property: no register body, however odd, raises anything but Consul's errors, and a refused one changes nothing."""
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consulite.agent.core import Agent
 from consulite.errors import ConsulError
 from consulite.model.scope import DEFAULT_SCOPE
+
+pytestmark = pytest.mark.slow  # property-based fuzzing
 
 KEYS = ["Name", "name", "ID", "Port", "port", "Address", "Tags", "Meta", "Kind", "Check", "Checks", "Weights",
         "Proxy", "Connect", "TaggedAddresses", "tagged_addresses", "SocketPath", "Locality", "Partition",

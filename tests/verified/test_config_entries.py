@@ -200,10 +200,6 @@ def test_bad_entries(target, entry_of, text_of):
     assert_error(target.put("/v1/config", entry_of(name, target)), 500, text_of(name, target))
 
 
-@pytest.mark.consulite_differs(
-    "duplicate split destination: consulite's text names service=\"\" for a split without Service; Consul "
-    "names the splitter's own service (agent/structs/config_entry_discoverychain.go ServiceSplitterConfigEntry"
-    ".Validate sets splitKey.Service = e.Name)")
 def test_splitter_duplicate_destination(target):
     name = target.name("web")
     _http(target, name)
@@ -235,9 +231,6 @@ def test_protocol_change_under_a_router(target):
     assert target.get(f"/v1/config/service-defaults/{name}").body["Protocol"] == "http"  # nothing half-applied
 
 
-@pytest.mark.consulite_differs(
-    "service-router validation: consulite reports every route error as a multi-error; Consul stops at the "
-    "first (Route[0] PathPrefix doesn't start with '/')")
 def test_router_first_error_only(target):
     name = target.name("web")
     _http(target, name)
