@@ -86,9 +86,10 @@ class State:
 
     # -- files at start-up -------------------------------------------------------------------------
 
-    def load(self, loaded: Loaded) -> None:
-        """Create the partitions the files name, write their config entries, then register their services;
-        a refusal is a FileError naming the file."""
+    def load(self, loaded: Loaded, problems: list[str] | None = None) -> None:
+        """Create the partitions the files name, write their config entries, then register their services,
+        through the same operations as the API. A refusal is a FileError naming the file; with `problems`,
+        every refusal is collected there instead and loading goes on (`consulite validate`)."""
         from consulite.decode.files import FileError
 
         agent = self.agent
@@ -96,17 +97,23 @@ class State:
             for name in sorted(partitions_used(loaded)):
                 if name not in agent.store.partitions:
                     agent.partitions.create(name)
+
+        def refused(path: str, what: str, text: str) -> None:
+            if problems is None:
+                raise FileError(path, f"{what}: {text}")
+            problems.append(f"{path}: {what}: {text}")
+
         for path, entry in loaded.entries:
             try:
                 agent.config_entries.write(entry, DEFAULT_SCOPE)
             except (ConsulError, EntryError) as e:
-                raise FileError(path, f"{entry.kind}/{entry.name}: {e.text}") from None
+                refused(path, f"{entry.kind}/{entry.name}", e.text)
         for path, body in loaded.services:
             try:
                 defn = agent.bodies.service(orjson.dumps(body))
                 agent.services.register(defn, Scope(defn.partition or DEFAULT, defn.namespace or DEFAULT))
             except ConsulError as e:
-                raise FileError(path, f"service {body.get('Name', '')!r}: {e.text}") from None
+                refused(path, f"service {body.get('Name', '')!r}", e.text)
 
 
 def partitions_used(loaded: Loaded) -> set[str]:
