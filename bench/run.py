@@ -172,7 +172,7 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     for count in entry_counts:
         agent = Agent()
 
-        def register(body: dict, partition: str = "default") -> None:
+        def register(body: dict, partition: str = "default", agent: Agent = agent) -> None:
             agent.services.register(agent.bodies.service(json.dumps(body).encode()), Scope(partition))
 
         for p in ("finance", "api"):
@@ -329,7 +329,8 @@ def main() -> None:
     print(f"| {'figure':<48} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
     print(f"|{'-' * 50}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
     for name, c, b, r, target, met in rows:
-        fmt = (lambda v: "" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
+        def fmt(v):
+            return ("" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
         print(f"| {name:<48} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
               f"{'' if met is None else 'yes' if met else 'NO':>4} |")
 

@@ -32,5 +32,5 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     except OSError:
         await runner.cleanup()
         raise
-    bound = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - aiohttp exposes no public accessor
+    bound = site._server.sockets[0].getsockname()[1]
     return runner, bound

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
-
 from consulite.http.app import make_app
 from consulite.model.agent_config import AgentConfig
+
+pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
 
 
 class ManualClock:
@@ -73,3 +73,11 @@ def agent_of():
     from consulite.http.app import AGENT_KEY
 
     return lambda c: c.app[AGENT_KEY]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly what did not run because ../shared (the HCL corpus, real Consul's notes) is absent."""
+    from tests.decode.test_corpus import MISSING, ROWS
+
+    if not ROWS:
+        terminalreporter.write_sep("!", "NOT RUN: " + MISSING, red=True, bold=True)

@@ -9,7 +9,13 @@ from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import (
-    CRITICAL, MAINTENANCE, STATUSES, CheckDefinition, CheckType, HealthCheck, check_type_name,
+    CRITICAL,
+    MAINTENANCE,
+    STATUSES,
+    CheckDefinition,
+    CheckType,
+    HealthCheck,
+    check_type_name,
 )
 from consulite.model.rules import validate_check
 from consulite.model.scope import DEFAULT_SCOPE, Scope

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.model.config import KINDS, ConfigEntry, Context, EntryError
-from consulite.model.config.apply import check_graph, prepare_write, scope as scope_entry
+from consulite.model.config.apply import check_graph, prepare_write
+from consulite.model.config.apply import scope as scope_entry
 from consulite.model.scope import DEFAULT, Scope
 from consulite.store import Tx, topics
 

@@ -26,7 +26,15 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
-            catalog, checks, config_entries, discovery_chain, explain, health, partitions, services, state,
+            catalog,
+            checks,
+            config_entries,
+            discovery_chain,
+            explain,
+            health,
+            partitions,
+            services,
+            state,
         )
 
         self.config = config = config or AgentConfig()

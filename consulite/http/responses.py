@@ -12,10 +12,7 @@ TEXT = "text/plain; charset=utf-8"
 
 
 def json_response(request: web.Request, data, status: int = 200, headers: dict | None = None) -> web.Response:
-    if "pretty" in request.query:
-        body = (json.dumps(data, indent=4) + "\n").encode()
-    else:
-        body = orjson.dumps(data)
+    body = (json.dumps(data, indent=4) + "\n").encode() if "pretty" in request.query else orjson.dumps(data)
     return web.Response(body=body, status=status, content_type=JSON, headers=headers)
 
 

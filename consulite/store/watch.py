@@ -62,7 +62,7 @@ class Watches:
         self._notify_blocked()
         try:
             await asyncio.wait_for(fut, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         finally:
             self.blocked -= 1

@@ -110,7 +110,7 @@ async def udp_echo(answer: bool = True):
     proto = _Echo if answer else asyncio.DatagramProtocol
     transport, _ = await loop.create_datagram_endpoint(proto, local_addr=("127.0.0.1", 0))
     try:
-        yield "127.0.0.1:%d" % transport.get_extra_info("sockname")[1]
+        yield f"127.0.0.1:{transport.get_extra_info('sockname')[1]}"
     finally:
         transport.close()
 

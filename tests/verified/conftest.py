@@ -90,7 +90,7 @@ class RealConsul:
                 "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", str(http_port),
                 "-dns-port", "-1", "-grpc-port", "-1", "-serf-lan-port", str(lan), "-serf-wan-port", str(wan),
                 "-server-port", str(server), "-log-level", "warn"]
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the agent's lifetime
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.START_TIMEOUT
         while time.monotonic() < deadline:  # bounded poll on a condition: the agent is serving, has a leader
@@ -200,7 +200,8 @@ class Target:
         """Wait until the catalog shows this agent's services and checks. Real Consul copies agent writes to
         the catalog asynchronously (anti-entropy sync, `agent/local/state.go`); this waits on blocking
         queries (bounded, no sleeps) until the two agree. Check output is not compared: Consul defers an
-        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the request: no-op."""
+        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the
+        request: no-op."""
         if not self.is_real:
             return
         deadline = time.monotonic() + timeout

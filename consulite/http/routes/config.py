@@ -3,11 +3,11 @@ config-entries-and-resolver.md §1)."""
 
 from __future__ import annotations
 
+from consulite.agent.config_entries import decoding_failed
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
-from consulite.agent.config_entries import decoding_failed
 
 SERVICE_DEFAULTS_FIELDS = frozenset({
     "Kind", "Name", "Protocol", "Mode", "TransparentProxy", "MutualTLSMode", "MeshGateway", "Expose", "ExternalSNI",

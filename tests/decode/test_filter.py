@@ -1,7 +1,8 @@
 """The `?filter=` language (go-bexpr subset) over rendered objects."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consulite.decode.filter import compile_filter
 from consulite.errors import BadRequest
