@@ -149,3 +149,15 @@ PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS h
 PARTITION_NAME_MISMATCH = 'Partition name "{body}" does not match the name in the path "{path}"'
 PARTITION_DEFAULT_DELETE = "Cannot delete the default partition"
 PARTITION_NOT_FOUND = 'Partition not found for "{name}"'
+
+# --- issue 11: decode-level hardening ---
+# go-bexpr v0.1.2 validate.go: a `matches` operand that Go's regexp.Compile refuses
+FILTER_BAD_REGEXP = "Failed to compile regular expression {pattern}: {err}"
+# Go regexp/syntax Error.Error(): "error parsing regexp: " + code text [+ ": `" + expr + "`"]
+GO_REGEXP_ERROR = "error parsing regexp: {code}"
+# consulite's wording: go-bexpr has no nesting limit, consulite's recursive parser does
+FILTER_TOO_DEEP = "expression nests deeper than {limit} levels of parentheses or \"not\" at offset {offset} (consulite's limit)"
+# Go time.ParseDuration (src/time/format.go); {raw} is already quoted as the time package quotes
+INVALID_DURATION_QUOTED = "time: invalid duration {raw}"
+DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
+DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
