@@ -161,3 +161,5 @@ FILTER_TOO_DEEP = "expression nests deeper than {limit} levels of parentheses or
 INVALID_DURATION_QUOTED = "time: invalid duration {raw}"
 DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
 DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
+# consulite's wording: JSON nesting past this is refused so that whatever is accepted can be rendered back
+JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays (consulite's limit)"

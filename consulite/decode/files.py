@@ -12,6 +12,8 @@ from pathlib import Path
 
 import attrs
 
+from consulite import messages as M
+from consulite.decode.bodies import MAX_JSON_DEPTH, check_depth
 from consulite.decode.config import EntryCodec
 from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
@@ -53,11 +55,13 @@ def parse(text: str, path: str, fmt: str | None = None):
     """The raw value of a file: JSON for `.json` (or `fmt="json"`), otherwise HCL1."""
     fmt = fmt or ("json" if path.endswith(".json") else "hcl")
     try:
-        if fmt == "json":
-            return json.loads(text)
-        return hcl_loads(text)
+        value = json.loads(text) if fmt == "json" else hcl_loads(text)
+        check_depth(value)
+        return value
     except json.JSONDecodeError as e:
         raise FileError(path, f"At {e.lineno}:{e.colno}: {e.msg}") from None
+    except RecursionError:
+        raise FileError(path, M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
     except DecodeError as e:
         raise FileError(path, e.text) from None
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
+import struct as _struct
 
 from consulite.model.config.common import (
     HEADER_MODIFIERS, META, PRIORITIZE_BY_LOCALITY, FAILOVER_POLICY, validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import (
-    BOOL, DURATION, DURATION_NS, FLOAT, STR_LIST, STRING, UINT, list_of, map_of, struct,
+    BOOL, DURATION, DURATION_NS, FLOAT, STR_LIST, STRING, UINT, UINT32, list_of, map_of, struct,
 )
 from consulite.model.rules import multierror
 
@@ -36,7 +38,7 @@ RESOLVER_SPEC = struct(
         "LoadBalancer", ("Policy", STRING),
         ("RingHashConfig", struct("RingHashConfig", ("MinimumRingSize", UINT, "minimum_ring_size"),
                                   ("MaximumRingSize", UINT, "maximum_ring_size")).ptr(), "ring_hash_config"),
-        ("LeastRequestConfig", struct("LeastRequestConfig", ("ChoiceCount", UINT, "choice_count")).ptr(),
+        ("LeastRequestConfig", struct("LeastRequestConfig", ("ChoiceCount", UINT32, "choice_count")).ptr(),
          "least_request_config"),
         ("HashPolicies", list_of(struct(
             "HashPolicy", ("Field", STRING), ("FieldValue", STRING, "field_value"),
@@ -66,8 +68,8 @@ ROUTER_SPEC = struct(
             "ServiceRouteDestination", ("Service", STRING), ("ServiceSubset", STRING, "service_subset"),
             ("Namespace", STRING), ("Partition", STRING), ("PrefixRewrite", STRING, "prefix_rewrite"),
             ("RequestTimeout", DURATION, "request_timeout"), ("IdleTimeout", DURATION, "idle_timeout"),
-            ("NumRetries", UINT, "num_retries"), ("RetryOnConnectFailure", BOOL, "retry_on_connect_failure"),
-            ("RetryOn", STR_LIST, "retry_on"), ("RetryOnStatusCodes", list_of(UINT), "retry_on_status_codes"),
+            ("NumRetries", UINT32, "num_retries"), ("RetryOnConnectFailure", BOOL, "retry_on_connect_failure"),
+            ("RetryOn", STR_LIST, "retry_on"), ("RetryOnStatusCodes", list_of(UINT32), "retry_on_status_codes"),
             ("RequestHeaders", HEADER_MODIFIERS, "request_headers"),
             ("ResponseHeaders", HEADER_MODIFIERS, "response_headers")).ptr())))),
     META,
@@ -211,10 +213,27 @@ def _validate_router(e: ConfigEntry, ctx: Context) -> None:
 
 def _normalize_splitter(e: ConfigEntry, ctx: Context) -> None:
     for split in e.body.get("Splits") or []:
-        split["Weight"] = round(split.get("Weight", 0.0) * 100) / 100
+        split["Weight"] = _scale_weight(split.get("Weight", 0.0)) / 100
         if ctx.enterprise:
             split["Namespace"] = split.get("Namespace") or e.namespace
             split["Partition"] = split.get("Partition") or e.partition
+
+
+def _scale_weight(weight: float) -> int:
+    """Consul's scaleWeight: `int(math.Round(weight * 100))` on a float32 weight. Go's math.Round rounds half away
+    from zero; a weight past float32 (1e308 becomes +Inf) or an int64 gives what amd64 gives, -2^63, not an error."""
+    scaled = _float32(weight) * 100
+    if not math.isfinite(scaled):
+        return -(1 << 63)
+    rounded = int(math.floor(abs(scaled) + 0.5)) * (1 if scaled >= 0 else -1)
+    return rounded if -(1 << 63) <= rounded < (1 << 63) else -(1 << 63)
+
+
+def _float32(value: float) -> float:
+    """`float32(value)`: rounded to single precision, +-Inf past its range (as Go converts)."""
+    if not math.isfinite(value) or abs(value) >= 3.4028235677973366e38:
+        return math.copysign(math.inf, value) if abs(value) >= 3.4028235677973366e38 else value
+    return _struct.unpack("f", _struct.pack("f", value))[0]
 
 
 def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
@@ -229,9 +248,9 @@ def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
             raise EntryError('split destination occurs more than once: service="{}", subset="{}", namespace="{}", '
                              'partition="{}"'.format(*ident))
         seen.add(ident)
-    total = round(sum(s.get("Weight", 0.0) for s in splits) * 100)
+    total = sum(_scale_weight(s.get("Weight", 0.0)) for s in splits)
     if total != 10000:
-        raise EntryError(f"the sum of all split weights must be 100, not {total / 100:f}")
+        raise EntryError(f"the sum of all split weights must be 100, not {_float32(_float32(total) / 100):f}")
     _raise_all(validate_meta(e.meta))
     require_l7(e, ctx)
 

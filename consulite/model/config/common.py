@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consulite.model.config.fields import (
-    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, struct,
+    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, UINT32, list_of, struct,
 )
 
 MESH_GATEWAY = struct("MeshGatewayConfig", ("Mode", STRING))
@@ -20,9 +20,9 @@ ENVOY_EXTENSION = struct("EnvoyExtension", ("Name", STRING), ("Required", BOOL),
                          ("ConsulVersion", STRING, "consul_version"), ("EnvoyVersion", STRING, "envoy_version"))
 HEADER_MODIFIERS = struct("HTTPHeaderModifiers", ("Add", STR_MAP), ("Set", STR_MAP), ("Remove", STR_LIST)).ptr()
 PASSIVE_HEALTH_CHECK = struct(
-    "PassiveHealthCheck", ("Interval", DURATION_NS), ("MaxFailures", UINT, "max_failures"),
-    ("EnforcingConsecutive5xx", UINT, "enforcing_consecutive_5xx"),
-    ("MaxEjectionPercent", UINT, "max_ejection_percent"), ("BaseEjectionTime", DURATION_NS, "base_ejection_time"),
+    "PassiveHealthCheck", ("Interval", DURATION_NS), ("MaxFailures", UINT32, "max_failures"),
+    ("EnforcingConsecutive5xx", UINT32, "enforcing_consecutive_5xx"),
+    ("MaxEjectionPercent", UINT32, "max_ejection_percent"), ("BaseEjectionTime", DURATION_NS, "base_ejection_time"),
 ).ptr()
 LIMITS = struct("UpstreamLimits", ("MaxConnections", INT, "max_connections"),
                 ("MaxPendingRequests", INT, "max_pending_requests"),
