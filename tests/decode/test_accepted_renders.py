@@ -5,10 +5,11 @@ free-form values around the depth limit, integers and floats past their Go types
 import json
 
 import orjson
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from consulite.decode import state
-from consulite.decode.bodies import MAX_JSON_DEPTH, BodyDecoder
+from consulite.decode.bodies import MAX_JSON_DEPTH, BodyDecoder, parse_json
 from consulite.decode.config import EntryCodec
 from consulite.decode.render import Renderer
 from consulite.errors import ConsulError, DecodeError
@@ -103,10 +104,8 @@ entry_bodies = st.one_of(
 def test_accepted_config_entries_render(fields, with_config, depth, leaf):
     key = "Config" if with_config and fields["Kind"] == "proxy-defaults" else None
     raw_text = body_with(fields, key, deep_json(depth, leaf) if key else b"")
-    from consulite.decode.bodies import parse_json  # the HTTP gate's parser, as the config route calls it
-
     try:
-        entry = CODEC.decode(parse_json(raw_text))
+        entry = CODEC.decode(parse_json(raw_text))  # the HTTP gate's parser, as the config route calls it
     except DecodeError:
         return
     renders(entries=[entry])  # what was decoded renders, validated or not

@@ -225,7 +225,7 @@ def _scale_weight(weight: float) -> int:
     scaled = _float32(weight) * 100
     if not math.isfinite(scaled):
         return -(1 << 63)
-    rounded = int(math.floor(abs(scaled) + 0.5)) * (1 if scaled >= 0 else -1)
+    rounded = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)
     return rounded if -(1 << 63) <= rounded < (1 << 63) else -(1 << 63)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consulite.model.config.fields import (
-    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT, UINT32, list_of, struct,
+    ANY_MAP, BOOL, DURATION_NS, INT, STR_LIST, STR_MAP, STRING, UINT32, list_of, struct,
 )
 
 MESH_GATEWAY = struct("MeshGatewayConfig", ("Mode", STRING))

@@ -11,7 +11,7 @@ from consulite.model.config.common import (
     HEADER_MODIFIERS, META, PASSIVE_HEALTH_CHECK, RESOURCE_REFERENCE, STATUS, validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
-from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT, UINT32, list_of, map_of, struct
+from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT32, list_of, map_of, struct
 from consulite.model.rules import multierror
 
 _SDS = struct("GatewayTLSSDSConfig", ("ClusterName", STRING, "cluster_name"),
