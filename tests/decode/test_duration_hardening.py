@@ -60,9 +60,8 @@ def test_resolver_connect_timeout_with_a_long_duration_is_a_decode_error():
 
 
 def test_wait_with_a_long_duration_is_invalid_wait_time():
-    from consulite.http.params import (
-        parse_wait,  # read-only use of the HTTP layer's parser
-    )
+    # a read-only use of the HTTP layer's parser of ?wait=
+    from consulite.http.params import parse_wait
 
     with pytest.raises(BadRequest) as e:
         parse_wait(SimpleNamespace(query={"wait": LONG}))
