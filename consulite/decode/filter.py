@@ -52,6 +52,8 @@ class _Parser:
                     value = json.loads(f'"{value}"')
                 except ValueError:
                     self._fail(start, "a valid string escape")
+                if _SURROGATE.search(value):  # Go's strconv.Unquote refuses `\ud800`: not a code point
+                    self._fail(start, "a valid string escape")
             self.tokens.append(("str" if kind in ("dq", "bq") else kind, value, start))
             pos = m.end()
         self.i = 0
@@ -263,9 +265,17 @@ def _matches(path: list[str], regex: re2._Regexp) -> Predicate:
     def match(o):
         actual = _resolve(o, path)
         values = actual if isinstance(actual, list) else [actual]
-        return any(isinstance(v, str) and regex.search(v) is not None for v in values)
+        return any(isinstance(v, str) and regex.search(_utf8_safe(v)) is not None for v in values)
 
     return match
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8_safe(text: str) -> str:
+    """`text` with lone surrogates as U+FFFD, the rune Go reads for bytes that are not UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 # RE2's C++ parse error codes (re2/regexp.cc) and Go's regexp/syntax ErrorCode texts for the same errors.
@@ -296,6 +306,8 @@ def compile_go_regexp(pattern: str) -> re2._Regexp:
     RE2's C++ parser accepts two things Go's does not (`\\C`, and `(?<name>` before Go 1.22, the Go
     of Consul 1.17): those are found first, and Go's error is the first one left to right.
     """
+    if _SURROGATE.search(pattern):  # only from a raw query string: Go's regexp refuses text that is not UTF-8
+        _regexp_error(pattern, "invalid UTF-8", _utf8_safe(pattern))
     go_only = _go_only_syntax(pattern)
     if go_only is not None:
         pos, code, arg = go_only

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from hypothesis import given, settings, strategies as st
 import re2
 
 from consulite import messages as M
@@ -106,3 +107,25 @@ def test_nesting_up_to_the_limit_parses_and_evaluates():
     assert keep({"Service": "web"}) is (half % 2 == 0)
     _error("(" * (MAX_DEPTH + 1) + "Service == web" + ")" * (MAX_DEPTH + 1))
     compile_filter("(" * MAX_DEPTH + "Service == web" + ")" * MAX_DEPTH, ROOTS)
+
+
+def test_lone_surrogates_are_refused_or_matched_not_a_500():
+    # Go's strconv.Unquote refuses a `\ud800` escape (not a code point); a raw surrogate (only from a raw query
+    # string) is text Go's regexp refuses as invalid UTF-8; a stored value holding one is matched as Go reads it.
+    assert "a valid string escape" in _error(r'Service matches "\ud800"')
+    with pytest.raises(BadRequest) as e:
+        filter_module.compile_go_regexp("a\ud800")
+    assert "error parsing regexp: invalid UTF-8: `a\ufffd`" in e.value.text
+    assert compile_filter('Service matches "a$"', ROOTS)({"Service": "\ud800a"}) is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['Service matches "', 'Tags not matches "', '"', "(", ")", " or ", " and ", "not ",
+                                 "a", "\\\\", "\\\\C", "(?<", "(?=", "[", "]", "[[:alpha:]]", "\\\\pL", "{2}", "*", "+",
+                                 "\\ud800", "\\\\ud800", "é", "$", "^", "|"]), max_size=14))
+def test_any_matches_filter_is_a_predicate_or_a_bad_request(parts):
+    try:
+        keep = compile_filter("".join(parts), ROOTS)
+    except BadRequest:
+        return
+    assert keep({"Service": "web\ud800é", "Tags": ["a", "b"]}) in (True, False)
