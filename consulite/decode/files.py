@@ -64,6 +64,8 @@ def parse(text: str, path: str, fmt: str | None = None):
         raise FileError(path, M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
     except DecodeError as e:
         raise FileError(path, e.text) from None
+    except ValueError as e:  # Python's json: an integer of more than 4,300 digits
+        raise FileError(path, str(e)) from None
 
 
 # -- agent-config service definitions -----------------------------------------------------------------
@@ -123,6 +125,8 @@ class _AgentConfigDecoder:
             return un_slice(item)
         if kind in (STR_MAP, HEADERS):
             return _unwrap(item)
+        if isinstance(item, int) and not isinstance(item, bool) and not -(1 << 63) <= item < (1 << 63):
+            raise DecodeError(f"cannot parse '{path}', {float(item):f} overflows int")  # as decode.entries words it
         return item
 
 

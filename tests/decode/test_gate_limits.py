@@ -166,3 +166,21 @@ def test_splitter_weight_past_float32_is_consuls_sum_error_not_a_crash(weight):
         KINDS[entry.kind].validate(entry, ctx)
     assert e.value.text == "the sum of all split weights must be 100, not -92233718306963456.000000"
     orjson.dumps(CODEC.render(entry))
+
+
+@pytest.mark.parametrize("text, name, message", [
+    # HCL v1 decodes a NUMBER with strconv.ParseInt(text, 0, 0) (hashicorp/hcl decoder.go)
+    ('service { name = "web" port = 99999999999999999999 }', "a.hcl",
+     'strconv.ParseInt: parsing "99999999999999999999": value out of range'),
+    ('service { name = "web" port = ' + "9" * 5000 + " }", "a.hcl", "value out of range"),
+    ('{"service": {"name": "web", "port": 99999999999999999999}}', "a.json",
+     "cannot parse 'service.port', 100000000000000000000.000000 overflows int"),
+    ('{"service": {"name": "web", "port": ' + "9" * 5000 + "}}", "a.json", "4300 digits"),
+    ('service { name = "web" proxy { config ' + "{ a " * 300 + "= 1" + " }" * 300 + " } }", "a.hcl", TOO_DEEP),
+])
+def test_files_with_values_that_cannot_render_are_one_line_refusals(text, name, message):
+    from consulite.decode.files import FileError, parse, service_bodies
+
+    with pytest.raises(FileError) as e:
+        service_bodies(parse(text, name), name)
+    assert str(e.value).startswith(f"{name}: ") and message in str(e.value)
