@@ -43,8 +43,12 @@ class BodyDecoder:
                 return cls()
             try:
                 return schema.decode(cls, value)
-            except NumberMismatch:  # the same decode over numbers that carry their text, for Go's wording
-                return schema.decode(cls, with_number_literals(body))
+            except NumberMismatch as first:  # the same decode over numbers that carry their text, for Go's wording
+                try:
+                    literal = with_number_literals(body)
+                except (ValueError, RecursionError):
+                    raise first from None
+                return schema.decode(cls, literal)
         except DecodeError as e:
             raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=e.text)) from None
 
