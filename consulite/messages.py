@@ -176,3 +176,17 @@ DOCKER_CREATE_STATUS = "create exec failed for container {id} with status {code}
 DOCKER_START_STATUS = "start exec failed for container {id} with status {code}: body: {body} err: <nil>"
 DOCKER_START_FAILED = "start exec failed for container {id}: {err}"
 OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
+
+# --- issue 11: decode-level hardening ---
+# go-bexpr v0.1.2 validate.go: a `matches` operand that Go's regexp.Compile refuses
+FILTER_BAD_REGEXP = "Failed to compile regular expression {pattern}: {err}"
+# Go regexp/syntax Error.Error(): "error parsing regexp: " + code text [+ ": `" + expr + "`"]
+GO_REGEXP_ERROR = "error parsing regexp: {code}"
+# consulite's wording: go-bexpr has no nesting limit, consulite's recursive parser does
+FILTER_TOO_DEEP = "expression nests deeper than {limit} levels of parentheses or \"not\" at offset {offset} (consulite's limit)"
+# Go time.ParseDuration (src/time/format.go); {raw} is already quoted as the time package quotes
+INVALID_DURATION_QUOTED = "time: invalid duration {raw}"
+DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
+DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
+# consulite's wording: JSON nesting past this is refused so that whatever is accepted can be rendered back
+JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays (consulite's limit)"

@@ -31,7 +31,7 @@ def test_expressions(expr, expected):
     ("Service ==", "no match found"), ("Service = web", "no match found"), ("(Service == web", '")"'),
     ("Bogus == 1", 'Selector "Bogus" is not valid'), ("", "no match found"),
     ("Service == web extra", "no match found"), (r'Service == "\x"', "a valid string escape"),
-    ('Service matches "["', "a valid regular expression"), ('Service == "open', "no match found"),
+    ('Service matches "["', "error parsing regexp: missing closing ]"), ('Service == "open', "no match found"),
 ])
 def test_malformed_filters_are_bad_requests(expr, fragment):
     with pytest.raises(BadRequest) as e:
