@@ -152,7 +152,7 @@ def memory_per_service(count: int) -> float:
     before = tracemalloc.get_traced_memory()[0]
     for body in bodies:
         agent.services.register(agent.bodies.service(body), DEFAULT_SCOPE)
-    agent.render.agent_services_json(agent.services.list(DEFAULT_SCOPE))  # the listing cache, included
+    agent.render.agent_services_json(agent.services.listing(DEFAULT_SCOPE))  # the listing cache, included
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert len(agent.store.services.rows) == count + 1

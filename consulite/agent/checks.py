@@ -140,7 +140,7 @@ class Checks:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def list(self, scope: Scope) -> list[HealthCheck]:
+    def listing(self, scope: Scope) -> list[HealthCheck]:
         """The agent's checks in a scope, with the node's own (serfHealth is the servers')."""
         return [c for c in self.store.checks.in_scope(scope.partition, scope.namespace) if not is_node_owned(c)]
 

@@ -111,7 +111,7 @@ class ConfigEntries:
     def not_found(kind: str, name: str, headers: dict[str, str]) -> NotFound:
         return NotFound(f'Config entry not found for "{kind}" / "{name}"', headers=headers)
 
-    def list(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
+    def listing(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
         """Entries of a kind (every kind when None) in the scope's partition; namespace `*` is every one."""
         namespace = None if scope.namespace == "*" else scope.namespace
         found = self.store.config.list(kind, scope.partition, namespace, ws)

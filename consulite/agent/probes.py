@@ -307,6 +307,7 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
     tail = Tail(max_output)
 
     async def pump() -> None:
+        assert proc.stdout is not None  # started with stdout=PIPE
         while chunk := await proc.stdout.read(65536):
             tail.write(chunk)
 

@@ -123,7 +123,7 @@ class Services:
             raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
         return self.store.index_of(ws), self.agent.view(svc)
 
-    def list(self, scope: Scope) -> list[Service]:
+    def listing(self, scope: Scope) -> list[Service]:
         """The agent's services in a scope, as merged views."""
         view = self.agent.view
         return [view(s) for s in self.store.services.in_scope(scope.partition, scope.namespace)

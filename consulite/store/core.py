@@ -15,7 +15,7 @@ from consulite.store.config import ConfigTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
 from consulite.store.table import Table
-from consulite.store.watch import Watches
+from consulite.store.watch import Topic, Watches, WatchSet
 
 
 class Tx:
@@ -24,7 +24,7 @@ class Tx:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._index: int | None = None
-        self.topics: set = set()
+        self.topics: set[Topic] = set()
 
     @property
     def index(self) -> int:
@@ -62,10 +62,10 @@ class Store:
         yield tx
         tx.commit()
 
-    def index_of(self, ws: set) -> int:
+    def index_of(self, ws: WatchSet) -> int:
         return self.watches.index_of(ws)
 
-    async def block(self, read: Read, wait: float, keep_waiting: KeepWaiting) -> tuple[int, Any]:
+    async def block(self, read: Read[Any], wait: float, keep_waiting: KeepWaiting[Any]) -> tuple[int, Any]:
         return await blocking(self.watches, read, wait, keep_waiting)
 
     def clear(self) -> None:
@@ -88,7 +88,7 @@ class Store:
     def layout(self) -> dict[str, Any]:
         """The type of each key of `dump()`, for structuring a saved document."""
         return {"index": int, **{t.name: list[t.item_type] for t in self.tables},  # type: ignore[name-defined]
-                "topics": list[tuple[list, int]]}
+                "topics": list[tuple[list[str], int]]}
 
     def load(self, doc: dict[str, Any]) -> None:
         """Replace everything with a dump: indexes as saved, blocked readers woken."""

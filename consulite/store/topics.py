@@ -3,36 +3,38 @@
 
 from __future__ import annotations
 
-NODE = ("node",)
-PARTITIONS = ("partitions",)
-CONFIG = ("config",)
+from consulite.store.watch import Topic
+
+NODE: Topic = ("node",)
+PARTITIONS: Topic = ("partitions",)
+CONFIG: Topic = ("config",)
 
 
-def service_name(partition: str, namespace: str, name: str) -> tuple:
+def service_name(partition: str, namespace: str, name: str) -> Topic:
     """Instances and checks of one service name."""
     return ("svc", partition, namespace, name)
 
 
-def service_list(partition: str, namespace: str) -> tuple:
+def service_list(partition: str, namespace: str) -> Topic:
     return ("svcs", partition, namespace)
 
 
-def connect(partition: str, namespace: str, name: str) -> tuple:
+def connect(partition: str, namespace: str, name: str) -> Topic:
     """Proxies and Connect-native instances for a service."""
     return ("connect", partition, namespace, name)
 
 
-def agent_service(partition: str, namespace: str, service_id: str) -> tuple:
+def agent_service(partition: str, namespace: str, service_id: str) -> Topic:
     return ("agent", partition, namespace, service_id)
 
 
-def checks(partition: str, namespace: str) -> tuple:
+def checks(partition: str, namespace: str) -> Topic:
     return ("checks", partition, namespace)
 
 
-def config_kind(kind: str) -> tuple:
+def config_kind(kind: str) -> Topic:
     return ("config", kind)
 
 
-def config_entry(key: tuple[str, str, str, str]) -> tuple:
+def config_entry(key: tuple[str, str, str, str]) -> Topic:
     return ("config", *key)

@@ -7,10 +7,10 @@ topics it touched, once, and a reader's registration is gone as soon as it retur
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
-Topic = Hashable
-WatchSet = set  # the topics a read looked at
+Topic = tuple[str, ...]
+WatchSet = set[Topic]  # the topics a read looked at
 
 
 class Watches:

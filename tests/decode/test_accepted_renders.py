@@ -42,7 +42,7 @@ def body_with(fields: dict, deep_key: str | None, deep: bytes) -> bytes:
 def renders(agent: Agent, entries=()) -> None:
     """Every view of what the agent holds renders: agent and catalog services, entries, the state document."""
     render = agent.render
-    services = agent.services.list(DEFAULT_SCOPE)
+    services = agent.services.listing(DEFAULT_SCOPE)
     render.agent_services_json(services)
     orjson.dumps([render.catalog_service(s, render.node_json("default")) for s in services])
     orjson.dumps([agent.codec.render(e) for e in entries])

@@ -47,7 +47,7 @@ def registered(body: bytes, entries=()) -> Agent:
 def rendered_everywhere(agent: Agent) -> None:
     """The agent listing, the catalog view and the state document of what was accepted all render."""
     render = agent.render
-    services = agent.services.list(DEFAULT_SCOPE)
+    services = agent.services.listing(DEFAULT_SCOPE)
     render.agent_services_json(services)
     orjson.dumps([render.catalog_service(s, render.node_json("default")) for s in services])
     orjson.dumps(agent.state.snapshot())

@@ -50,7 +50,7 @@ def register(router: Router) -> None:
 # -- services ------------------------------------------------------------------------------------
 
 async def list_services(ctx: RequestContext):
-    services = ctx.agent.services.list(ctx.scope)
+    services = ctx.agent.services.listing(ctx.scope)
     keep = ctx.filter(AGENT_SERVICE_FIELDS)
     if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
         return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
@@ -172,7 +172,7 @@ async def list_checks(ctx: RequestContext):
     keep = ctx.filter(HEALTH_CHECK_FIELDS)
     checks = ctx.agent.checks
     out = {}
-    for c in checks.list(ctx.scope):
+    for c in checks.listing(ctx.scope):
         rendered = ctx.render.health_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered

@@ -67,7 +67,7 @@ async def _list(ctx: RequestContext, kind: str | None):
     codec = ctx.agent.codec
 
     def current(ws: set):
-        index, found = ctx.agent.config_entries.list(kind, ctx.scope, ws)
+        index, found = ctx.agent.config_entries.listing(kind, ctx.scope, ws)
         rendered = [codec.render(e) for e in found]
         return index, [r for r in rendered if keep is None or keep(r)]
 
