@@ -12,6 +12,7 @@ from consulite.model.check import (
     CRITICAL,
     MAINTENANCE,
     STATUSES,
+    TTL,
     CheckDefinition,
     CheckType,
     HealthCheck,
@@ -105,7 +106,7 @@ class Checks:
     def update_ttl(self, scope: Scope, check_id: str, status: str, output: str) -> None:
         """Set a TTL check's status and output (capped as Consul caps it), and restart its TTL."""
         check = self.require(scope, check_id)
-        if check.type != "ttl":
+        if check.type != TTL:
             raise ConsulError(M.CHECK_NO_TTL.format(id=check_id))
         limit = (check.definition.output_max_size if check.definition else 0) or OUTPUT_MAX
         if len(output) > limit:
@@ -156,7 +157,7 @@ class Checks:
     def _arm_ttl(self, check: HealthCheck) -> None:
         key = key_of(check)
         self._cancel(key)
-        if check.definition is not None and check.type == "ttl":
+        if check.definition is not None and check.type == TTL:
             self._timers[key] = self.agent.clock.call_later(check.definition.ttl / 1e9, lambda: self._expire(key))
 
     def _cancel(self, key: Key) -> None:

@@ -10,6 +10,7 @@ import orjson
 from consulite.errors import ConsulError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
+from consulite.model.config import kinds as K
 from consulite.model.partition import Node
 from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
@@ -119,5 +120,5 @@ class State:
 def partitions_used(loaded: Loaded) -> set[str]:
     used = {body.get("Partition") for _, body in loaded.services}
     used |= {e.partition for _, e in loaded.entries}
-    used |= {e.name for _, e in loaded.entries if e.kind == "exported-services"}
+    used |= {e.name for _, e in loaded.entries if e.kind == K.EXPORTED_SERVICES}
     return {p for p in used if p} - {DEFAULT}

@@ -14,8 +14,8 @@ from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
 from consulite.model.check import STATUSES, CheckType
 from consulite.model.go import join_host_port, multierror
+from consulite.model.scope import DEFAULT
 from consulite.model.service import (
-    DEFAULT,
     GATEWAY_KINDS,
     KIND_API_GATEWAY,
     KIND_CONNECT_PROXY,

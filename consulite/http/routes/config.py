@@ -8,6 +8,7 @@ from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
+from consulite.model.config import kinds as K
 
 SERVICE_DEFAULTS_FIELDS = frozenset({
     "Kind", "Name", "Protocol", "Mode", "TransparentProxy", "MutualTLSMode", "MeshGateway", "Expose", "ExternalSNI",
@@ -61,7 +62,7 @@ async def read(ctx: RequestContext):
 async def _list(ctx: RequestContext, kind: str | None):
     keep = None
     if ctx.params.get("filter"):
-        if kind != "service-defaults":
+        if kind != K.SERVICE_DEFAULTS:
             raise ConsulError(f"filtering not supported for config entry kind={kind or ''}")
         keep = ctx.filter(SERVICE_DEFAULTS_FIELDS)
     codec = ctx.agent.codec

@@ -7,6 +7,7 @@ import re
 import struct as _struct
 from typing import Any
 
+from consulite.model.config import kinds as K
 from consulite.model.config.common import (
     FAILOVER_POLICY,
     HEADER_MODIFIERS,
@@ -30,6 +31,7 @@ from consulite.model.config.fields import (
     struct,
 )
 from consulite.model.go import multierror
+from consulite.model.scope import DEFAULT
 
 L7_PROTOCOLS = frozenset({"http", "http2", "grpc"})
 
@@ -352,11 +354,11 @@ def service_protocol(lookup: Lookup, partition: str, namespace: str, name: str) 
     """The protocol a discovery chain uses for a service: its service-defaults' Protocol, then the
     proxy-defaults' `Config.protocol` as written (Consul compares it case-sensitively, so `HTTP` is not
     L7), then tcp. The one home of this rule: the graph check, the discovery chain and explain use it."""
-    sd = lookup("service-defaults", partition, namespace, name)
+    sd = lookup(K.SERVICE_DEFAULTS, partition, namespace, name)
     if sd and sd.get("Protocol"):
         protocol: str = sd["Protocol"]  # a Go string field: decode made it a str
         return protocol
-    pd = lookup("proxy-defaults", partition, "default", "global")
+    pd = lookup(K.PROXY_DEFAULTS, partition, DEFAULT, K.PROXY_DEFAULTS_GLOBAL)
     configured = ((pd or {}).get("Config") or {}).get("protocol")
     return configured if isinstance(configured, str) and configured else "tcp"
 
