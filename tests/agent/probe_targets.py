@@ -81,11 +81,8 @@ class HTTPTarget:
 
 
 @contextlib.asynccontextmanager
-async def tcp_listener(ssl_context=None):
-    """A TCP (or TLS) server that accepts and closes; yields its address."""
-    async def on_conn(reader, writer):
-        writer.close()
-
+async def _serving(on_conn, ssl_context):
+    """A stream server on a free loopback port running `on_conn`; yields its address."""
     server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
     port = server.sockets[0].getsockname()[1]
     try:
@@ -93,6 +90,16 @@ async def tcp_listener(ssl_context=None):
     finally:
         server.close()
         await server.wait_closed()
+
+
+@contextlib.asynccontextmanager
+async def tcp_listener(ssl_context=None):
+    """A TCP (or TLS) server that accepts and closes; yields its address."""
+    async def on_conn(reader, writer):
+        writer.close()
+
+    async with _serving(on_conn, ssl_context) as address:
+        yield address
 
 
 class _Echo(asyncio.DatagramProtocol):
@@ -158,13 +165,8 @@ async def h2_server(ssl_context=None):
         finally:
             writer.close()
 
-    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
+    async with _serving(on_conn, ssl_context) as address:
+        yield address
 
 
 class SelfSigned:

@@ -16,6 +16,15 @@ def service(sid: str, name: str = "web", partition: str = "default") -> Service:
     return Service(kind="", id=sid, name=name, partition=partition, namespace="default", tags=[], meta={})
 
 
+def web_instances(store: Store):
+    """A read of the `web` instances, as agent operations write them: topics first, then the index."""
+    def read(ws):
+        found = store.services.instances("default", "default", "web", ws)
+        return store.index_of(ws), found
+
+    return read
+
+
 def test_a_write_takes_one_index_and_touches_its_topics():
     store = Store()
     with store.write() as tx:
@@ -97,10 +106,7 @@ async def test_blocking_index_waits_for_a_change_of_its_topics_only():
     with store.write() as tx:
         store.services.put(tx, service("a"))
 
-    def read(ws):
-        found = store.services.instances("default", "default", "web", ws)
-        return store.index_of(ws), found
-
+    read = web_instances(store)
     reader = asyncio.ensure_future(blocking(store.watches, read, 30, index_unchanged(1)))
     await store.watches.readers_blocked(1)
     with store.write() as tx:
@@ -128,8 +134,8 @@ async def test_clearing_the_store_answers_blocked_readers_at_once():
         store.services.put(tx, service("a"))
 
     def read(ws):
-        found = store.services.instances("default", "default", "web", ws)
-        return store.index_of(ws), len(found)
+        index, found = web_instances(store)(ws)
+        return index, len(found)
 
     reader = asyncio.ensure_future(blocking(store.watches, read, 300, content_unchanged(1)))
     await store.watches.readers_blocked(1)
