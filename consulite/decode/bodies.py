@@ -63,7 +63,8 @@ def parse_json(body: bytes):
         if "depth limit" in str(e):
             raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
         raise DecodeError(f"invalid character in JSON: {e}") from None
-    check_depth(value)
+    if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper: skip the walk
+        check_depth(value)
     return value
 
 
