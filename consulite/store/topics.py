@@ -36,3 +36,20 @@ def config_kind(kind: str) -> tuple:
 
 def config_entry(key: tuple[str, str, str, str]) -> tuple:
     return ("config", *key)
+
+
+SESSIONS = ("sessions",)
+
+
+def kv_space(partition: str, namespace: str) -> tuple:
+    """The space of KV keys and prefixes in one (partition, namespace): see `watch.key_topic`/`prefix_topic`."""
+    return ("kv", partition, namespace)
+
+
+def session(session_id: str) -> tuple:
+    """Readers of one session (`/v1/session/info/:id`)."""
+    return ("session", session_id)
+
+
+#: User events: woken at a fire, the index is derived from the last event's ID.
+EVENTS = ("events",)
