@@ -195,3 +195,5 @@ TXN_CHECK_STALE = 'failed to {op} check "{id}" on node "{node}", index is stale'
 TXN_NODE_STALE = 'failed to {op} node "{node}", index is stale'
 TXN_OTHER_NODE = 'consulite does not implement catalog writes for node "{node}" yet'  # consulite's own
 EVENT_MISSING_NAME = "Missing name"  # agent/event_endpoint.go
+SESSION_LOOKUP_FAILED = "failed session lookup: index error: UUID must be 36 characters"  # memdb's UUID index (real 1.8.7)
+SESSION_NOT_OBJECT = "json: cannot unmarshal {got} into Go value of type struct {{ LockDelay interface {{}}; *structs.Alias }}"

@@ -152,6 +152,8 @@ class KV:
         """A lock needs a session of the key's own partition and namespace."""
         if not session_id:
             raise ConsulError(M.MISSING_SESSION_ID)
+        if len(session_id) != 36:  # the sessions table's UUID index
+            raise ConsulError(M.SESSION_LOOKUP_FAILED)
         session = self.store.sessions.get(session_id)
         if session is None or (session.partition, session.namespace) != space(scope):
             raise ConsulError(M.INVALID_SESSION.format(id=session_id))

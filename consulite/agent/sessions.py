@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 TTL_MULTIPLIER = 2  # SessionTTLMultiplier
 
 
+def check_id_form(session_id: str) -> None:
+    """The sessions table is indexed by UUID: a lookup by anything not 36 characters long fails (a 500)."""
+    if len(session_id) != 36:
+        raise ConsulError(M.SESSION_LOOKUP_FAILED)
+
+
 def ttl_seconds(ttl: str) -> float:
     return go_duration(ttl) / 1e9 if ttl else 0.0
 
@@ -91,6 +97,7 @@ class Sessions:
     def info(self, session_id: str, ws: set) -> tuple[int, list[Session]]:
         if not session_id:
             raise BadRequest(M.MISSING_SESSION)
+        check_id_form(session_id)
         s = self.table.get(session_id, ws)
         return self._index(), [s] if s is not None else []
 
@@ -112,6 +119,7 @@ class Sessions:
     def renew(self, session_id: str) -> list[Session]:
         if not session_id:
             raise BadRequest(M.MISSING_SESSION)
+        check_id_form(session_id)
         s = self.table.get(session_id)
         if s is None:
             raise NotFound(M.SESSION_NOT_FOUND.format(id=session_id))
@@ -122,6 +130,7 @@ class Sessions:
         """Idempotent: an unknown session is fine."""
         if not session_id:
             raise BadRequest(M.MISSING_SESSION)
+        check_id_form(session_id)
         with self.store.write() as tx:
             self.invalidate(tx, session_id)
 

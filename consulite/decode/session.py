@@ -55,7 +55,7 @@ def decode_session(body: bytes, node: str) -> Session:
     try:
         raw = parse_json(body) if body else None
         if raw is not None and not isinstance(raw, dict):
-            raise DecodeError(M.JSON_VALUE_MISMATCH.format(got=json_kind(raw), want="structs.Session"))
+            raise DecodeError(M.SESSION_NOT_OBJECT.format(got=json_kind(raw)))
         for key, value in (raw or {}).items():
             name = key.lower()
             if name in ("name", "node", "behavior", "ttl", "namespace", "partition"):

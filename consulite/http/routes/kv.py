@@ -10,7 +10,7 @@ from aiohttp import web
 from consulite import messages as M
 from consulite.agent.kv import MAX_VALUE_SIZE
 from consulite.decode.kv import render_entry
-from consulite.errors import BadRequest, ConsulError, NotFound
+from consulite.errors import BadRequest, ConsulError
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 
@@ -36,8 +36,9 @@ def uint64(ctx: RequestContext, name: str) -> int | None:
     return int(raw)
 
 
-def not_found(ctx: RequestContext, index: int) -> NotFound:
-    return NotFound("", headers=ctx.meta(index, consistency=False))
+def not_found(ctx: RequestContext, index: int) -> web.Response:
+    """Consul's 404 for a missing key or an empty prefix: no body, no content type, the query meta."""
+    return web.Response(status=404, headers=ctx.meta(index, consistency=False))
 
 
 def conflicting(ctx: RequestContext, names: tuple[str, ...]) -> None:
@@ -52,18 +53,18 @@ async def get(ctx: RequestContext):
         separator = params.get("separator", params.get("seperator", ""))
         index, keys = await ctx.block(lambda ws: kv.keys(scope, key, separator, ws))
         if not keys and key:
-            raise not_found(ctx, index)
+            return not_found(ctx, index)
         return ctx.read(keys, index, consistency=False)
     if "recurse" in params:
         index, entries = await ctx.block(lambda ws: kv.list(scope, key, ws))
         if not entries:
-            raise not_found(ctx, index)
+            return not_found(ctx, index)
         return ctx.read([render_entry(e, enterprise) for e in entries], index, consistency=False)
     if not key:
         raise BadRequest(M.MISSING_KEY_NAME)
     index, entry = await ctx.block(lambda ws: kv.get(scope, key, ws))
     if entry is None:
-        raise not_found(ctx, index)
+        return not_found(ctx, index)
     if "raw" in params:
         return web.Response(body=entry.value or b"", headers={**RAW_HEADERS, **ctx.meta(index, False)})
     return ctx.read([render_entry(entry, enterprise)], index, consistency=False)

@@ -15,6 +15,11 @@ from consulite.http.router import Router
 MAX_BODY = max(524288, MAX_VALUE_SIZE)  # max(txn_max_req_len, kv_max_value_size)
 
 
+#: the read path's response embeds Consul's QueryMeta (flattened by Go's JSON encoder; reference §3.3)
+READ_META = {"Index": 1, "LastContact": 0, "KnownLeader": True, "ConsistencyLevel": "", "NotModified": False,
+             "Backend": 0, "ResultsFilteredByACLs": False}
+
+
 def register(router: Router) -> None:
     router.add("/v1/txn", {"PUT": txn}, query=True)
 
@@ -50,4 +55,7 @@ async def txn(ctx: RequestContext):
         errors = [{"OpIndex": i, "What": what} for i, what in outcome.errors]
         return ctx.json({"Results": None, "Errors": errors}, status=409, headers=headers)
     results = [_result(ctx, family, obj) for family, obj in outcome.results]
-    return ctx.json({"Results": results, "Errors": None}, headers=headers)
+    body = {"Results": results, "Errors": None}
+    if not outcome.write:
+        body.update(READ_META)
+    return ctx.json(body, headers=headers)
