@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import attrs
 
-from consulite.model.scope import DEFAULT
 
 RELEASE, DELETE = "release", "delete"
 SERF_HEALTH = "serfHealth"
@@ -32,8 +31,8 @@ class Session:
     node_checks: list[str] | None = None
     service_checks: list[ServiceCheck] | None = None
     checks: list[str] | None = None
-    partition: str = DEFAULT
-    namespace: str = DEFAULT
+    partition: str = ""  # the request's scope unless the body names one (Enterprise)
+    namespace: str = ""
     create_index: int = 0
     modify_index: int = 0
 
