@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 
+from consulite.decode.render import scoped
 from consulite.model.event import UserEvent
 from consulite.model.kv import KVEntry
 
@@ -18,12 +19,7 @@ def render_entry(e: KVEntry, enterprise: bool) -> dict:
     out = {"LockIndex": e.lock_index, "Key": e.key, "Flags": e.flags, "Value": b64(e.value)}
     if e.session:
         out["Session"] = e.session
-    if enterprise:
-        out["Partition"] = e.partition
-        out["Namespace"] = e.namespace
-    out["CreateIndex"] = e.create_index
-    out["ModifyIndex"] = e.modify_index
-    return out
+    return scoped(out, e, enterprise)
 
 
 def render_event(e: UserEvent) -> dict:

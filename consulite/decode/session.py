@@ -7,6 +7,7 @@ from __future__ import annotations
 from consulite import messages as M
 from consulite.decode.bodies import parse_json
 from consulite.decode.duration import parse_duration
+from consulite.decode.render import scoped
 from consulite.decode.schema import json_kind
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.session import SERF_HEALTH, ServiceCheck, Session
@@ -88,9 +89,4 @@ def render_session(s: Session, enterprise: bool) -> dict:
            if s.service_checks is not None else None}
     if s.checks:
         out["Checks"] = s.checks
-    if enterprise:
-        out["Namespace"] = s.namespace
-        out["Partition"] = s.partition
-    out["CreateIndex"] = s.create_index
-    out["ModifyIndex"] = s.modify_index
-    return out
+    return scoped(out, s, enterprise)

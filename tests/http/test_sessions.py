@@ -103,7 +103,7 @@ async def test_enterprise_shape_and_namespace(client):
     r = await client.get("/v1/session/list?ns=other")
     assert await r.json() == []
     body = (await (await client.get("/v1/session/list")).json())[0]
-    assert list(body)[-4:] == ["Namespace", "Partition", "CreateIndex", "ModifyIndex"]  # §2.3
+    assert list(body)[-4:] == ["Partition", "Namespace", "CreateIndex", "ModifyIndex"]  # §2.3
     assert (await (await client.get("/v1/session/list?ns=*")).json())[0]["ID"] == sid  # wildcard (§4)
 
 
