@@ -4,6 +4,7 @@ rule: the index is derived from the last event's ID, so a blocked reader waits w
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,20 @@ class Events:
         if not name:
             raise BadRequest(M.EVENT_MISSING_NAME)
         event = UserEvent(str(uuid.uuid4()), name, payload or None, node, service, tag)
-        with self.store.write() as tx:
-            self.store.events.add(tx, event)
+        if self._delivered(event):
+            with self.store.write() as tx:
+                self.store.events.add(tx, event)
         return event
+
+    def _delivered(self, e: UserEvent) -> bool:
+        """Whether this agent takes the event (shouldProcessUserEvent): the node filter matches its name,
+        the service filter one of its services, the tag filter a tag of that service (regular expressions)."""
+        if e.node_filter and not re.search(e.node_filter, self.agent.node.name):
+            return False
+        if not e.service_filter:
+            return True
+        return any(re.search(e.service_filter, svc.name) and (not e.tag_filter or any(
+            re.search(e.tag_filter, t) for t in svc.tags or ())) for svc in self.store.services.rows.values())
 
     def list(self, name: str, ws: set) -> tuple[int, list[UserEvent]]:
         """The buffered events (of `name` if given), oldest first; index 1 when there are none."""

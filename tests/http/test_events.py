@@ -27,3 +27,12 @@ async def test_buffer_keeps_the_last_256(client):
         await client.put(f"/v1/event/fire/e{n}")
     listed = await (await client.get("/v1/event/list")).json()
     assert len(listed) == 256 and listed[0]["Name"] == "e4"
+
+
+async def test_filters_decide_delivery(client):
+    await client.put("/v1/agent/service/register", json={"Name": "web", "Tags": ["blue"]})
+    for path in ("/v1/event/fire/n?node=^node1$", "/v1/event/fire/s?service=web&tag=bl",
+                 "/v1/event/fire/x?node=other", "/v1/event/fire/y?service=db", "/v1/event/fire/z?service=web&tag=red"):
+        assert (await client.put(path)).status == 200
+    names = [e["Name"] for e in await (await client.get("/v1/event/list")).json()]
+    assert names == ["n", "s"]  # agent/user_event.go shouldProcessUserEvent
