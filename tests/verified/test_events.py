@@ -34,7 +34,7 @@ def test_missing_name(target):
 
 def test_node_filter_decides_delivery(target):
     kept, dropped = target.name("kept"), target.name("dropped")
+    target.ok("PUT", f"/v1/event/fire/{dropped}?node=elsewhere")  # first: in by the time `kept` is
     target.ok("PUT", f"/v1/event/fire/{kept}?node=node1")
-    target.ok("PUT", f"/v1/event/fire/{dropped}?node=elsewhere")
     names = [e["Name"] for e in _listed(target, "/v1/event/list", kept).body]
     assert kept in names and dropped not in names  # agent/user_event.go shouldProcessUserEvent
