@@ -39,9 +39,17 @@ class KV:
         return (entry.modify_index if entry is not None else self.table.max_index), entry
 
     def list(self, scope: Scope, prefix: str, ws: set) -> tuple[int, list[KVEntry]]:
-        """Every entry under `prefix`, in key order, with the prefix's index (tombstones count)."""
-        entries = self.table.under(space(scope), prefix, ws)
-        return self.table.prefix_index(space(scope), prefix, entries), entries
+        """Every entry under `prefix`, in key order, with the prefix's index (tombstones count); namespace
+        `*` (Enterprise, recurse and keys only) is every namespace of the partition, one after another."""
+        if scope.namespace != "*":
+            entries = self.table.under(space(scope), prefix, ws)
+            return self.table.prefix_index(space(scope), prefix, entries), entries
+        found, index = [], 0
+        for where in sorted(s for s in self.table.spaces if s[0] == scope.partition):
+            entries = self.table.under(where, prefix, ws)
+            found += entries
+            index = max(index, self.table.prefix_index(where, prefix, entries))
+        return index or self.table.max_index, found
 
     def keys(self, scope: Scope, prefix: str, separator: str, ws: set) -> tuple[int, list[str]]:
         """The keys under `prefix`, cut after the first `separator` past the prefix, deduplicated."""

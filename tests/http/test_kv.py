@@ -124,3 +124,15 @@ async def test_state_round_trip(client):
     assert (await client.put("/_consulite/state", json=state)).status == 200
     r = await client.get("/v1/kv/s/?recurse")
     assert int(r.headers["X-Consul-Index"]) == before and (await r.json())[0]["Flags"] == 9
+
+
+async def test_namespace_wildcard_lists_every_namespace(client, agent_of):
+    await client.put("/v1/kv/w/a?ns=one", data=b"1")
+    await client.put("/v1/kv/w/b?ns=two", data=b"2")
+    r = await client.get("/v1/kv/w/?recurse&ns=*")  # reference §4: wildcard for recurse and keys
+    assert [(e["Namespace"], e["Key"]) for e in await r.json()] == [("one", "w/a"), ("two", "w/b")]
+    assert await (await client.get("/v1/kv/w/?keys&ns=*")).json() == ["w/a", "w/b"]
+    reader = asyncio.ensure_future(client.get(f"/v1/kv/w/?recurse&ns=*&index={r.headers['X-Consul-Index']}"))
+    await agent_of(client).store.watches.readers_blocked(1)
+    await client.put("/v1/kv/w/c?ns=one", data=b"3")
+    assert len(await (await reader).json()) == 3
