@@ -61,14 +61,12 @@ def write_with_blocked_readers(readers: int, repeats: int) -> tuple[int, float, 
         space = ("kv", "default", "default", "*")
         waits = [asyncio.ensure_future(watches.wait({(*space, f"other{i}/")}, 600)) for i in range(readers)]
         await watches.readers_blocked(readers)
-        with_readers = []
+        with_readers, before = [], watches.wakeups
         for n in range(repeats):
             start = time.perf_counter()
             agent.kv.put(S, f"target/key{n}", b"v")
             with_readers.append(time.perf_counter() - start)
-        for _ in range(3):
-            await asyncio.sleep(0)
-        woken = readers - watches.blocked
+        woken = watches.wakeups - before
         watches.wake_all(forget=False)
         await asyncio.gather(*waits)
         alone = []

@@ -30,6 +30,7 @@ class Watches:
         self.changed: dict[Topic, int] = {}
         self._waiters: dict[Topic, set[asyncio.Future[None]]] = {}
         self.blocked = 0  # readers waiting right now
+        self.wakeups = 0  # readers woken so far (a test hook: a write must wake only its readers)
         self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
@@ -53,6 +54,7 @@ class Watches:
                 for fut in woken:
                     if not fut.done():
                         fut.set_result(None)
+                        self.wakeups += 1
 
     def wake_key(self, space: tuple, key: str) -> None:
         """A write of `key` in `space`: wake the readers of that key and of every prefix of it (Consul's
@@ -70,6 +72,7 @@ class Watches:
             for fut in waiters:
                 if not fut.done():
                     fut.set_result(None)
+                    self.wakeups += 1
         self._waiters.clear()
 
     async def wait(self, topics: Iterable[Topic], timeout: float) -> None:

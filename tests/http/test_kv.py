@@ -39,11 +39,12 @@ async def test_prefix_reader_wakes_only_for_its_prefix(client, agent_of):
     await client.put("/v1/kv/web/a", data=b"1")
     i = await _index(client, "/v1/kv/web/?recurse")
     reader = asyncio.ensure_future(client.get(f"/v1/kv/web/?recurse&index={i}&wait=30s"))
-    await agent_of(client).store.watches.readers_blocked(1)
+    watches = agent_of(client).store.watches
+    await watches.readers_blocked(1)
+    woken = watches.wakeups
     await client.put("/v1/kv/db/a", data=b"x")  # elsewhere: not woken
     await client.put("/v1/kv/we", data=b"x")    # a prefix of the prefix, not under it
-    await asyncio.sleep(0)
-    assert not reader.done()
+    assert watches.wakeups == woken and not reader.done()
     await client.put("/v1/kv/web/b", data=b"2")
     r = await reader
     assert int(r.headers["X-Consul-Index"]) > i and [e["Key"] for e in await r.json()] == ["web/a", "web/b"]
@@ -83,10 +84,11 @@ async def test_no_op_write_wakes_nobody(client, agent_of):
     await client.put("/v1/kv/same", data=b"v")
     i = await _index(client, "/v1/kv/same")
     reader = asyncio.ensure_future(client.get(f"/v1/kv/same?index={i}&wait=30s"))
-    await agent_of(client).store.watches.readers_blocked(1)
+    watches = agent_of(client).store.watches
+    await watches.readers_blocked(1)
+    woken = watches.wakeups
     await client.put("/v1/kv/same", data=b"v")  # §1.5 (#5885)
-    await asyncio.sleep(0)
-    assert not reader.done()
+    assert watches.wakeups == woken and not reader.done()
     await client.put("/v1/kv/same", data=b"w")
     assert (await reader).status == 200
 

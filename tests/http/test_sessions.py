@@ -90,10 +90,11 @@ async def test_blocked_info_wakes_on_destroy_only_of_its_session(client, agent_o
     r = await client.get(f"/v1/session/info/{sid}")
     i = int(r.headers["X-Consul-Index"])
     reader = asyncio.ensure_future(client.get(f"/v1/session/info/{sid}?index={i}&wait=30s"))
-    await agent_of(client).store.watches.readers_blocked(1)
+    watches = agent_of(client).store.watches
+    await watches.readers_blocked(1)
+    woken = watches.wakeups
     await _create(client)  # another session: not woken
-    await asyncio.sleep(0)
-    assert not reader.done()
+    assert watches.wakeups == woken and not reader.done()
     await client.put(f"/v1/session/destroy/{sid}")
     assert await (await reader).json() == []
 
