@@ -35,13 +35,18 @@ async def test_empty_prefix_keys_is_empty_list(client):
     assert (await client.get("/v1/kv/?recurse")).status == 404
 
 
-async def test_prefix_reader_wakes_only_for_its_prefix(client, agent_of):
-    await client.put("/v1/kv/web/a", data=b"1")
-    i = await _index(client, "/v1/kv/web/?recurse")
-    reader = asyncio.ensure_future(client.get(f"/v1/kv/web/?recurse&index={i}&wait=30s"))
+async def _blocked(client, agent_of, path):
+    """A reader blocked on `path` at its current index: (reader task, watches, wake-ups so far, index)."""
+    i = await _index(client, path)
+    reader = asyncio.ensure_future(client.get(f"{path}{'&' if '?' in path else '?'}index={i}&wait=30s"))
     watches = agent_of(client).store.watches
     await watches.readers_blocked(1)
-    woken = watches.wakeups
+    return reader, watches, watches.wakeups, i
+
+
+async def test_prefix_reader_wakes_only_for_its_prefix(client, agent_of):
+    await client.put("/v1/kv/web/a", data=b"1")
+    reader, watches, woken, i = await _blocked(client, agent_of, "/v1/kv/web/?recurse")
     await client.put("/v1/kv/db/a", data=b"x")  # elsewhere: not woken
     await client.put("/v1/kv/we", data=b"x")    # a prefix of the prefix, not under it
     assert watches.wakeups == woken and not reader.done()
@@ -82,11 +87,7 @@ async def test_deleting_a_watched_prefix_wakes_with_404_and_tombstone_index(clie
 
 async def test_no_op_write_wakes_nobody(client, agent_of):
     await client.put("/v1/kv/same", data=b"v")
-    i = await _index(client, "/v1/kv/same")
-    reader = asyncio.ensure_future(client.get(f"/v1/kv/same?index={i}&wait=30s"))
-    watches = agent_of(client).store.watches
-    await watches.readers_blocked(1)
-    woken = watches.wakeups
+    reader, watches, woken, _ = await _blocked(client, agent_of, "/v1/kv/same")
     await client.put("/v1/kv/same", data=b"v")  # §1.5 (#5885)
     assert watches.wakeups == woken and not reader.done()
     await client.put("/v1/kv/same", data=b"w")
