@@ -20,14 +20,15 @@ def go_duration(raw: str) -> int:
     return parse_duration(raw)
 
 
-def _lock_delay(value) -> int:
-    """A duration string or nanoseconds; anything under 1000 is seconds (structs.Session.UnmarshalJSON)."""
+def _lock_delay(value, default: int) -> int:
+    """A duration string or nanoseconds; anything under 1000 is seconds; any other JSON value leaves the
+    default (structs.Session.UnmarshalJSON switches on the type)."""
     if isinstance(value, str):
         ns = go_duration(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         ns = int(value)
     else:
-        raise DecodeError(M.JSON_VALUE_MISMATCH.format(got=json_kind(value), want="time.Duration"))
+        return default
     return ns * 10**9 if ns < 1000 else ns
 
 
@@ -35,7 +36,7 @@ def _strings(value, field: str) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise DecodeError(M.JSON_TYPE_MISMATCH.format(got=json_kind(value), field=f"Session.{field}",
+        raise DecodeError(M.JSON_TYPE_MISMATCH.format(got=json_kind(value), field=f".{field}",
                                                       want="[]string"))
     return value
 
@@ -44,7 +45,7 @@ def _string(value, field: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise DecodeError(M.JSON_TYPE_MISMATCH.format(got=json_kind(value), field=f"Session.{field}",
+        raise DecodeError(M.JSON_TYPE_MISMATCH.format(got=json_kind(value), field=f".{field}",
                                                       want="string"))
     return value
 
@@ -62,13 +63,13 @@ def decode_session(body: bytes, node: str) -> Session:
             if name in ("name", "node", "behavior", "ttl", "namespace", "partition"):
                 setattr(session, name, _string(value, key))
             elif name == "lockdelay" and value is not None:
-                session.lock_delay = _lock_delay(value)
+                session.lock_delay = _lock_delay(value, session.lock_delay)
             elif name in ("nodechecks", "checks"):
                 setattr(session, "node_checks" if name == "nodechecks" else "checks", _strings(value, key))
             elif name == "servicechecks" and value is not None:
                 if not isinstance(value, list):
                     raise DecodeError(M.JSON_TYPE_MISMATCH.format(
-                        got=json_kind(value), field="Session.ServiceChecks", want="[]structs.ServiceCheck"))
+                        got=json_kind(value), field=".ServiceChecks", want="[]structs.ServiceCheck"))
                 session.service_checks = [ServiceCheck(_string(c.get("ID"), "ID"), _string(c.get("Namespace"), "Namespace"))
                                           for c in value if isinstance(c, dict)]
     except DecodeError as e:

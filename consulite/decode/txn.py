@@ -41,15 +41,15 @@ def _b64(text: str) -> bytes:
             raise DecodeError(f"illegal base64 data at input byte {i}")
     try:
         return base64.b64decode(text, validate=True)
-    except binascii.Error:
-        raise DecodeError(f"illegal base64 data at input byte {len(text.rstrip('='))}") from None
+    except binascii.Error:  # an incomplete last quantum: Go names the byte where it starts
+        raise DecodeError(f"illegal base64 data at input byte {len(text.rstrip('=')) // 4 * 4}") from None
 
 
 def _fields(family: str, raw: object) -> dict:
     spec = FIELDS[family]
     if not isinstance(raw, dict):
         raise DecodeError(f"json: cannot unmarshal {json_kind(raw)} into Go struct field TxnOp.{family} "
-                          f"of type api.Txn{family}Op")
+                          f"of type api.{family}TxnOp")
     lower = {k.lower(): k for k in spec}
     out: dict = {}
     for key, value in raw.items():
@@ -60,8 +60,10 @@ def _fields(family: str, raw: object) -> dict:
             continue
         want = spec[name]
         if not isinstance(value, want) or isinstance(value, bool) or (want is int and value < 0):
-            raise DecodeError(f"json: cannot unmarshal {json_kind(value)} into Go struct field "
-                              f"Txn{family}Op.{family}.{name} of type {_GO[want]}")
+            got = f"number {value}" if want is int and isinstance(value, (int, float)) and not isinstance(
+                value, bool) else json_kind(value)
+            raise DecodeError(f"json: cannot unmarshal {got} into Go struct field "
+                              f"{family}TxnOp.{family}.{name} of type {_GO[want]}")
         out[name] = value
     return out
 

@@ -53,8 +53,15 @@ def test_create_decode_errors(target):
                  'Request decode failed: time: missing unit in duration "15"')
     assert_error(target.put("/v1/session/create", [1]), 400, "Request decode failed: json: cannot unmarshal array "
                  "into Go value of type struct { LockDelay interface {}; *structs.Alias }")
-    sid = _create(target, {"Foo": 1})  # unknown keys are ignored (§2.2, open item 4: confirmed)
-    target.ok("PUT", f"/v1/session/destroy/{sid}")
+    assert_error(target.put("/v1/session/create", {"Name": 5}), 400, "Request decode failed: json: cannot "
+                 "unmarshal number into Go struct field .Name of type string")
+    assert_error(target.put("/v1/session/create", {"NodeChecks": "x"}), 400, "Request decode failed: json: "
+                 "cannot unmarshal string into Go struct field .NodeChecks of type []string")
+    assert_error(target.put("/v1/session/create", {"Node": ""}), 500, "Must provide Node")
+    for body in ({"Foo": 1}, {"LockDelay": True}):  # unknown keys and odd LockDelay types are ignored
+        sid = _create(target, body)               # (§2.2, open item 4: confirmed on 1.8.7)
+        assert target.get(f"/v1/session/info/{sid}").body[0]["LockDelay"] == 15000000000
+        target.ok("PUT", f"/v1/session/destroy/{sid}")
 
 
 def test_critical_check_refused(target):

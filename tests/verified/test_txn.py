@@ -59,6 +59,13 @@ def test_body_errors(target):
                  'Failed to parse body: json: unknown field "Foo"')
     assert_error(target.put("/v1/txn", {}), 400,
                  "Failed to parse body: json: cannot unmarshal object into Go value of type api.TxnOps")
+    assert_error(target.put("/v1/txn", [{"KV": {"Verb": "set", "Key": "a", "Value": "YQ"}}]), 400,
+                 "Failed to parse body: illegal base64 data at input byte 0")
+    assert_error(target.put("/v1/txn", [{"KV": {"Verb": "set", "Key": "a", "Flags": -1}}]), 400,
+                 "Failed to parse body: json: cannot unmarshal number -1 into Go struct field KVTxnOp.KV.Flags "
+                 "of type uint64")
+    r = target.put("/v1/txn", [{"KV": None}, {"Check": None}])  # no operation at all: an empty read
+    assert (r.status, r.body["Results"]) == (200, [])
     r = target.put("/v1/txn", [{"KV": {"Verb": "set", "Key": ""}}])
     assert (r.status, r.body["Errors"]) == (409, [{"OpIndex": 0, "What": "Must provide key"}])
 
