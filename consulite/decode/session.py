@@ -20,15 +20,15 @@ def go_duration(raw: str) -> int:
     return parse_duration(raw)
 
 
-def _lock_delay(value, default: int) -> int:
-    """A duration string or nanoseconds; anything under 1000 is seconds; any other JSON value leaves the
-    default (structs.Session.UnmarshalJSON switches on the type)."""
+def _lock_delay(value) -> int:
+    """A duration string or nanoseconds; anything under 1000 is seconds; any other JSON value is 0
+    (structs.Session.UnmarshalJSON switches on the type; real 1.8.7 answers 0 for `true`)."""
     if isinstance(value, str):
         ns = go_duration(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         ns = int(value)
     else:
-        return default
+        return 0
     return ns * 10**9 if ns < 1000 else ns
 
 
@@ -63,7 +63,7 @@ def decode_session(body: bytes, node: str) -> Session:
             if name in ("name", "node", "behavior", "ttl", "namespace", "partition"):
                 setattr(session, name, _string(value, key))
             elif name == "lockdelay" and value is not None:
-                session.lock_delay = _lock_delay(value, session.lock_delay)
+                session.lock_delay = _lock_delay(value)
             elif name in ("nodechecks", "checks"):
                 setattr(session, "node_checks" if name == "nodechecks" else "checks", _strings(value, key))
             elif name == "servicechecks" and value is not None:
