@@ -16,7 +16,6 @@ from consulite.errors import ConsulError
 from consulite.model.check import HealthCheck
 from consulite.model.kv import KVEntry
 from consulite.model.scope import DEFAULT, Scope
-from consulite.store.checks import key_of
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
