@@ -19,7 +19,11 @@ def config_body(i: int) -> tuple[str, dict]:
                           "MeshGateway": {"Mode": "local"}, "Meta": {"team": "t"}}
 
 
-BODIES = {"register": register_body, "config": config_body}
+def kv_body(i: int) -> tuple[str, bytes]:
+    return f"/v1/kv/bench/{i % 1000}", b"value-%d" % i
+
+
+BODIES = {"register": register_body, "config": config_body, "kv": kv_body, "kv-get": kv_body}
 
 
 async def main(url: str, total: int, concurrency: int, mode: str) -> None:
@@ -31,12 +35,21 @@ async def main(url: str, total: int, concurrency: int, mode: str) -> None:
         for i in counter:
             path, body = make(i)
             start = time.perf_counter()
-            async with session.put(url + path, json=body) as r:
+            if mode == "kv-get":
+                request = session.get(url + "/v1/kv/bench/key")
+            elif isinstance(body, bytes):
+                request = session.put(url + path, data=body)
+            else:
+                request = session.put(url + path, json=body)
+            async with request as r:
                 await r.read()
                 assert r.status == 200, r.status
             latencies.append(time.perf_counter() - start)
 
     async with aiohttp.ClientSession() as session:
+        if mode == "kv-get":
+            async with session.put(url + "/v1/kv/bench/key", data=b"the value") as r:
+                await r.read()
         start = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - start

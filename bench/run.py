@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 ROOT = HERE.parent
 
 
@@ -268,6 +269,34 @@ def hcl_loading(count: int, repeats: int) -> tuple[float, float]:
     return statistics.median(ours), statistics.median(plain)
 
 
+def kv_rows(tiny: bool, total: int, repeats: int) -> list[tuple]:
+    """KV figures: PUT and GET throughput against the baseline's dict, prefix reads by store size, memory
+    per key, a write under a prefix with readers blocked elsewhere."""
+    import kv
+
+    rows = []
+    put_c, put_b = put_load(consulite_cmd, total, 32, repeats, mode="kv"), put_load(baseline_cmd, total, 32,
+                                                                                     repeats, mode="kv")
+    ratio = put_c["rps"] / put_b["rps"]
+    rows.append(("KV PUT throughput (req/s)", put_c["rps"], put_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
+    get_c, get_b = (put_load(cmd, total, 32, repeats, mode="kv-get") for cmd in (consulite_cmd, baseline_cmd))
+    ratio = get_c["rps"] / get_b["rps"]
+    rows.append(("KV GET one key throughput (req/s)", get_c["rps"], get_b["rps"], ratio, ">= 0.8x", ratio >= 0.8))
+    small, large = (10_000, 100_000) if tiny else (10_000, 1_000_000)
+    big, little = kv.recurse_seconds(large, 20), kv.recurse_seconds(small, 20)
+    ratio = big / little
+    rows.append((f"?recurse 1000 keys, store {large}:{small} (ms)", big * 1e3, little * 1e3, ratio, "<= 1.2x",
+                 ratio <= 1.2))
+    keys = 20_000 if tiny else 1_000_000
+    mem = kv.memory_per_key(keys)
+    rows.append((f"memory per KV key at {keys} (bytes)", mem, None, None, "<= 300", mem <= 300))
+    readers = 100 if tiny else 1000
+    woken, busy, alone = kv.write_with_blocked_readers(readers, 50)
+    rows.append((f"KV write, {readers} readers blocked elsewhere (us)", busy * 1e6, alone * 1e6, busy / alone,
+                 "0 woken", woken == 0))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
@@ -322,6 +351,7 @@ def main() -> None:
                  ours / plain <= 1.3))
     mem = memory_per_service(services)
     rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
+    rows += kv_rows(args.tiny, total, repeats)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
     print("baseline: a bare aiohttp app parsing the same JSON into a dict; for config rows, consulite's own "

@@ -19,6 +19,9 @@ class ManualClock:
         self.now = 0.0
         self._pending: list[list] = []
 
+    def time(self) -> float:
+        return self.now
+
     def call_later(self, delay, callback):
         entry = [self.now + delay, callback, False]
         self._pending.append(entry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from consulite import messages as M
@@ -35,6 +36,8 @@ class Checks:
         self.agent = agent
         self.store = agent.store
         self._timers: dict[Key, Handle] = {}
+        #: called as (tx, check, removed) when a check is written or removed (sessions invalidate on it)
+        self.listeners: list[Callable[[Tx, HealthCheck, bool], None]] = []
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -61,10 +64,16 @@ class Checks:
     def put(self, tx: Tx, check: HealthCheck) -> None:
         self.store.checks.put(tx, check)
         self._arm_ttl(check)
+        self._notify(tx, check, False)
 
     def remove(self, tx: Tx, check: HealthCheck) -> None:
         self._cancel(key_of(check))
         self.store.checks.remove(tx, key_of(check))
+        self._notify(tx, check, True)
+
+    def _notify(self, tx: Tx, check: HealthCheck, removed: bool) -> None:
+        for listener in self.listeners:
+            listener(tx, check, removed)
 
     def register(self, defn: CheckDefinition, scope: Scope) -> None:
         """`PUT /v1/agent/check/register`: a standalone check, of the node or of a service."""
@@ -120,6 +129,7 @@ class Checks:
         with self.store.write() as tx:
             check.status, check.output = status, output
             self.store.checks.touched(tx, check)
+            self._notify(tx, check, False)
 
     def maintenance(self, scope: Scope, check_id: str, enable: bool, name: str, notes: str,
                     svc: Service | None = None) -> None:

@@ -30,11 +30,15 @@ class Agent:
             checks,
             config_entries,
             discovery_chain,
+            events,
             explain,
             health,
+            kv,
             partitions,
             services,
+            sessions,
             state,
+            txn,
         )
 
         self.config = config = config or AgentConfig()
@@ -55,6 +59,10 @@ class Agent:
         self.config_entries = config_entries.ConfigEntries(self)
         self.discovery_chain = discovery_chain.DiscoveryChain(self)
         self.explain = explain.Explain(self)
+        self.kv = kv.KV(self)
+        self.sessions = sessions.Sessions(self)
+        self.txn = txn.Txn(self)
+        self.events = events.Events(self)
         self.state = state.State(self)
         self.state.reset()
 

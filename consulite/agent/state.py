@@ -39,6 +39,7 @@ class State:
         """Back to a fresh agent: the default partition, the node, its serfHealth check, the consul service."""
         agent = self.agent
         agent.checks.stop_all()
+        agent.sessions.stop_all()
         agent.store.clear()
         agent.partitions.create(DEFAULT, "Builtin Default Partition")
         self._seed_node()
@@ -84,6 +85,7 @@ class State:
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
         agent.checks.start_all()
+        agent.sessions.start_all()
 
     # -- files at start-up -------------------------------------------------------------------------
 

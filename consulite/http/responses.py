@@ -25,11 +25,14 @@ def empty_response() -> web.Response:
     return web.Response(status=200)
 
 
-def query_meta(index: int, consistency: str = "leader") -> dict[str, str]:
-    """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, consistency mode."""
-    return {
+def query_meta(index: int, consistency: str | None = "leader") -> dict[str, str]:
+    """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, and the consistency
+    mode where the handler sets it (None: KV and sessions do not, kv-sessions-txn.md §1.2)."""
+    meta = {
         "X-Consul-Index": str(max(index, 1)),
         "X-Consul-Knownleader": "true",
         "X-Consul-Lastcontact": "0",
-        "X-Consul-Effective-Consistency": consistency,
     }
+    if consistency is not None:
+        meta["X-Consul-Effective-Consistency"] = consistency
+    return meta

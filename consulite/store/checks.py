@@ -62,6 +62,7 @@ class ChecksTable:
             self._unindex(old)
         check.create_index, check.modify_index = create, tx.index
         self._index(check)
+        tx.on_rollback(lambda: self._undo(check, old))
         tx.touch(*self.topics_of(check))
 
     def touched(self, tx: Tx, check: HealthCheck) -> None:
@@ -73,7 +74,15 @@ class ChecksTable:
         check = self.rows[key]
         tx.touch(*self.topics_of(check))
         self._unindex(check)
+        tx.on_rollback(lambda: self._undo(None, check))
         return check
+
+    def _undo(self, new: HealthCheck | None, old: HealthCheck | None) -> None:
+        """A failed write: `new` goes, `old` is back."""
+        if new is not None:
+            self._unindex(new)
+        if old is not None:
+            self._index(old)
 
     def _index(self, check: HealthCheck) -> None:
         self.rows[key_of(check)] = check

@@ -4,7 +4,7 @@ add the topics they look at to a watch set; `index_of(ws)` is the index to answe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,8 +12,11 @@ from consulite.store import topics
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
+from consulite.store.events import EventsTable
+from consulite.store.kv import KVTable, TombstonesTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
+from consulite.store.sessions import SessionsTable
 from consulite.store.table import Table
 from consulite.store.watch import Topic, Watches, WatchSet
 
@@ -25,6 +28,9 @@ class Tx:
         self._store = store
         self._index: int | None = None
         self.topics: set[Topic] = set()
+        #: topics to wake whose index lives in their table (KV keys and prefixes, one session, events)
+        self.woken: list[tuple[Topic, str | None]] = []
+        self._undo: list[Callable[[], object]] = []
 
     @property
     def index(self) -> int:
@@ -36,13 +42,35 @@ class Tx:
     def touch(self, *changed: Any) -> None:
         self.topics.update(changed)
 
+    def on_rollback(self, undo: Callable[[], object]) -> None:
+        """Record how to undo a change, should the write fail."""
+        self._undo.append(undo)
+
+    def rollback(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+        self.woken.clear()
+
+    def wake(self, *woken: Topic) -> None:
+        """Wake the readers of `woken` at commit, recording no index for them."""
+        self.woken.extend((t, None) for t in woken)
+
+    def wake_key(self, space: Topic, key: str) -> None:
+        """Wake the readers of `key` and of every prefix of it at commit (`Watches.wake_key`)."""
+        self.woken.append((space, key))
+
     def commit(self) -> None:
-        if self._index is None and not self.topics:
-            return
         store = self._store
-        store.index = self.index
-        self.topics.add(topics.NODE)
-        store.watches.touch(self.topics, store.index)
+        if self._index is not None or self.topics:
+            store.index = self.index
+            self.topics.add(topics.NODE)
+            store.watches.touch(self.topics, store.index)
+        for topic, key in self.woken:
+            if key is None:
+                store.watches.wake((topic,))
+            else:
+                store.watches.wake_key(topic, key)
 
 
 class Store:
@@ -53,13 +81,23 @@ class Store:
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
         self.config = ConfigTable()
+        self.kv = KVTable()
+        self.sessions = SessionsTable()
+        self.events = EventsTable()
         #: every table: reset, dump, load and partition removal go through this list
-        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config)
+        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
+                                          self.kv, TombstonesTable(self.kv), self.sessions, self.events)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
+        """One write; an exception inside it undoes what tables recorded with `tx.on_rollback` and commits
+        nothing (a transaction that fails is not half-applied)."""
         tx = Tx(self)
-        yield tx
+        try:
+            yield tx
+        except BaseException:
+            tx.rollback()
+            raise
         tx.commit()
 
     def index_of(self, ws: WatchSet) -> int:

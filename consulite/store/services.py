@@ -69,13 +69,22 @@ class ServicesTable:
             self._unindex(old)
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
+        tx.on_rollback(lambda: self._undo(svc, old))
         tx.touch(*service_topics(svc))
 
     def remove(self, tx: Tx, key: Key) -> Service:
         svc = self.rows[key]
         self._unindex(svc)
+        tx.on_rollback(lambda: self._undo(None, svc))
         tx.touch(*service_topics(svc))
         return svc
+
+    def _undo(self, new: Service | None, old: Service | None) -> None:
+        """A failed write: `new` goes, `old` is back."""
+        if new is not None:
+            self._unindex(new)
+        if old is not None:
+            self._index(old)
 
     def _index(self, svc: Service) -> None:
         key = key_of(svc)

@@ -38,3 +38,20 @@ def config_kind(kind: str) -> Topic:
 
 def config_entry(key: tuple[str, str, str, str]) -> Topic:
     return ("config", *key)
+
+
+SESSIONS: Topic = ("sessions",)
+
+
+def kv_space(partition: str, namespace: str) -> Topic:
+    """The space of KV keys and prefixes in one (partition, namespace): see `watch.key_topic`/`prefix_topic`."""
+    return ("kv", partition, namespace)
+
+
+def session(session_id: str) -> Topic:
+    """Readers of one session (`/v1/session/info/:id`)."""
+    return ("session", session_id)
+
+
+#: User events: woken at a fire, the index is derived from the last event's ID.
+EVENTS = ("events",)

@@ -6,9 +6,14 @@ from consulite.http.routes import (
     config,
     consulite_api,
     discovery_chain,
+    event,
     health,
+    kv,
     partition,
+    session,
     status,
+    txn,
 )
 
-FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, consulite_api)
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event,
+            consulite_api)
