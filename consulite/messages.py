@@ -176,3 +176,9 @@ DOCKER_CREATE_STATUS = "create exec failed for container {id} with status {code}
 DOCKER_START_STATUS = "start exec failed for container {id} with status {code}: body: {body} err: <nil>"
 DOCKER_START_FAILED = "start exec failed for container {id}: {err}"
 OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
+
+# alias checks: the Output an alias reports (agent/checks/alias.go processChecks, checked against 1.8.7)
+ALIAS_NO_CHECKS = "No checks found."
+ALIAS_ALL_PASSING = "All checks passing."
+ALIAS_FAILING = 'Aliased check "{name}" failing: {output}'
+ALIAS_NOT_FOUND = "Service {id} could not be found on node {node}"

@@ -13,7 +13,7 @@ from consulite.model.agent_config import AgentConfig
 
 
 class ManualClock:
-    """A Scheduler whose time moves only when a test calls `advance`."""
+    """A clock (consulite.agent.clock.Clock's interface) whose time moves only when a test calls `advance`."""
 
     def __init__(self) -> None:
         self.now = 0.0
@@ -28,6 +28,9 @@ class ManualClock:
                 entry[2] = True
 
         return Handle()
+
+    def time(self) -> float:
+        return self.now
 
     def advance(self, seconds: float) -> None:
         self.now += seconds

@@ -1,16 +1,21 @@
-"""Checks on the agent's node: service checks, standalone checks, TTL updates and expiry, maintenance."""
+"""Checks on the agent's node: service checks, standalone checks, TTL updates and expiry, maintenance, and
+the checks that run (probes through `CheckRunner`, aliases following their target, DeregisterCritical-
+ServiceAfter reaping). Every status change goes through `_set_status`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from consulite import messages as M
+from consulite.agent.alias import Target, alias_status
+from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import (
     CRITICAL, MAINTENANCE, STATUSES, CheckDefinition, CheckType, HealthCheck, check_type_name,
 )
+from consulite.store import topics
 from consulite.model.rules import validate_check
 from consulite.model.scope import DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
@@ -21,6 +26,9 @@ if TYPE_CHECKING:
     from consulite.store import Tx
 
 OUTPUT_MAX = 4096
+#: the topics whose change can move an alias: checks and services (store/topics.py)
+_ALIAS_TOPICS = frozenset({"checks", "svc", "svcs", "agent"})
+_ALIAS_PASSES = 8  # aliases of aliases settle within this many passes (a cycle stops there)
 
 
 class Checks:
@@ -28,6 +36,13 @@ class Checks:
         self.agent = agent
         self.store = agent.store
         self._timers: dict[Key, Handle] = {}
+        self._aliases: dict[Key, HealthCheck] = {}
+        self._following = False
+        #: None with `checks_run = false`: checks are stored and reported, never run
+        self.runner: CheckRunner | None = None
+        if agent.config.checks_run:
+            self.runner = CheckRunner(self._probed, deregister=self._reap, clock=agent.clock)
+            self.store.on_commit.append(self._on_commit)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -52,12 +67,21 @@ class Checks:
                     self.remove(tx, old)
 
     def put(self, tx: Tx, check: HealthCheck) -> None:
+        """Store a check and (re)start it: a re-registration restarts its schedule with its new definition."""
         self.store.checks.put(tx, check)
-        self._arm_ttl(check)
+        self._start(check)
 
     def remove(self, tx: Tx, check: HealthCheck) -> None:
-        self._cancel(key_of(check))
+        """Stop a check at once (a probe in flight reports nothing) and remove it."""
+        self._stop(key_of(check))
         self.store.checks.remove(tx, key_of(check))
+
+    @staticmethod
+    def refuse_unrunnable(types: list[CheckType]) -> None:
+        """agent.go addCheck: an OS service check needs the platform's service manager; off Windows
+        NewOSServiceClient fails and the registration is refused with its error (a 500)."""
+        if any(ct.os_service for ct in types):
+            raise ConsulError(M.OS_SERVICE_NOT_IMPLEMENTED)
 
     def register(self, defn: CheckDefinition, scope: Scope) -> None:
         """`PUT /v1/agent/check/register`: a standalone check, of the node or of a service."""
@@ -72,6 +96,7 @@ class Checks:
         if defn.script_args and not self.agent.config.enable_script_checks:
             raise ConsulError(M.SCRIPTS_DISABLED)
         self.agent.partitions.require(scope.partition)
+        self.refuse_unrunnable([defn])
         service_name = ""
         if defn.service_id:
             svc = self.agent.services.get(scope, defn.service_id)
@@ -108,6 +133,10 @@ class Checks:
         self._set_status(check, status, output)
 
     def _set_status(self, check: HealthCheck, status: str, output: str) -> None:
+        """The one status path (TTL updates and expiry, probe results, aliases): one write, none when
+        nothing changes; the runner learns the status for DeregisterCriticalServiceAfter."""
+        if self.runner is not None:
+            self.runner.observe(key_of(check), status)
         if check.status == status and check.output == output:
             return
         with self.store.write() as tx:
@@ -145,7 +174,30 @@ class Checks:
         svc = self.store.services.get((check.partition, check.namespace, check.service_id))
         return svc.tags if svc is not None else None
 
-    # -- TTL timers ----------------------------------------------------------------------------
+    # -- running checks ------------------------------------------------------------------------
+
+    def _start(self, check: HealthCheck) -> None:
+        """A TTL check's timer; with checks running, its schedule in the runner (probes, and reaping for
+        every type) and, for an alias, its place among the aliases re-evaluated at each commit."""
+        key = key_of(check)
+        self._stop(key)
+        ct = check.definition
+        if ct is None:
+            return
+        if check.type == "ttl":
+            self._arm_ttl(check)
+        if self.runner is None:
+            return
+        owner = (check.partition, check.namespace, check.service_id) if check.service_id else None
+        self.runner.start(key, ct, service_key=owner)
+        if check.type == "alias":
+            self._aliases[key] = check
+
+    def _stop(self, key: Key) -> None:
+        self._cancel(key)
+        if self.runner is not None:
+            self.runner.stop(key)
+            self._aliases.pop(key, None)
 
     def _arm_ttl(self, check: HealthCheck) -> None:
         key = key_of(check)
@@ -166,15 +218,77 @@ class Checks:
         output = M.TTL_EXPIRED_WITH_OUTPUT.format(output=check.output) if check.output else M.TTL_EXPIRED
         self._set_status(check, CRITICAL, output)
 
+    def _probed(self, key: Key, status: str, output: str) -> None:
+        """A probe's result (past its thresholds) for a check that may have gone meanwhile."""
+        check = self.store.checks.get(key)
+        if check is not None:
+            self._set_status(check, status, output)
+
+    def _reap(self, service: Key) -> None:
+        """DeregisterCriticalServiceAfter passed: the service and its checks go, as a deregistration."""
+        scope, service_id = Scope(service[0], service[1]), service[2]
+        if self.agent.services.get(scope, service_id) is not None:
+            self.agent.services.deregister(scope, service_id)
+
+    def _on_commit(self, touched: set) -> None:
+        """After a write that touched checks or services: aliases follow their targets (no polling)."""
+        if self._aliases and not self._following and any(
+                isinstance(t, tuple) and t[:1] and t[0] in _ALIAS_TOPICS for t in touched):
+            self.follow()
+
+    def follow(self) -> None:
+        """Re-evaluate every alias until none changes (bounded: aliases of each other settle or stop)."""
+        self._following = True
+        try:
+            for _ in range(_ALIAS_PASSES):
+                moved = False
+                for key, check in list(self._aliases.items()):
+                    if self._aliases.get(key) is check and check.definition is not None:
+                        status, output = self._alias_result(check, check.definition)
+                        moved = moved or (status, output) != (check.status, check.output)
+                        self._set_status(check, status, output)
+                if not moved:
+                    return
+        finally:
+            self._following = False
+
+    def _alias_result(self, check: HealthCheck, ct: CheckType) -> tuple[str, str]:
+        target: Target = (check.partition, check.namespace, ct.alias_service)
+        rows = self.store.checks.rows.values()
+        if not ct.alias_node:  # the agent's local checks of the partition (serfHealth is the servers')
+            seen = [c for c in rows if c.partition == check.partition and not is_node_owned(c)]
+        elif ct.alias_node.lower() == self.agent.node.name.lower():  # alias.go compares with EqualFold
+            seen = [c for c in rows if c.partition == check.partition]
+        else:
+            seen = []  # no other node in this datacenter
+        services = self.store.services
+        return alias_status(ct, target, seen, lambda t: bool(t[2]) and services.get(t) is not None)
+
     def stop_all(self) -> None:
         for key in list(self._timers):
             self._cancel(key)
+        if self.runner is not None:
+            self.runner.stop_all()
+            self._aliases.clear()
 
     def stop_partition(self, partition: str) -> None:
-        for key in [k for k in self._timers if k[0] == partition]:
-            self._cancel(key)
+        for key in [k for k in self.store.checks.rows if k[0] == partition]:
+            self._stop(key)
 
     def start_all(self) -> None:
-        """After a restore: every TTL check's timer starts again."""
+        """After a restore: every check starts again (TTL timers, probes, aliases)."""
         for check in self.store.checks.rows.values():
-            self._arm_ttl(check)
+            self._start(check)
+        if self._aliases:
+            self.follow()
+
+    async def settle(self) -> None:
+        """Wait for every probe in flight and the writes it makes (tests, after advancing the clock)."""
+        if self.runner is not None:
+            await self.runner.settle()
+
+    async def aclose(self) -> None:
+        """Stop every check and close the probes' HTTP session (the app's shutdown)."""
+        self.stop_all()
+        if self.runner is not None:
+            await self.runner.aclose()

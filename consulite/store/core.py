@@ -4,7 +4,7 @@ add the topics they look at to a watch set; `index_of(ws)` is the index to answe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,12 +43,16 @@ class Tx:
         store.index = self.index
         self.topics.add(topics.NODE)
         store.watches.touch(self.topics, store.index)
+        for listener in store.on_commit:
+            listener(self.topics)
 
 
 class Store:
     def __init__(self) -> None:
         self.watches = Watches()
         self.index = 0
+        #: called with the touched topics after each commit (the agent's checks follow their targets)
+        self.on_commit: list[Callable[[set], None]] = []
         self.partitions = PartitionsTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)

@@ -17,13 +17,6 @@ from tests.conftest import ManualClock
 S = 10**9
 
 
-class Clock(ManualClock):
-    """tests/conftest.py's manual clock, telling its time as consulite.agent.clock.Clock does."""
-
-    def time(self) -> float:
-        return self.now
-
-
 class ScriptedProbe:
     """Answers each run with the next scripted result (the last one repeats); records run times."""
 
@@ -44,7 +37,7 @@ class ScriptedProbe:
 
 class Harness:
     def __init__(self, *results, rand=lambda: 0.0) -> None:
-        self.clock = Clock()
+        self.clock = ManualClock()
         self.probe = ScriptedProbe(self.clock, *results)
         self.updates: list[tuple] = []
         self.queue: asyncio.Queue = asyncio.Queue()
