@@ -3,6 +3,7 @@ concurrency; prints JSON stats."""
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -19,7 +20,13 @@ def config_body(i: int) -> tuple[str, dict]:
                           "MeshGateway": {"Mode": "local"}, "Meta": {"team": "t"}}
 
 
-BODIES = {"register": register_body, "config": config_body}
+def check_body(i: int) -> tuple[str, dict]:
+    """A registration with an HTTP check at a 10 s interval against the target in $BENCH_CHECK_URL."""
+    path, body = register_body(i)
+    return path, {**body, "Check": {"HTTP": os.environ["BENCH_CHECK_URL"], "Interval": "10s"}}
+
+
+BODIES = {"register": register_body, "config": config_body, "check": check_body}
 
 
 async def main(url: str, total: int, concurrency: int, mode: str) -> None:

@@ -139,6 +139,32 @@ def blocked_reader_wake(repeats: int) -> float:
     return statistics.median(asyncio.run(measure()))
 
 
+def checks_under_load(total: int, repeats: int, settle: float) -> dict:
+    """Register throughput of `total` services with an HTTP check each (10 s interval, against a local
+    target in its own process) and without, on the same in-process server harness; then, with the checks
+    running for `settle` seconds, the most any probe started after its due time (measured in the runner)."""
+    sys.path.insert(0, str(ROOT))
+    from consulite.http.app import AGENT_KEY
+    from consulite.testing.server import ConsuliteServer
+
+    out: dict = {}
+    with serving(baseline_cmd) as target_port:
+        env = {**os.environ, "BENCH_CHECK_URL": f"http://127.0.0.1:{target_port}/v1/status/leader"}
+        for mode in ("register", "check"):
+            rates = []
+            for n in range(repeats):
+                with ConsuliteServer() as server:
+                    run = subprocess.run([sys.executable, str(HERE / "load.py"), server.url, str(total), "32", mode],
+                                         capture_output=True, text=True, check=True, env=env)
+                    rates.append(json.loads(run.stdout)["rps"])
+                    if mode == "check" and n == repeats - 1:
+                        time.sleep(settle)
+                        runner = server._runner.app[AGENT_KEY].checks.runner  # noqa: SLF001 - the bench reads it
+                        out["runs"], out["late_max"] = runner.runs, runner.late_max
+            out[mode] = statistics.median(rates)
+    return out
+
+
 def memory_per_service(count: int) -> float:
     """Bytes per registered service, registering through the same prepare + store path the API uses."""
     sys.path.insert(0, str(ROOT))
@@ -320,12 +346,20 @@ def main() -> None:
     ours, plain = hcl_loading(files, repeats)
     rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
                  ours / plain <= 1.3))
+    checked = 200 if args.tiny else 1000
+    probes = checks_under_load(checked, repeats, 1.0 if args.tiny else 12.0)
+    ratio = probes["check"] / probes["register"]
+    rows.append((f"register with an HTTP check, {checked} checks (req/s)", probes["check"], probes["register"],
+                 ratio, ">= 0.8x", ratio >= 0.8))
+    rows.append((f"latest probe start, {probes['runs']} runs (s)", probes["late_max"], None, None, "<= 1 s",
+                 probes["late_max"] <= 1.0))
     mem = memory_per_service(services)
     rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
     print("baseline: a bare aiohttp app parsing the same JSON into a dict; for config rows, consulite's own "
-          "register path and service read in the same run")
+          "register path and service read in the same run; for the check row, the same registrations without "
+          "a check")
     print(f"| {'figure':<48} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
     print(f"|{'-' * 50}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
     for name, c, b, r, target, met in rows:

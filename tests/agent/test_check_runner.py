@@ -83,6 +83,16 @@ async def test_first_run_after_the_stagger_then_every_interval():
     assert [t for _, t in h.probe.runs] == [5.0, 15.0, 25.0]
 
 
+async def test_lateness_is_measured_from_each_runs_due_time():
+    h = Harness(rand=lambda: 0.5)
+    h.runner.start("c1", http(10))
+    await h.run_for(5, step=5)
+    assert (h.runner.runs, h.runner.late_max) == (1, 0.0)  # started exactly when due
+    h.clock.advance(13)  # the next run was due at 15: it starts 3 s late
+    await h.runner.settle()
+    assert (h.runner.runs, h.runner.late_max) == (2, 3.0)
+
+
 async def test_interval_below_one_second_is_raised_to_it():
     h = Harness()
     h.runner.start("c1", http(0.1))
