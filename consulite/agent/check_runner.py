@@ -103,8 +103,10 @@ class CheckRunner:
                  reap_interval: float = REAP_INTERVAL, deregister_min: float = DEREGISTER_MIN) -> None:
         self._update = update
         self._deregister = deregister
-        self._driver = None if probe is not None else ProbeDriver()
-        self._probe: Probe = probe if probe is not None else self._driver
+        self._driver: ProbeDriver | None = None
+        if probe is None:
+            probe = self._driver = ProbeDriver()
+        self._probe: Probe = probe
         self._clock = clock or Clock()
         self._rand = rand
         self._reap_interval = reap_interval

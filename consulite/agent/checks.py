@@ -4,7 +4,9 @@ ServiceAfter reaping). Every status change goes through `_set_status`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, cast
 
 from consulite import messages as M
 from consulite.agent.alias import Target, alias_status
@@ -13,9 +15,14 @@ from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import (
-    CRITICAL, MAINTENANCE, STATUSES, CheckDefinition, CheckType, HealthCheck, check_type_name,
+    CRITICAL,
+    MAINTENANCE,
+    STATUSES,
+    CheckDefinition,
+    CheckType,
+    HealthCheck,
+    check_type_name,
 )
-from consulite.store import topics
 from consulite.model.rules import validate_check
 from consulite.model.scope import DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
@@ -167,7 +174,7 @@ class Checks:
         """The agent's checks in a scope, with the node's own (serfHealth is the servers')."""
         return [c for c in self.store.checks.in_scope(scope.partition, scope.namespace) if not is_node_owned(c)]
 
-    def service_tags(self, check: HealthCheck) -> list[str] | None:
+    def service_tags(self, check: HealthCheck) -> builtins.list[str] | None:
         """The tags a check's JSON shows: its service's, None for a node check."""
         if not check.service_id:
             return None
@@ -218,15 +225,16 @@ class Checks:
         output = M.TTL_EXPIRED_WITH_OUTPUT.format(output=check.output) if check.output else M.TTL_EXPIRED
         self._set_status(check, CRITICAL, output)
 
-    def _probed(self, key: Key, status: str, output: str) -> None:
+    def _probed(self, key: Hashable, status: str, output: str) -> None:
         """A probe's result (past its thresholds) for a check that may have gone meanwhile."""
-        check = self.store.checks.get(key)
+        check = self.store.checks.get(cast(Key, key))
         if check is not None:
             self._set_status(check, status, output)
 
-    def _reap(self, service: Key) -> None:
+    def _reap(self, service: Hashable) -> None:
         """DeregisterCriticalServiceAfter passed: the service and its checks go, as a deregistration."""
-        scope, service_id = Scope(service[0], service[1]), service[2]
+        partition, namespace, service_id = cast(Key, service)
+        scope = Scope(partition, namespace)
         if self.agent.services.get(scope, service_id) is not None:
             self.agent.services.deregister(scope, service_id)
 

@@ -92,8 +92,8 @@ def _read_state(path: str):
     from consulite.agent.core import Agent
     from consulite.decode import state
     from consulite.decode.files import FileError
-    from consulite.model.partition import Node
     from consulite.errors import DecodeError
+    from consulite.model.partition import Node
 
     try:
         doc = json.loads(Path(path).read_text())

@@ -52,7 +52,7 @@ class Store:
         self.watches = Watches()
         self.index = 0
         #: called with the touched topics after each commit (the agent's checks follow their targets)
-        self.on_commit: list[Callable[[set], None]] = []
+        self.on_commit: list[Callable[[set[Any]], None]] = []
         self.partitions = PartitionsTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)

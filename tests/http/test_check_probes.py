@@ -16,8 +16,15 @@ from aiohttp import web
 
 from consulite.http.app import make_app
 from consulite.model.agent_config import AgentConfig
-from tests.agent.probe_targets import HTTPTarget, closed_port, free_port, grpc_health_server, h2_server, \
-    tcp_listener, udp_echo
+from tests.agent.probe_targets import (
+    HTTPTarget,
+    closed_port,
+    free_port,
+    grpc_health_server,
+    h2_server,
+    tcp_listener,
+    udp_echo,
+)
 
 
 @pytest.fixture

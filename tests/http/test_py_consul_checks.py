@@ -5,8 +5,6 @@ local HTTP server on a free port and consulite runs on another."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 
 import consul
@@ -14,27 +12,16 @@ import pytest
 
 from consulite.model.agent_config import AgentConfig
 from consulite.testing.server import ConsuliteServer
+from tests.agent.probe_targets import threaded_http
 
 Check = consul.Check
 pytestmark = pytest.mark.slow  # real sleeps, as the originals
 
 
-class _OK(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def http_addr():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OK)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with threaded_http() as url:  # GET anything: 200
+        yield url
 
 
 @pytest.fixture(scope="module")

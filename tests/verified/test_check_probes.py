@@ -5,38 +5,22 @@ service's health checks until the first result lands (bounded), then reads the a
 
 from __future__ import annotations
 
-import http.server
 import socket
 import threading
 import time
 
 import pytest
 
+from tests.agent.probe_targets import threaded_http
 from tests.verified.helpers import assert_contains
 
 BOUND = 10.0  # seconds for a first result: the stagger (< 1 s) plus a probe, with room for slow machines
 
 
-class _Answers(http.server.BaseHTTPRequestHandler):
-    CODES = {"/ok": (200, b"ok"), "/warn": (429, b"slow down"), "/fail": (503, b"down")}
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        code, body = self.CODES.get(self.path, (404, b"nope"))
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def http_target():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with threaded_http({"/ok": (200, b"ok"), "/warn": (429, b"slow down"), "/fail": (503, b"down")}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +38,7 @@ def tcp_target():
                 pass
 
     threading.Thread(target=accept, daemon=True).start()
-    yield "127.0.0.1:%d" % sock.getsockname()[1]
+    yield f"127.0.0.1:{sock.getsockname()[1]}"
     stop.set()
     sock.close()
 
