@@ -356,12 +356,12 @@ def main() -> None:
     rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
                  ours / plain <= 1.3))
     checked = 200 if args.tiny else 1000
-    probes = checks_under_load(checked, repeats, 1.0 if args.tiny else 12.0)
+    probes = checks_under_load(checked, repeats, 0.5 if args.tiny else 12.0)
     ratio = probes["running"] / probes["stored"]
-    rows.append((f"register, {checked} HTTP checks running vs stored (req/s)", probes["running"],
+    rows.append((f"register, {checked} HTTP checks vs stored (req/s)", probes["running"],
                  probes["stored"], ratio, ">= 0.8x", ratio >= 0.8))
     ratio = probes["running"] / probes["plain"]
-    rows.append((f"register, {checked} HTTP checks running vs none (req/s)", probes["running"], probes["plain"],
+    rows.append((f"register, {checked} HTTP checks vs none (req/s)", probes["running"], probes["plain"],
                  ratio, ">= 0.8x", ratio >= 0.8))
     rows.append((f"latest probe start, {probes['runs']} runs (s)", probes["late_max"], None, None, "<= 1 s",
                  probes["late_max"] <= 1.0))
