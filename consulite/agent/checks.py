@@ -103,13 +103,13 @@ class Checks:
         if defn.script_args and not self.agent.config.enable_script_checks:
             raise ConsulError(M.SCRIPTS_DISABLED)
         self.agent.partitions.require(scope.partition)
-        self.refuse_unrunnable([defn])
         service_name = ""
         if defn.service_id:
             svc = self.agent.services.get(scope, defn.service_id)
             if svc is None:  # agent/agent_endpoint.go: a missing service is a 404
                 raise NotFound(M.CHECK_SERVICE_MISSING.format(id=defn.service_id))
             service_name = svc.name
+        self.refuse_unrunnable([defn])  # AddCheck's error, after the handler's own refusals
         check = HealthCheck(
             check_id=defn.id or defn.check_id or defn.name, name=defn.name, status=defn.status or CRITICAL,
             partition=scope.partition, namespace=scope.namespace, type=check_type_name(defn), notes=defn.notes,
