@@ -9,7 +9,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, cast
 
 from consulite import messages as M
-from consulite.agent.alias import Target, alias_status
+from consulite.agent.alias import Aliases
 from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from consulite.store import Tx
 
 OUTPUT_MAX = 4096
-#: the topics whose change can move an alias: checks and services (store/topics.py)
-_ALIAS_TOPICS = frozenset({"checks", "svc", "svcs", "agent"})
-_ALIAS_PASSES = 8  # aliases of aliases settle within this many passes (a cycle stops there)
 
 
 class Checks:
@@ -43,13 +40,12 @@ class Checks:
         self.agent = agent
         self.store = agent.store
         self._timers: dict[Key, Handle] = {}
-        self._aliases: dict[Key, HealthCheck] = {}
-        self._following = False
+        self.aliases = Aliases(self)
         #: None with `checks_run = false`: checks are stored and reported, never run
         self.runner: CheckRunner | None = None
         if agent.config.checks_run:
             self.runner = CheckRunner(self._probed, deregister=self._reap, clock=agent.clock)
-            self.store.on_commit.append(self._on_commit)
+            self.store.on_commit.append(self.aliases.on_commit)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -76,11 +72,15 @@ class Checks:
     def put(self, tx: Tx, check: HealthCheck) -> None:
         """Store a check and (re)start it: a re-registration restarts its schedule with its new definition."""
         self.store.checks.put(tx, check)
+        if not check.service_id:
+            self.aliases.node_check(check)
         self._start(check)
 
     def remove(self, tx: Tx, check: HealthCheck) -> None:
         """Stop a check at once (a probe in flight reports nothing) and remove it."""
         self._stop(key_of(check))
+        if not check.service_id:
+            self.aliases.node_check(check, present=False)
         self.store.checks.remove(tx, key_of(check))
 
     @staticmethod
@@ -146,6 +146,8 @@ class Checks:
             self.runner.observe(key_of(check), status)
         if check.status == status and check.output == output:
             return
+        if not check.service_id:
+            self.aliases.node_check(check)
         with self.store.write() as tx:
             check.status, check.output = status, output
             self.store.checks.touched(tx, check)
@@ -198,13 +200,13 @@ class Checks:
         owner = (check.partition, check.namespace, check.service_id) if check.service_id else None
         self.runner.start(key, ct, service_key=owner)
         if check.type == "alias":
-            self._aliases[key] = check
+            self.aliases.add(check, ct)
 
     def _stop(self, key: Key) -> None:
         self._cancel(key)
         if self.runner is not None:
             self.runner.stop(key)
-            self._aliases.pop(key, None)
+            self.aliases.discard(key)
 
     def _arm_ttl(self, check: HealthCheck) -> None:
         key = key_of(check)
@@ -238,46 +240,12 @@ class Checks:
         if self.agent.services.get(scope, service_id) is not None:
             self.agent.services.deregister(scope, service_id)
 
-    def _on_commit(self, touched: set) -> None:
-        """After a write that touched checks or services: aliases follow their targets (no polling)."""
-        if self._aliases and not self._following and any(
-                isinstance(t, tuple) and t[:1] and t[0] in _ALIAS_TOPICS for t in touched):
-            self.follow()
-
-    def follow(self) -> None:
-        """Re-evaluate every alias until none changes (bounded: aliases of each other settle or stop)."""
-        self._following = True
-        try:
-            for _ in range(_ALIAS_PASSES):
-                moved = False
-                for key, check in list(self._aliases.items()):
-                    if self._aliases.get(key) is check and check.definition is not None:
-                        status, output = self._alias_result(check, check.definition)
-                        moved = moved or (status, output) != (check.status, check.output)
-                        self._set_status(check, status, output)
-                if not moved:
-                    return
-        finally:
-            self._following = False
-
-    def _alias_result(self, check: HealthCheck, ct: CheckType) -> tuple[str, str]:
-        target: Target = (check.partition, check.namespace, ct.alias_service)
-        rows = self.store.checks.rows.values()
-        if not ct.alias_node:  # the agent's local checks of the partition (serfHealth is the servers')
-            seen = [c for c in rows if c.partition == check.partition and not is_node_owned(c)]
-        elif ct.alias_node.lower() == self.agent.node.name.lower():  # alias.go compares with EqualFold
-            seen = [c for c in rows if c.partition == check.partition]
-        else:
-            seen = []  # no other node in this datacenter
-        services = self.store.services
-        return alias_status(ct, target, seen, lambda t: bool(t[2]) and services.get(t) is not None)
-
     def stop_all(self) -> None:
         for key in list(self._timers):
             self._cancel(key)
         if self.runner is not None:
             self.runner.stop_all()
-            self._aliases.clear()
+        self.aliases.clear()
 
     def stop_partition(self, partition: str) -> None:
         for key in [k for k in self.store.checks.rows if k[0] == partition]:
@@ -287,8 +255,8 @@ class Checks:
         """After a restore: every check starts again (TTL timers, probes, aliases)."""
         for check in self.store.checks.rows.values():
             self._start(check)
-        if self._aliases:
-            self.follow()
+        self.aliases.reindex()
+        self.aliases.follow(everything=True)
 
     async def settle(self) -> None:
         """Wait for every probe in flight and the writes it makes (tests, after advancing the clock)."""

@@ -386,3 +386,25 @@ async def test_alias_in_another_partition_follows_its_own_scope(client):
         "critical", 'Aliased check "Service \'web\' check" failing: ')
     await client.put("/v1/agent/check/pass/service:web", params={"partition": "finance"})
     assert await state(client, "service:api", partition="finance") == ("passing", "All checks passing.")
+
+
+async def test_alias_counts_the_nodes_checks_as_consul_does(client):
+    # 1.8.7: a local alias reads every local check of its partition; a failing node check fails it too
+    await register(client, {"Name": "web"})
+    await register(client, {"Name": "api", "Check": {"Name": "al", "AliasService": "web"}})
+    await register(client, {"Name": "disk", "TTL": "60s"}, "/v1/agent/check/register")
+    assert await state(client, "service:api") == ("critical", 'Aliased check "disk" failing: ')
+    await client.put("/v1/agent/check/pass/disk")
+    assert await state(client, "service:api") == ("passing", "All checks passing.")
+    await client.put("/v1/agent/check/deregister/disk")
+    assert await state(client, "service:api") == ("passing", "No checks found.")
+
+
+async def test_aliases_follow_after_a_restore(client):
+    await register(client, {"Name": "web", "Check": {"TTL": "60s"}})
+    await register(client, {"Name": "api", "Check": {"AliasService": "web"}})
+    saved = await (await client.get("/_consulite/state")).json()
+    await client.put("/_consulite/reset")
+    assert (await client.put("/_consulite/state", json=saved)).status == 200
+    await client.put("/v1/agent/check/pass/service:web")
+    assert await state(client, "service:api") == ("passing", "All checks passing.")
