@@ -3,6 +3,7 @@ concurrency; prints JSON stats."""
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -19,11 +20,19 @@ def config_body(i: int) -> tuple[str, dict]:
                           "MeshGateway": {"Mode": "local"}, "Meta": {"team": "t"}}
 
 
+def check_body(i: int) -> tuple[str, dict]:
+    """A registration with an HTTP check at a 10 s interval against the target in $BENCH_CHECK_URL."""
+    path, body = register_body(i)
+    return path, {**body, "Check": {"HTTP": os.environ["BENCH_CHECK_URL"], "Interval": "10s"}}
+
+
+
 def kv_body(i: int) -> tuple[str, bytes]:
     return f"/v1/kv/bench/{i % 1000}", b"value-%d" % i
 
 
-BODIES = {"register": register_body, "config": config_body, "kv": kv_body, "kv-get": kv_body}
+BODIES = {"register": register_body, "config": config_body, "check": check_body, "kv": kv_body,
+          "kv-get": kv_body}
 
 
 async def main(url: str, total: int, concurrency: int, mode: str) -> None:

@@ -238,3 +238,9 @@ TXN_OTHER_NODE = 'consulite does not implement catalog writes for node "{node}" 
 EVENT_MISSING_NAME = "Missing name"  # agent/event_endpoint.go
 SESSION_LOOKUP_FAILED = "failed session lookup: index error: UUID must be 36 characters"  # memdb's UUID index (real 1.8.7)
 SESSION_NOT_OBJECT = "json: cannot unmarshal {got} into Go value of type struct {{ LockDelay interface {{}}; *structs.Alias }}"
+
+# alias checks: the Output an alias reports (agent/checks/alias.go processChecks, checked against 1.8.7)
+ALIAS_NO_CHECKS = "No checks found."
+ALIAS_ALL_PASSING = "All checks passing."
+ALIAS_FAILING = 'Aliased check "{name}" failing: {output}'
+ALIAS_NOT_FOUND = "Service {id} could not be found on node {node}"

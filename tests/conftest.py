@@ -13,7 +13,7 @@ pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
 
 
 class ManualClock:
-    """A Scheduler whose time moves only when a test calls `advance`."""
+    """A clock (consulite.agent.clock.Clock's interface) whose time moves only when a test calls `advance`."""
 
     def __init__(self) -> None:
         self.now = 0.0

@@ -51,6 +51,7 @@ class Services:
         reg = prepare(defn, scope.partition, scope.namespace, inherit=agent.enterprise,
                       script_checks=agent.config.enable_script_checks)
         agent.partitions.require(scope.partition)
+        agent.checks.refuse_unrunnable(reg.checks + reg.sidecar_checks)
         self.write(reg, replace_checks)
 
     def write(self, reg: Registration, replace_checks: bool = False) -> None:

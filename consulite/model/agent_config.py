@@ -24,6 +24,7 @@ class AgentConfig:
     client_addr: str = _setting("127.0.0.1", "client_addr", "string")
     http_port: int = _setting(8500, "ports.http", "int")  # 0 (flag only): a free port
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
+    checks_run: bool = _setting(True, "checks_run", "bool")  # consulite's own: false stores checks only
     log_level: str = _setting("info", "log_level", "string")
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
 

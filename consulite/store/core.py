@@ -66,6 +66,8 @@ class Tx:
             store.index = self.index
             self.topics.add(topics.NODE)
             store.watches.touch(self.topics, store.index)
+            for listener in store.on_commit:
+                listener(self.topics)
         for topic, key in self.woken:
             if key is None:
                 store.watches.wake((topic,))
@@ -77,6 +79,8 @@ class Store:
     def __init__(self) -> None:
         self.watches = Watches()
         self.index = 0
+        #: called with the touched topics after each commit (the agent's checks follow their targets)
+        self.on_commit: list[Callable[[set[Any]], None]] = []
         self.partitions = PartitionsTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)

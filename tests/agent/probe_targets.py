@@ -238,3 +238,32 @@ async def fake_docker(path: str, exit_code: int = 0, output: bytes = b"inside\n"
         yield calls
     finally:
         await runner.cleanup()
+
+
+@contextlib.contextmanager
+def threaded_http(answers: dict[str, tuple[int, bytes]] | None = None, default: tuple[int, bytes] = (200, b"ok")):
+    """An HTTP server in a thread, for tests on real time against a server in another thread or process:
+    GET `path` answers `answers[path]` (status, body), else `default`. Yields its base URL."""
+    import http.server
+    import threading
+
+    table = answers or {}
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            code, body = table.get(self.path, default)
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
