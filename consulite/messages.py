@@ -149,3 +149,20 @@ PARTITION_NAME_INVALID = 'Invalid partition name "{name}": must be a valid DNS h
 PARTITION_NAME_MISMATCH = 'Partition name "{body}" does not match the name in the path "{path}"'
 PARTITION_DEFAULT_DELETE = "Cannot delete the default partition"
 PARTITION_NOT_FOUND = 'Partition not found for "{name}"'
+
+# -- HTTP hardening: limits, refused input, shutdown ------------------------------------------------
+# agent/http.go parseCacheControl: a max-age or stale-if-error that is not an integer
+INVALID_CACHE_CONTROL = "Invalid Cache-Control header."
+# agent/kvs_endpoint.go and agent/txn_endpoint.go: Consul's 413 for a body past its limit
+BODY_TOO_LARGE = "Request body({size} bytes) too large, max size: {limit} bytes. See {doc}."
+BODY_TOO_LARGE_CHUNKED = "Request body too large, max size: {limit} bytes. See {doc}."
+BODY_LIMIT_DOC = "https://github.com/consulite/consulite#limits"
+# agent/agent.go (connLimiter, via hashicorp/go-connlimit): the 429 past http_max_conns_per_client
+TOO_MANY_CONNS = "Your IP is issuing too many concurrent connections, please rate limit your calls\n"
+# agent/config_endpoint.go: ?cas= parsed with strconv.ParseUint (Go's error text)
+PARSE_UINT = 'strconv.ParseUint: parsing "{raw}": invalid syntax'
+PARSE_UINT_RANGE = 'strconv.ParseUint: parsing "{raw}": value out of range'
+# consulite's wording: Go keeps the raw bytes; consulite refuses a name that is not UTF-8 at the gate
+NOT_UTF8 = "Invalid {what}: not valid UTF-8"
+# consulite's wording: a body that did not arrive within http_body_timeout (Go's ReadTimeout closes instead)
+BODY_TIMEOUT = "Request body not received within {seconds}s"

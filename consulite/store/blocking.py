@@ -55,4 +55,6 @@ async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: Keep
         latest = read(ws)
         if latest[0] < first[0] or not keep_waiting(first, latest):  # a lower index: the state was reset
             break
+        if watches.stopping:  # shutting down: answer what there is
+            break
     return latest
