@@ -7,6 +7,7 @@ import asyncio
 import errno
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -31,18 +32,26 @@ def add_parser(sub) -> None:
                    help="start from a state document saved from GET /_consulite/state")
     p.add_argument("-log-level", "--log-level", default="info",
                    choices=("trace", "debug", "info", "warn", "error"))
+    _add_hardening_flags(p)
+
+
+def _add_hardening_flags(p) -> None:
+    """Logging format and connection limits (consul agent's -log-json; limits.http_max_conns_per_client)."""
+    p.add_argument("-log-json", "--log-json", action="store_true", help="log JSON lines, as consul agent -log-json")
+    p.add_argument("-http-max-conns-per-client", "--http-max-conns-per-client", type=int, default=200,
+                   help="open HTTP connections allowed per client IP (Consul's default 200; 0: no limit)")
 
 
 def run_agent(args: argparse.Namespace) -> int:
-    level = {"trace": logging.DEBUG, "warn": logging.WARNING}.get(args.log_level, args.log_level.upper())
-    logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
+    _setup_logging(args)
     from consulite.decode.config import EntryCodec
     from consulite.decode.files import FileError, config_files, load_agent_files
     from consulite.model.agent_config import AgentConfig
     from consulite.server import serve
 
     config = AgentConfig(datacenter=args.datacenter, node_name=args.node, edition=args.edition,
-                         enable_script_checks=args.enable_script_checks)
+                         enable_script_checks=args.enable_script_checks,
+                         http_max_conns_per_client=args.http_max_conns_per_client)
     loaded = snapshot = None
     try:
         if args.state:
@@ -51,7 +60,7 @@ def run_agent(args: argparse.Namespace) -> int:
             paths = config_files(args.config_dir, args.config_file)
             loaded = load_agent_files(paths, EntryCodec(config.enterprise))
         asyncio.run(_serve_until_signal(serve(config, args.client, args.http_port, loaded=loaded,
-                                              state=snapshot)))
+                                              state=snapshot), _banner(config, args, loaded)))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text}", file=sys.stderr)
         return 1
@@ -82,17 +91,50 @@ def _read_state(path: str):
     return doc
 
 
-async def _serve_until_signal(starting) -> None:
+def _setup_logging(args: argparse.Namespace) -> None:
+    from consulite.logs import configure
+
+    configure(args.log_level, args.log_json)
+
+
+def _banner(config, args: argparse.Namespace, loaded) -> dict:
+    """What Consul's start-up banner says, for this agent: version, edition, datacenter, node, what was loaded."""
+    from consulite import CONSUL_VERSION
+
+    files = len(loaded.services) + len(loaded.entries) if loaded is not None else 0
+    return {"version": CONSUL_VERSION, "edition": config.edition,
+            "datacenter": config.datacenter, "node": config.node_name,
+            "loaded": f"{len(loaded.services)} service(s), {len(loaded.entries)} config entr(y/ies) from files"
+            if files else "nothing from files", "state": args.state or "none"}
+
+
+async def _serve_until_signal(starting, banner: dict) -> None:
+    """Serve until SIGINT or SIGTERM; then answer blocked queries and stop (a second signal exits at once)."""
+    from consulite.logs import kv
+
     runner, port = await starting
     host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
     print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
+    log = logging.getLogger("consulite.agent")
+    kv(log, logging.INFO, "Consul agent running (emulated by consulite)", **banner, http=f"{host}:{port}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def first_signal() -> None:
+        kv(log, logging.INFO, "Caught signal, stopping: blocked queries are answered")
+        stop.set()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal exits at once
+            loop.add_signal_handler(sig, _exit_now)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, first_signal)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
         print("consulite agent stopped", flush=True)
 
+
+def _exit_now() -> None:
+    print("consulite agent: second signal, exiting now", file=sys.stderr, flush=True)
+    os._exit(1)

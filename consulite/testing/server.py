@@ -59,10 +59,23 @@ class ConsuliteServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: blocked queries are answered first (as Consul answers them when it stops)."""
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop = self._thread = None
+
+    @property
+    def agent(self):
+        """The server's Agent (touch it only from the server's loop, e.g. through `call`)."""
+        from consulite.http.app import AGENT_KEY
+
+        return self._runner.app[AGENT_KEY]
+
+    def readers_blocked(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Return once at least `count` blocking queries are waiting in the server."""
+        fut = asyncio.run_coroutine_threadsafe(self.agent.store.watches.readers_blocked(count), self._loop)
+        fut.result(timeout)
 
     def __enter__(self) -> ConsuliteServer:
         return self.start()
