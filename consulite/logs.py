@@ -26,6 +26,14 @@ def kv(logger: logging.Logger, level: int, message: str, **fields: Any) -> None:
         logger.log(level, message, extra={"kv": fields})
 
 
+_AGENT = logging.getLogger("consulite.agent")
+
+
+def event(message: str, **fields: Any) -> None:
+    """One info line of the agent's own (a registration, a deregistration, a config write)."""
+    kv(_AGENT, logging.INFO, message, **{k: v for k, v in fields.items() if v not in ("", "default", None)})
+
+
 def _module(record: logging.LogRecord) -> str:
     name = record.name
     return name[len("consulite."):] if name.startswith("consulite.") else name

@@ -24,7 +24,7 @@ def register(router: Router) -> None:
 async def health(ctx: RequestContext):
     cfg = ctx.agent.config
     return ctx.json({"Status": "ready", "Version": __version__, "Edition": cfg.edition,
-                     "Datacenter": cfg.datacenter})
+                     "Datacenter": cfg.datacenter, "BlockedQueries": ctx.agent.store.watches.blocked})
 
 
 async def reset(ctx: RequestContext):
