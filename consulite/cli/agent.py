@@ -55,7 +55,7 @@ def run_agent(args: argparse.Namespace) -> int:
     loaded = snapshot = None
     try:
         if args.state:
-            snapshot = _read_state(args.state)
+            snapshot = _read_state(args.state, config)
         if args.config_dir or args.config_file:
             paths = config_files(args.config_dir, args.config_file)
             loaded = load_agent_files(paths, EntryCodec(config.enterprise))
@@ -73,22 +73,28 @@ def run_agent(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_state(path: str):
+def _read_state(path: str, config):
+    """The state document of `-state FILE`, checked whole (as `PUT /_consulite/state` checks it) before the
+    agent starts; any problem is a FileError naming the file (one line, exit code 1)."""
     from consulite.agent.core import Agent
-    from consulite.decode import state
+    from consulite.decode.bodies import parse_json
     from consulite.decode.files import FileError
-    from consulite.model.partition import Node
     from consulite.errors import DecodeError
 
     try:
-        doc = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e:
-        raise FileError(path, str(e)) from None
-    try:  # decoded now, so that a bad document is refused before the agent starts
-        state.from_json(doc, Agent().store.layout() | {"node": Node})
+        doc = parse_json(Path(path).read_bytes())
+        Agent(config).state.check(doc)
+    except OSError as e:
+        raise FileError(path, e.strerror or str(e)) from None
     except DecodeError as e:
-        raise FileError(path, e.text) from None
+        raise FileError(path, _one_line(e.text)) from None
+    except Exception as e:  # noqa: BLE001 - whatever else a corrupt file provokes is still a refusal
+        raise FileError(path, _one_line(f"not a valid state document: {type(e).__name__}: {e}")) from None
     return doc
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
