@@ -23,6 +23,7 @@ class Watches:
         self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
         #: set at shutdown: waits return at once, and blocking queries answer what they have
         self.stopping = False
+        self._peak = 0  # the most topics waited on at once since the table was last empty
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
         """The highest last-changed index among `topics` (at least `floor`, as Consul never answers 0)."""
@@ -68,6 +69,7 @@ class Watches:
             else:
                 found.add(fut)
         self.blocked += 1
+        self._peak = max(self._peak, len(waiters))
         self._notify_blocked()
         timer = loop.call_later(timeout, _release, fut)  # one timer, no wrapper task (wait_for makes two)
         try:
@@ -81,6 +83,8 @@ class Watches:
                     found.discard(fut)
                     if not found:
                         del waiters[t]
+            if not waiters and waiters is self._waiters and self._peak > 1024:
+                self._waiters, self._peak = {}, 0  # a dict never shrinks: give a storm's table back
 
     def waiting_on(self) -> int:
         """How many topics have readers waiting (0 once every reader is gone: nothing is kept for them)."""
