@@ -322,17 +322,20 @@ def main() -> None:
     ours, plain = hcl_loading(files, repeats)
     rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
                  ours / plain <= 1.3))
+    import hardening
+
+    rows += hardening.rows(args.tiny, repeats)
     mem = memory_per_service(services)
     rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
     print("baseline: a bare aiohttp app parsing the same JSON into a dict; for config rows, consulite's own "
           "register path and service read in the same run")
-    print(f"| {'figure':<48} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
-    print(f"|{'-' * 50}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
+    print(f"| {'figure':<52} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
+    print(f"|{'-' * 54}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
     for name, c, b, r, target, met in rows:
         fmt = (lambda v: "" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
-        print(f"| {name:<48} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
+        print(f"| {name:<52} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
               f"{'' if met is None else 'yes' if met else 'NO':>4} |")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import attrs
 
-#: the largest request body on /v1/ routes; past it, Consul's 413 text (README "Limits")
-MAX_BODY_BYTES = 1024 * 1024
+#: the largest request body on /v1/ routes; past it, Consul's 413 text (README "Limits"). 512 KiB is
+#: Consul's own default for kv_max_value_size and txn_max_req_len, and keeps the decode of the worst
+#: body (deeply nested JSON) short enough not to hold other clients up
+MAX_BODY_BYTES = 512 * 1024
 #: the largest state document `PUT /_consulite/state` takes
 MAX_STATE_BYTES = 256 * 1024 * 1024
 
