@@ -78,14 +78,15 @@ class Agent:
         return merged(svc, self.central)
 
     async def block(self, read: Read, wait: float, min_index: int = 0, content: bool = False,
-                    hash_wanted: str = "", digest_of: Callable[[Any], str] | None = None) -> tuple[int, Any]:
+                    hash_wanted: str = "", digest_of: Callable[[Any], str] | None = None,
+                    key: Any = None) -> tuple[int, Any]:
         """A read as a blocking query (Consul's blockingQuery): by `?index=` (with `content`, an unchanged
         answer keeps waiting too), or with `digest_of` by `?hash=`."""
         if digest_of is not None:
             keep = hash_unchanged(hash_wanted, digest_of)
         else:
             keep = (content_unchanged if content else index_unchanged)(min_index)
-        return await self.store.block(read, wait, keep)
+        return await self.store.block(read, wait, keep, key)
 
     def is_this_node(self, name: str) -> bool:
         """The agent's one node answers to its name and its ID."""

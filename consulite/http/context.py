@@ -67,4 +67,11 @@ class RequestContext:
                     digest_of: Callable[[Any], str] | None = None) -> tuple[int, Any]:
         """Run a read as a blocking query with the request's index, wait and hash."""
         q = self.query
-        return await self.agent.block(read, q.wait, q.min_index, content, q.hash, digest_of)
+        return await self.agent.block(read, q.wait, q.min_index, content, q.hash, digest_of, self.read_key())
+
+    def read_key(self) -> tuple:
+        """What makes two blocking requests the same read: method, path, query without the blocking
+        options, the scope headers and a body (discovery chain POST)."""
+        r = self.request
+        query = tuple(sorted((k, v) for k, v in r.query.items() if k not in ("index", "wait", "hash")))
+        return (r.method, r.path, query, self.scope, self._body)

@@ -42,8 +42,11 @@ def hash_unchanged(wanted: str, digest_of: Callable[[T], str]) -> KeepWaiting:
     return lambda first, latest: bool(wanted) and digest_of(latest[1]) == wanted
 
 
-async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: KeepWaiting) -> tuple[int, T]:
-    """Run `read` until `keep_waiting` is false or `wait` seconds (jittered) pass; the last (index, value)."""
+async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: KeepWaiting,
+                   reread: Read | None = None) -> tuple[int, T]:
+    """Run `read` until `keep_waiting` is false or `wait` seconds (jittered) pass; the last (index, value).
+    After a wake, `reread` (the same read, shared by identical requests at one index) runs instead."""
+    reread = reread or read
     ws: WatchSet = set()
     first = latest = read(ws)
     if not keep_waiting(first, latest):
@@ -52,7 +55,7 @@ async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: Keep
     while (remaining := deadline - time.monotonic()) > 0:
         await watches.wait(ws, remaining)
         ws = set()
-        latest = read(ws)
+        latest = reread(ws)
         if latest[0] < first[0] or not keep_waiting(first, latest):  # a lower index: the state was reset
             break
         if watches.stopping:  # shutting down: answer what there is

@@ -49,6 +49,9 @@ class Store:
     def __init__(self) -> None:
         self.watches = Watches()
         self.index = 0
+        #: re-reads shared by identical blocked requests, valid at `_reads_index` only
+        self._reads: dict[Any, Any] = {}
+        self._reads_index = -1
         self.partitions = PartitionsTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
@@ -65,14 +68,32 @@ class Store:
     def index_of(self, ws: set) -> int:
         return self.watches.index_of(ws)
 
-    async def block(self, read: Read, wait: float, keep_waiting: KeepWaiting) -> tuple[int, Any]:
-        return await blocking(self.watches, read, wait, keep_waiting)
+    async def block(self, read: Read, wait: float, keep_waiting: KeepWaiting, key: Any = None) -> tuple[int, Any]:
+        """A blocking read; with `key` (what makes two requests the same read), the readers woken by one
+        change share one re-read of it (a wake of N identical readers reads once, not N times)."""
+        return await blocking(self.watches, read, wait, keep_waiting, None if key is None else self._shared(key, read))
+
+    def _shared(self, key: Any, read: Read) -> Read:
+        def shared(ws: set) -> tuple[int, Any]:
+            memo = self._reads
+            if self._reads_index != self.index or len(memo) >= 1024:
+                memo.clear()
+                self._reads_index = self.index
+            hit = memo.get(key)
+            if hit is None:
+                topics: set = set()
+                hit = memo[key] = (read(topics), topics)
+            ws.update(hit[1])
+            return hit[0]
+
+        return shared
 
     def clear(self) -> None:
         """Empty every table; the index restarts and readers blocked on the old state wake."""
         for table in self.tables:
             table.clear()
         self.index = 0
+        self._reads.clear()
         self.watches.wake_all()
 
     def drop_partition(self, tx: Tx, partition: str) -> None:

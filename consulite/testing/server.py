@@ -49,6 +49,10 @@ class ConsuliteServer:
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self._runner.cleanup())
+            pending = asyncio.all_tasks(loop)  # e.g. a connection still lingering over an unread body
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(_drain(pending))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="consulite", daemon=True)
@@ -139,3 +143,7 @@ class ConsuliteServer:
         if status != 200:
             raise RuntimeError(f"{method} {path} failed: {status} {payload.decode(errors='replace')}")
         return payload
+
+
+async def _drain(tasks) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)

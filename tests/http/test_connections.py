@@ -25,6 +25,18 @@ def read_all(s: socket.socket) -> bytes:
     return out
 
 
+def read_response(s: socket.socket) -> bytes:
+    """One whole response (head and Content-Length body), without waiting for the connection to close."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += s.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
 def ask(s: socket.socket) -> bytes:
     s.sendall(LEADER)
     data = b""
@@ -97,3 +109,28 @@ def test_accept_failures_are_logged_once(caplog):
     with caplog.at_level(logging.ERROR):
         aio.error("socket.accept() out of system resource", exc_info=False)
     assert len([r for r in caplog.records if "accept" in r.getMessage()]) == 2
+
+
+def test_a_body_that_does_not_arrive_is_408():
+    with ConsuliteServer(AgentConfig(http_body_timeout=0.2)) as server:
+        s = connect(server)
+        s.sendall(b"PUT /v1/agent/service/register HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Na")
+        answer = read_response(s)
+        assert answer.startswith(b"HTTP/1.1 408") and M.BODY_TIMEOUT.format(seconds=0.2).encode() in answer
+        s.close()
+
+
+def test_a_client_leaving_mid_body_is_one_debug_line(caplog):
+    import time
+
+    with caplog.at_level(logging.DEBUG), ConsuliteServer() as server:
+        s = connect(server)
+        s.sendall(b"PUT /v1/agent/service/register HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"Na")
+        s.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("left" in r.getMessage() for r in caplog.records):
+            time.sleep(0.01)  # bounded polling on the condition: the server logged the departure
+        assert ask(connect(server)).startswith(b"HTTP/1.1 200")
+    left = [r for r in caplog.records if "left" in r.getMessage()]
+    assert len(left) == 1 and left[0].levelno == logging.DEBUG
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
