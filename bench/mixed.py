@@ -9,16 +9,7 @@ import time
 
 import aiohttp
 
-
-async def until_blocked(session: aiohttp.ClientSession, url: str, count: int) -> None:
-    """Bounded polling on the server's own count of blocked queries."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        async with session.get(url + "/_consulite/health") as r:
-            if (await r.json())["BlockedQueries"] >= count:
-                return
-        await asyncio.sleep(0.05)
-    raise RuntimeError("readers did not block")
+from blockers import until_blocked, web_and_index
 
 
 def request(i: int) -> tuple[str, str, dict | None]:
@@ -37,9 +28,7 @@ def request(i: int) -> tuple[str, str, dict | None]:
 async def main(url: str, readers: int, total: int, concurrency: int) -> None:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as blocked, \
             aiohttp.ClientSession() as session:
-        await session.put(url + "/v1/agent/service/register", json={"Name": "web", "Port": 80})
-        async with session.get(url + "/v1/health/service/web") as r:
-            index = r.headers["X-Consul-Index"]
+        index = await web_and_index(session, url)
 
         async def read() -> None:
             async with blocked.get(url + "/v1/health/service/web", params={"index": index, "wait": "120s"}) as r:

@@ -44,7 +44,9 @@ def wait_ready(port: int, deadline: float) -> float:
 
 
 def consulite_cmd(port: int) -> list[str]:
-    return [sys.executable, "-m", "consulite.cli", "agent", "-dev", "-http-port", str(port), "-log-level", "warn"]
+    # one load generator is one client: without the per-client connection limit (1000 blocked readers)
+    return [sys.executable, "-m", "consulite.cli", "agent", "-dev", "-http-port", str(port), "-log-level", "warn",
+            "-http-max-conns-per-client", "0"]
 
 
 def baseline_cmd(port: int) -> list[str]:
