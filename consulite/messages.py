@@ -166,3 +166,5 @@ PARSE_UINT_RANGE = 'strconv.ParseUint: parsing "{raw}": value out of range'
 NOT_UTF8 = "Invalid {what}: not valid UTF-8"
 # consulite's wording: a body that did not arrive within http_body_timeout (Go's ReadTimeout closes instead)
 BODY_TIMEOUT = "Request body not received within {seconds}s"
+# consulite's wording: the answer to a client that left mid-body (nobody reads it; the pipeline logs it)
+CLIENT_LEFT = "client left before its request body arrived"

@@ -102,7 +102,7 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
             except ClientGone as e:
                 kv(log, logging.DEBUG, "Client left before its request body arrived", method=request.method,
                    url=request.path_qs, **{"from": request.remote, "error": str(e)})
-                resp = text_response("client left", 400, {"Connection": "close"})
+                resp = text_response(M.CLIENT_LEFT, 400, {"Connection": "close"})
             except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
                 log.exception("unexpected error on %s %s", request.method, request.path)
                 resp = text_response(f"consulite internal error: {e!r}", 500)
@@ -123,7 +123,7 @@ def _log_request(request: web.Request, resp: web.StreamResponse, start: float) -
     fields = {"method": request.method, "url": request.path_qs, "from": request.remote}
     if resp.status >= 400 and log.isEnabledFor(logging.WARNING):
         body = resp.body if isinstance(resp, web.Response) else b""
-        reason = body.decode(errors="replace").strip() if isinstance(body, bytes) else ""
+        reason = body[:512].decode(errors="replace").strip() if isinstance(body, bytes) else ""
         kv(log, logging.WARNING, "Request error", **fields, status=resp.status, error=reason)
     kv(log, logging.DEBUG, "Request finished", **fields, status=resp.status,
        latency=f"{(time.perf_counter() - start) * 1000:.3f}ms")
