@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from consulite import messages as M
 from consulite.agent.state import is_node_owned
 from consulite.errors import ConsulError, NotFound
+from consulite.logs import event
 from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, WARNING, HealthCheck
 from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
@@ -69,6 +70,9 @@ class Services:
                 for check in self.store.checks.of_service(*key_of(service)):  # checks carry the service's name
                     check.service_name = service.name
                 self.agent.checks.put_service_checks(tx, service, checks, replace_checks)
+        for service in (svc, reg.sidecar):
+            if service is not None:  # Consul's agent logs each service it syncs
+                event("Synced service", service=service.id, partition=service.partition, namespace=service.namespace)
 
     def _assign_sidecar_port(self, sidecar: Service) -> None:
         low, high = SIDECAR_PORTS
@@ -93,6 +97,7 @@ class Services:
             sidecar = self.store.services.get(scope.key(service_id + "-sidecar-proxy"))
             if sidecar is not None and sidecar.sidecar_of == service_id:
                 self._remove(tx, sidecar)
+        event("Deregistered service", service=service_id, partition=scope.partition, namespace=scope.namespace)
 
     def _remove(self, tx: Tx, svc: Service) -> None:
         for check in self.store.checks.of_service(*key_of(svc)):

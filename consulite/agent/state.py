@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from consulite.errors import ConsulError
+from consulite.errors import ConsulError, DecodeError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
 from consulite.model.config import kinds as K
@@ -74,18 +74,33 @@ class State:
 
     def restore(self, doc: Any) -> None:
         """Replace everything with a state document: indexes as saved, TTL timers restarted, blocked
-        readers woken. A document that does not decode changes nothing."""
-        from consulite.decode import state
-
+        readers woken. The whole document is checked first (`check`): a refusal changes nothing."""
+        loaded = self.check(doc)
         agent = self.agent
-        layout = agent.store.layout()
-        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
         node: Node = loaded.pop("node")
         agent.checks.stop_all()
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
         agent.checks.start_all()
         agent.sessions.start_all()
+
+    def check(self, doc: Any) -> dict[str, Any]:
+        """The structured document, once it decoded, is consistent, loads into a scratch agent and renders
+        back to JSON there; DecodeError naming the problem otherwise. The agent itself is not touched."""
+        from consulite.agent.core import Agent
+        from consulite.decode import state
+
+        layout = self.agent.store.layout()
+        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
+        scratch = Agent(self.agent.config, self.agent.clock)
+        try:
+            scratch.store.load({k: v for k, v in loaded.items() if k != "node"})
+            orjson.dumps(scratch.state.snapshot())
+        except (orjson.JSONEncodeError, RecursionError) as e:
+            raise DecodeError(f"invalid state document: a value that cannot be rendered as JSON: {e}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise DecodeError(f"invalid state document: {type(e).__name__}: {e}") from None
+        return loaded
 
     # -- files at start-up -------------------------------------------------------------------------
 

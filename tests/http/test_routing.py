@@ -67,7 +67,7 @@ async def test_self_members_version(client):
 
 async def test_consulite_health_and_reset(client):
     assert await (await client.get("/_consulite/health")).json() == {
-        "Status": "ready", "Version": "0.1.0", "Edition": "enterprise", "Datacenter": "dc1"}
+        "Status": "ready", "Version": "0.1.0", "Edition": "enterprise", "Datacenter": "dc1", "BlockedQueries": 0}
     await client.put("/v1/partition", json={"Name": "finance"})
     await client.put("/v1/agent/service/register", json={"Name": "a"})
     await client.put("/v1/agent/service/register", json={"Name": "b"}, params={"partition": "finance"})

@@ -7,6 +7,7 @@ from consulite.agent.config_entries import decoding_failed
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.context import RequestContext
+from consulite.http.query import parse_uint
 from consulite.http.router import Router
 from consulite.model.config import kinds as K
 
@@ -26,9 +27,10 @@ def _cas(ctx: RequestContext) -> int | None:
     raw = ctx.params.get("cas")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise ConsulError(f'strconv.ParseUint: parsing "{raw}": invalid syntax')
-    return int(raw)
+    try:
+        return parse_uint(raw)
+    except BadRequest as e:  # Consul answers a bad cas with a plain 500 (agent/config_endpoint.go)
+        raise ConsulError(e.text) from None
 
 
 async def apply(ctx: RequestContext):
