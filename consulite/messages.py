@@ -190,3 +190,8 @@ DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
 DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
 # consulite's wording: JSON nesting past this is refused so that whatever is accepted can be rendered back
 JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays (consulite's limit)"
+
+# --- issue 16: verified against Consul 1.8.7 ---
+# Go encoding/json: a body cut short (io.ErrUnexpectedEOF) and a syntax error (scanner.go, quoteChar + context)
+JSON_UNEXPECTED_EOF = "unexpected EOF"
+JSON_INVALID_CHARACTER = "invalid character {char} {context}"

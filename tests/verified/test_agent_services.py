@@ -138,9 +138,6 @@ def test_register_bad_body(target, body, text):
     assert_error(target.put("/v1/agent/service/register", body), 400, text)
 
 
-@pytest.mark.consulite_differs(
-    "malformed JSON: consulite answers the Python parser's text ('invalid character in JSON: unexpected end of "
-    "data: line 1 column 2 (char 1)'), Consul Go's decoder text 'unexpected EOF'")
 def test_register_truncated_json(target):
     assert_error(target.put("/v1/agent/service/register", '{"Name": "x"'), 400,
                  "Request decode failed: unexpected EOF")

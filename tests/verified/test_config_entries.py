@@ -162,8 +162,6 @@ def test_write_decode_errors(target, body, text):
     assert_error(target.put("/v1/config", body), 400, expected)
 
 
-@pytest.mark.consulite_differs(
-    "malformed JSON: consulite answers the Python parser's text, Consul Go's decoder text 'unexpected EOF'")
 def test_write_truncated_json(target):
     expected = newer(target, BAD_REQUEST, v187="Bad request: Request decoding failed: unexpected EOF",
                      current="Request decoding failed: unexpected EOF")
