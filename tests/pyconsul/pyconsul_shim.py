@@ -65,9 +65,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_runtest_logreport(report):
     """One outcome per test: a failed set-up or tear-down counts as a failure, a skip as a skip."""
-    if report.when == "call" or report.outcome != "passed":
-        if _OUTCOMES.get(report.nodeid, "passed") == "passed":
-            _OUTCOMES[report.nodeid] = report.outcome
+    counts = report.when == "call" or report.outcome != "passed"
+    if counts and _OUTCOMES.get(report.nodeid, "passed") == "passed":
+        _OUTCOMES[report.nodeid] = report.outcome
 
 
 def summary() -> dict[str, tuple[int, int]]:
