@@ -123,12 +123,11 @@ class _Scanner:
 
     def number(self, first: int) -> None:
         if first == ord("-"):
-            c = self.take()
-            if c not in _DIGITS:
+            first = self.take()
+            if first not in _DIGITS:
                 raise self.fail("in numeric literal")
-            first = c
         if first != ord("0"):
-            while (c := self._more()) is not None and c in _DIGITS:
+            while (d := self._more()) is not None and d in _DIGITS:
                 self.pos += 1
         if self._more() == ord("."):
             self.pos += 1
