@@ -195,3 +195,5 @@ JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays
 # Go encoding/json: a body cut short (io.ErrUnexpectedEOF) and a syntax error (scanner.go, quoteChar + context)
 JSON_UNEXPECTED_EOF = "unexpected EOF"
 JSON_INVALID_CHARACTER = "invalid character {char} {context}"
+# agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
+INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"
