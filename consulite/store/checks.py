@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from consulite.model.check import HealthCheck
@@ -19,7 +20,7 @@ def key_of(check: HealthCheck) -> Key:
     return (check.partition, check.namespace, check.check_id)
 
 
-def by_id(checks) -> list[HealthCheck]:
+def by_id(checks: Iterable[HealthCheck]) -> list[HealthCheck]:
     """Checks in Consul's order: its state store's `id` index, the CheckID lower-cased (one node here)."""
     return sorted(checks, key=lambda c: (c.check_id.lower(), c.check_id))
 
