@@ -195,9 +195,6 @@ def test_register_connect_proxy(target):
                                  "MeshGateway": {}}]}})
 
 
-@pytest.mark.consulite_differs(
-    "duplicate upstream: consulite also reports the duplicate bind address (2 errors); Consul skips the rest of "
-    "the checks for an upstream once it is a duplicate (agent/structs/structs.go, `continue`): 1 error")
 def test_register_duplicate_upstream(target):
     upstream = {"DestinationName": "db", "LocalBindPort": 9191}
     body = {"Name": target.name("p"), "Kind": "connect-proxy", "Port": 21000,
