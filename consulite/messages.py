@@ -197,3 +197,5 @@ JSON_UNEXPECTED_EOF = "unexpected EOF"
 JSON_INVALID_CHARACTER = "invalid character {char} {context}"
 # agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
 INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"
+# agent/http.go parseCacheControl: a max-age or stale-if-error that strconv.Atoi refuses
+INVALID_CACHE_CONTROL = "Invalid Cache-Control header."

@@ -65,7 +65,7 @@ async def _handle(agent: Agent, request: web.Request, route: Route, rest: str) -
     if route.scoped:
         ctx.scope = parse_scope(agent.enterprise, request.query, request.headers)
     if route.query or route.blocking:
-        ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking)
+        ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking, request.headers)
     return await route.methods[request.method](ctx)
 
 

@@ -3,6 +3,8 @@ the query options (dc, consistency, blocking index and wait, content hash, filte
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from multidict import MultiMapping
 
@@ -44,11 +46,28 @@ def parse_scope(enterprise: bool, q: MultiMapping[str], h: MultiMapping[str]) ->
     return Scope(partition, namespace) if (partition, namespace) != (DEFAULT, DEFAULT) else DEFAULT_SCOPE
 
 
-def parse_options(datacenter: str, q: MultiMapping[str], blocking: bool) -> QueryOptions:
+_GO_ATOI = re.compile(r"[+-]?[0-9]+")
+
+
+def check_cache_control(raw: str) -> None:
+    """Consul's parseCacheControl (agent/http.go): `max-age=` and `stale-if-error=` take a Go `strconv.Atoi`
+    integer, else 400. consulite has no agent cache, so the values are not used further."""
+    for directive in raw.lower().split(","):
+        d = directive.strip(" \t\n\r\v\f")
+        for prefix in ("max-age=", "stale-if-error="):
+            if d.startswith(prefix):
+                value = d[len(prefix):]
+                if not _GO_ATOI.fullmatch(value) or not -(1 << 63) <= int(value) < (1 << 63):
+                    raise BadRequest(M.INVALID_CACHE_CONTROL)
+
+
+def parse_options(datacenter: str, q: MultiMapping[str], blocking: bool,
+                  h: MultiMapping[str] | None = None) -> QueryOptions:
     """Consul's query options: another datacenter has no path from here; stale and consistent conflict;
-    `wait` and `index` for blocking routes, with Consul's defaults, cap and 400s."""
+    a bad Cache-Control is a 400; `wait` and `index` for blocking routes, with Consul's defaults, cap and 400s."""
     if "stale" in q and "consistent" in q:
         raise BadRequest(M.STALE_AND_CONSISTENT)
+    check_cache_control(h.get("Cache-Control", "") if h is not None else "")
     dc = q.get("dc")
     if dc and dc != datacenter:
         raise ConsulError(M.NO_PATH_TO_DC)
