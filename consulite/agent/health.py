@@ -49,5 +49,6 @@ class Health:
 
     def node(self, scope: Scope, name: str, ws: set) -> tuple[int, list[HealthCheck]]:
         ws.add(topics.NODE)
-        found = self.store.checks.in_scope(scope.partition, scope.namespace) if self.agent.is_this_node(name) else []
+        found = self.store.checks.in_scope(scope.partition, scope.namespace, ws)
+        found = found if self.agent.is_this_node(name) else []
         return self.store.index_of(ws), found

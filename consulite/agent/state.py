@@ -15,6 +15,7 @@ from consulite.model.config import kinds as K
 from consulite.model.partition import Node
 from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
+from consulite.store import topics
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -62,6 +63,7 @@ class State:
     def _seed_node(self) -> None:
         store = self.agent.store
         with store.write() as tx:
+            tx.touch(topics.NODE)  # the node registers itself: the one write that moves the nodes index
             store.services.put(tx, Service(kind="", id="consul", name="consul", partition=DEFAULT,
                                            namespace=DEFAULT, tags=[], meta=dict(CONSUL_SERVICE_META),
                                            port=8300))

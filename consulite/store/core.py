@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from consulite.store import topics
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
@@ -41,7 +40,6 @@ class Tx:
             return
         store = self._store
         store.index = self.index
-        self.topics.add(topics.NODE)
         store.watches.touch(self.topics, store.index)
 
 

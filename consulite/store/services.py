@@ -67,6 +67,8 @@ class ServicesTable:
             tx.touch(*service_topics(old))
             create = old.create_index
             self._unindex(old)
+            if old.name != svc.name and (old.partition, old.namespace, old.name) not in self.by_name:
+                tx.touch(topics.extinction(old.partition))
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
         tx.touch(*service_topics(svc))
@@ -75,6 +77,8 @@ class ServicesTable:
         svc = self.rows[key]
         self._unindex(svc)
         tx.touch(*service_topics(svc))
+        if (svc.partition, svc.namespace, svc.name) not in self.by_name:
+            tx.touch(topics.extinction(svc.partition))
         return svc
 
     def _index(self, svc: Service) -> None:
@@ -116,9 +120,14 @@ class ServicesTable:
         return [s for (p, ns, _), s in self.rows.items() if p == partition and ns == namespace]
 
     def instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
+        """The instances of `name`; a name with none also watches the extinction index, which its read answers
+        (Consul's maxIndexAndWatchChForService: `block until an instance appears or another service goes`)."""
+        found = self.by_name.get((partition, namespace, name))
         if ws is not None:
             ws.add(topics.service_name(partition, namespace, name))
-        return list(self.by_name.get((partition, namespace, name), {}).values())
+            if not found:
+                ws.add(topics.extinction(partition))
+        return list(found.values()) if found else []
 
     def connect_instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
         """Proxies for `name` and its Connect-native instances (Consul's connect query)."""

@@ -1,6 +1,5 @@
 """Verified: catalog (services, service/<s>, nodes, node/<n>, node-services/<n>) and its indexes."""
 
-import pytest
 
 from tests.verified.helpers import ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, index, newer
 
@@ -66,10 +65,6 @@ def test_registration_moves_the_services_index(target):
     assert index(r) == after == r.body[0]["ModifyIndex"]
 
 
-@pytest.mark.consulite_differs(
-    "index of a read of a service that does not exist: consulite answers 1; Consul answers the index at which "
-    "a service last disappeared from the catalog (agent/consul/state/catalog.go maxIndexForService, "
-    "serviceLastExtinctionIndexName), which a later registration of another service does not move")
 def test_unknown_service_answers_the_extinction_index(target):
     gone = _register(target, "gone")
     target.ok("PUT", f"/v1/agent/service/deregister/{gone}")
@@ -80,9 +75,6 @@ def test_unknown_service_answers_the_extinction_index(target):
     assert index(target.get(f"/v1/catalog/service/{target.name('nope')}")) == extinct
 
 
-@pytest.mark.consulite_differs(
-    "a service registration moves consulite's /v1/catalog/nodes index (a blocked nodes query wakes); "
-    "in Consul it does not")
 def test_registration_leaves_the_nodes_index(target):
     _register(target, "first")
     before = index(target.get("/v1/catalog/nodes"))
