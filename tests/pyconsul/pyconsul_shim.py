@@ -9,6 +9,7 @@ server fixture), with and without the families still being built (`PENDING`)."""
 from __future__ import annotations
 
 import collections
+import inspect
 import json
 import os
 
@@ -24,6 +25,7 @@ PENDING = ("kv", "session", "txn", "transaction", "event")  # families another e
 READY = "without KV/session/txn/event"
 
 ACL = "needs an ACL-enabled agent (acl_consul fixture): consulite's ACL family is not merged yet"
+PORT_8500 = "hard-coded port: its HTTP checks probe port 8500, the agent's own port inside py-consul's container"
 DESELECTED: dict[str, str] = {
     "tests/api/test_acl.py": ACL,
     "tests/api/test_acl_templated_policy.py": ACL,
@@ -32,10 +34,14 @@ DESELECTED: dict[str, str] = {
     "tests/api/test_connect.py::TestConsulConnectIntentions": ACL,
     "tests/api/test_connect.py::TestConsulConnectCA::test_ca_update_configuration": ACL,
     "tests/api/test_snapshot.py": ACL,
+    "tests/api/test_agent.py::TestAgent::test_service_multi_check": PORT_8500,
+    "tests/api/test_agent.py::TestAgent::test_agent_checks": PORT_8500,
 }
 
 _SERVER: dict[str, bool] = {}
+_USES_PENDING: set[str] = set()
 _OUTCOMES: dict[str, str] = {}
+_UNIMPLEMENTED: set[str] = set()  # failed on consulite's 501 (an endpoint not implemented yet)
 
 
 def _reason(nodeid: str) -> str | None:
@@ -44,15 +50,26 @@ def _reason(nodeid: str) -> str | None:
 
 
 def pending(nodeid: str) -> bool:
-    """A test of a family still being built (KV, sessions, txn, events), by its module or test name."""
+    """A test of a family still being built (KV, sessions, txn, events): by its module or test name, or a
+    call of that family's client in its body (recorded at collection)."""
     words = nodeid.split("[")[0].replace(".py", "").replace("::", "_").replace("/", "_").lower().split("_")
-    return any(w in PENDING or w.removesuffix("s") in PENDING for w in words)
+    return nodeid in _USES_PENDING or any(w in PENDING or w.removesuffix("s") in PENDING for w in words)
+
+
+def _uses_pending(item) -> bool:
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return False
+    return any(f".{family}." in source for family in ("kv", "session", "txn", "event"))
 
 
 def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         _SERVER[item.nodeid] = bool(SERVER_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if _uses_pending(item):
+            _USES_PENDING.add(item.nodeid)
         if _reason(item.nodeid):
             dropped.append(item)
             _OUTCOMES[item.nodeid] = "deselected"
@@ -68,6 +85,8 @@ def pytest_runtest_logreport(report):
     counts = report.when == "call" or report.outcome != "passed"
     if counts and _OUTCOMES.get(report.nodeid, "passed") == "passed":
         _OUTCOMES[report.nodeid] = report.outcome
+        if report.failed and "501 consulite does not implement" in str(report.longrepr):
+            _UNIMPLEMENTED.add(report.nodeid)
 
 
 def summary() -> dict[str, tuple[int, int]]:
@@ -86,6 +105,8 @@ def pytest_terminal_summary(terminalreporter):
     write(f"server-facing tests: {len(server)} ({dict(counts)})")
     for label, (passed, run) in summary().items():
         write(f"{label}: {passed}/{run} passed ({100 * passed / max(run, 1):.1f}%)")
+    unimplemented = [n for n in server if n in _UNIMPLEMENTED and not pending(n)]
+    write(f"failed on a 501 (endpoint not implemented yet), outside KV/session/txn/event: {len(unimplemented)}")
     for reason in sorted(set(DESELECTED.values())):
         write(f"deselected: {sum(_reason(n) == reason for n in server)} tests: {reason}")
 
@@ -99,7 +120,8 @@ def pytest_sessionfinish(session):
 
 @pytest.fixture(scope="session")
 def _consulite():
-    with ConsuliteServer(AgentConfig(edition="ce")) as server:
+    # py-consul's own set-up: Community Edition in dev mode with enable_script_checks (its conftest.py)
+    with ConsuliteServer(AgentConfig(edition="ce", enable_script_checks=True)) as server:
         yield server
 
 
