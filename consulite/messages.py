@@ -261,3 +261,11 @@ NOT_UTF8 = "Invalid {what}: not valid UTF-8"
 BODY_TIMEOUT = "Request body not received within {seconds}s"
 # consulite's wording: the answer to a client that left mid-body (nobody reads it; the pipeline logs it)
 CLIENT_LEFT = "client left before its request body arrived"
+
+# --- issue 16: verified against Consul 1.8.7 ---
+# Go encoding/json: a body cut short (io.ErrUnexpectedEOF) and a syntax error (scanner.go, quoteChar + context)
+JSON_UNEXPECTED_EOF = "unexpected EOF"
+JSON_INVALID_CHARACTER = "invalid character {char} {context}"
+# agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
+INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"
+

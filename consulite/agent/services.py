@@ -9,7 +9,7 @@ from consulite import messages as M
 from consulite.agent.state import is_node_owned
 from consulite.errors import ConsulError, NotFound
 from consulite.logs import event
-from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, WARNING, HealthCheck
+from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, TTL, WARNING, HealthCheck
 from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.scope import Scope
@@ -134,6 +134,15 @@ class Services:
         view = self.agent.view
         return [view(s) for s in self.store.services.in_scope(scope.partition, scope.namespace)
                 if not is_node_owned(s)]
+
+    def stats(self) -> dict[str, str]:
+        """`/v1/agent/self` Stats.agent: the agent's own services and checks in every scope (agent/agent.go
+        Stats: the local state's counts, TTL checks, script checks as check_monitors)."""
+        services = [s for s in self.store.services.dump() if not is_node_owned(s)]
+        checks = [c for c in self.store.checks.dump() if not is_node_owned(c)]
+        return {"check_monitors": str(sum(c.type == "script" for c in checks)),
+                "check_ttls": str(sum(c.type == TTL for c in checks)),
+                "checks": str(len(checks)), "services": str(len(services))}
 
     # -- aggregated health ---------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from consulite import CONSUL_VERSION
 from consulite.errors import ConsulError, DecodeError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
@@ -14,6 +15,7 @@ from consulite.model.config import kinds as K
 from consulite.model.partition import Node
 from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
+from consulite.store import topics
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 #: What the server itself registers on its node (not agent services: never listed or deregistered as such).
 CONSUL_SERVICE_KEY = (DEFAULT, DEFAULT, "consul")
 SERF_CHECK_KEY = (DEFAULT, DEFAULT, "serfHealth")
+#: The `consul` service's Meta, as a server writes it for itself (agent/consul/leader_registrator_v1.go
+#: handleAliveMember; no grpc_port: consulite has no gRPC listener).
+CONSUL_SERVICE_META = {"non_voter": "false", "read_replica": "false", "raft_version": "3",
+                       "serf_protocol_current": "2", "serf_protocol_min": "1", "serf_protocol_max": "5",
+                       "version": CONSUL_VERSION}
 
 
 def is_node_owned(obj: Service | HealthCheck) -> bool:
@@ -57,8 +64,10 @@ class State:
     def _seed_node(self) -> None:
         store = self.agent.store
         with store.write() as tx:
+            tx.touch(topics.NODE)  # the node registers itself: the one write that moves the nodes index
             store.services.put(tx, Service(kind="", id="consul", name="consul", partition=DEFAULT,
-                                           namespace=DEFAULT, tags=[], meta={}, port=8300))
+                                           namespace=DEFAULT, tags=[], meta=dict(CONSUL_SERVICE_META),
+                                           port=8300))
             store.checks.put(tx, HealthCheck(check_id="serfHealth", name="Serf Health Status", status=PASSING,
                                              partition=DEFAULT, namespace=DEFAULT,
                                              output="Agent alive and reachable"))

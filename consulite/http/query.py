@@ -3,6 +3,8 @@ the query options (dc, consistency, blocking index and wait, content hash, filte
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from multidict import MultiMapping
 
@@ -90,7 +92,7 @@ def _go_atoi(raw: str) -> bool:
 def parse_options(datacenter: str, q: MultiMapping[str], blocking: bool,
                   h: MultiMapping[str] | None = None) -> QueryOptions:
     """Consul's query options: another datacenter has no path from here; stale and consistent conflict;
-    `wait` and `index` for blocking routes, with Consul's defaults, cap and 400s."""
+    a bad Cache-Control is a 400; `wait` and `index` for blocking routes, with Consul's defaults, cap and 400s."""
     if "stale" in q and "consistent" in q:
         raise BadRequest(M.STALE_AND_CONSISTENT)
     dc = q.get("dc")
