@@ -176,3 +176,6 @@ DOCKER_CREATE_STATUS = "create exec failed for container {id} with status {code}
 DOCKER_START_STATUS = "start exec failed for container {id} with status {code}: body: {body} err: <nil>"
 DOCKER_START_FAILED = "start exec failed for container {id}: {err}"
 OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
+
+# -- data dir and snapshots (consulite's own) ------------------------------------------------------------
+DATA_DIR_WRITE_FAILED = "consulite: the data dir could not be written ({error}); this agent no longer acknowledges writes"

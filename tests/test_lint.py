@@ -28,6 +28,7 @@ RUFF_CLEAN = [
     "consulite/model",
     "consulite/resolve",
     "consulite/decode",
+    "consulite/persist",
     "tests/test_layers.py",
     "tests/test_lint.py",
 ]
@@ -38,6 +39,7 @@ MYPY_CLEAN = [
     "consulite/model",
     "consulite/resolve",
     "consulite/decode",
+    "consulite/persist",
 ]
 
 

@@ -48,6 +48,8 @@ class Agent:
         self.discovery_chain = discovery_chain.DiscoveryChain(self)
         self.explain = explain.Explain(self)
         self.state = state.State(self)
+        #: the data dir's journal (`consulite.persist`), when there is one
+        self.journal: Any = None
         self.state.reset()
 
     @property
@@ -86,6 +88,11 @@ class Agent:
         else:
             keep = (content_unchanged if content else index_unchanged)(min_index)
         return await self.store.block(read, wait, keep)
+
+    async def flushed(self) -> None:
+        """Once every write so far is durable (at once without a data dir)."""
+        if self.journal is not None:
+            await self.journal.flushed()
 
     def is_this_node(self, name: str) -> bool:
         """The agent's one node answers to its name and its ID."""

@@ -11,10 +11,13 @@ import signal
 import sys
 from pathlib import Path
 
+import attrs
+
 from consulite.model.agent_config import EDITIONS
 
 #: The flags that are AgentConfig settings (argparse dest = field name).
-FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level")
+FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level",
+         "data_dir")
 _LEVELS = {"trace": logging.DEBUG, "warn": logging.WARNING, "err": logging.ERROR}
 
 
@@ -37,7 +40,9 @@ def add_parser(sub) -> None:
     p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],
                    help="load one agent config file (repeatable)")
     p.add_argument("-state", "--state", default=None,
-                   help="start from a state document saved from GET /_consulite/state")
+                   help="start from a state document saved from GET /_consulite/state (seeds a new -data-dir)")
+    p.add_argument("-data-dir", "--data-dir", dest="data_dir", default=None,
+                   help="keep the state in this directory (SQLite): writes are answered once on disk")
     p.add_argument("-log-level", "--log-level", default=None,
                    help="trace, debug, info (default), warn or error; debug logs every request")
 
@@ -54,6 +59,8 @@ def run_agent(args: argparse.Namespace) -> int:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     config = built.config
+    if args.dev and config.data_dir:  # -dev is in memory, as Consul's dev mode
+        config = attrs.evolve(config, data_dir="")
     logging.basicConfig(level=_LEVELS.get(config.log_level.lower(), config.log_level.upper()),
                         format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
     for warning in built.warnings:

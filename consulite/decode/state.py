@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import cattrs
+import orjson
 
 from consulite import __version__
 from consulite.errors import DecodeError
@@ -16,6 +17,11 @@ _CONVERTER = cattrs.Converter(forbid_extra_keys=True)
 
 def to_json(doc: dict[str, Any]) -> dict[str, Any]:
     return {"Format": FORMAT, "Consulite": __version__, **_CONVERTER.unstructure(doc)}
+
+
+def row_json(row: Any) -> bytes:
+    """One table row as JSON bytes, as a state document holds it (the data dir's journal stores these)."""
+    return orjson.dumps(_CONVERTER.unstructure(row))
 
 
 def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:

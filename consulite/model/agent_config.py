@@ -25,6 +25,7 @@ class AgentConfig:
     http_port: int = _setting(8500, "ports.http", "int")  # 0 (flag only): a free port
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
     log_level: str = _setting("info", "log_level", "string")
+    data_dir: str = _setting("", "data_dir", "string")  # "" (and -dev): in memory
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
 
     @property

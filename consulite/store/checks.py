@@ -27,6 +27,10 @@ class ChecksTable:
         self.rows: dict[Key, HealthCheck] = {}
         self.of: dict[Key, dict[str, HealthCheck]] = {}  # (partition, namespace, service ID) -> its checks
 
+    @staticmethod
+    def key(check: HealthCheck) -> Key:
+        return key_of(check)
+
     def clear(self) -> None:
         self.rows.clear()
         self.of.clear()
@@ -62,16 +66,19 @@ class ChecksTable:
         check.create_index, check.modify_index = create, tx.index
         self._index(check)
         tx.touch(*self.topics_of(check))
+        tx.changed(self, key, check)
 
     def touched(self, tx: Tx, check: HealthCheck) -> None:
         """A stored check's status or output changed in place."""
         check.modify_index = tx.index
         tx.touch(*self.topics_of(check))
+        tx.changed(self, key_of(check), check)
 
     def remove(self, tx: Tx, key: Key) -> HealthCheck:
         check = self.rows[key]
         tx.touch(*self.topics_of(check))
         self._unindex(check)
+        tx.changed(self, key, None)
         return check
 
     def _index(self, check: HealthCheck) -> None:

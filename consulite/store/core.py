@@ -1,12 +1,13 @@
 """The store: tables under one raft-like index. `with store.write() as tx:` takes the next index (only
 when something is written) and collects the touched topics, which wake their readers at commit. Reads
-add the topics they look at to a watch set; `index_of(ws)` is the index to answer with."""
+add the topics they look at to a watch set; `index_of(ws)` is the index to answer with. Commit hooks
+(a data dir's journal) see each committed write's changed rows and every wholesale replacement."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from consulite.store import topics
 from consulite.store.blocking import KeepWaiting, Read, blocking
@@ -25,6 +26,8 @@ class Tx:
         self._store = store
         self._index: int | None = None
         self.topics: set = set()
+        #: table name -> key -> the row as changed (None: removed), for commit hooks
+        self.rows: dict[str, dict[Hashable, Any]] = {}
 
     @property
     def index(self) -> int:
@@ -36,6 +39,10 @@ class Tx:
     def touch(self, *changed: Any) -> None:
         self.topics.update(changed)
 
+    def changed(self, table: Table, key: Hashable, row: Any) -> None:
+        """A table reports a row this write changed (`row` None: removed)."""
+        self.rows.setdefault(table.name, {})[key] = row
+
     def commit(self) -> None:
         if self._index is None and not self.topics:
             return
@@ -43,6 +50,17 @@ class Tx:
         store.index = self.index
         self.topics.add(topics.NODE)
         store.watches.touch(self.topics, store.index)
+        for hook in store.hooks:
+            hook.committed(self)
+
+
+class CommitHook(Protocol):
+    """What a journal implements to follow the store: each committed write, and wholesale replacement."""
+
+    def committed(self, tx: Tx) -> None: ...
+
+    def replaced(self) -> None:
+        """Everything changed at once (reset, restore)."""
 
 
 class Store:
@@ -55,6 +73,7 @@ class Store:
         self.config = ConfigTable()
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config)
+        self.hooks: list[CommitHook] = []
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -74,6 +93,8 @@ class Store:
             table.clear()
         self.index = 0
         self.watches.wake_all()
+        for hook in self.hooks:
+            hook.replaced()
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for table in self.tables:

@@ -36,6 +36,10 @@ class ServicesTable:
         self.rows: dict[Key, Service] = {}
         self.clear()
 
+    @staticmethod
+    def key(svc: Service) -> Key:
+        return key_of(svc)
+
     def clear(self) -> None:
         self.rows.clear()
         self.by_name: dict[tuple[str, str, str], dict[str, Service]] = {}
@@ -69,11 +73,13 @@ class ServicesTable:
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
         tx.touch(*service_topics(svc))
+        tx.changed(self, key, svc)
 
     def remove(self, tx: Tx, key: Key) -> Service:
         svc = self.rows[key]
         self._unindex(svc)
         tx.touch(*service_topics(svc))
+        tx.changed(self, key, None)
         return svc
 
     def _index(self, svc: Service) -> None:
