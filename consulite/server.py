@@ -21,7 +21,7 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     and the port actually bound."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
-    fresh = await _open_data_dir(app, config.data_dir) if config.data_dir else True
+    fresh = await attach_data_dir(app, config.data_dir) if config.data_dir else True
     if state is not None and fresh:
         agent.state.restore(state)
     if loaded is not None:
@@ -38,7 +38,7 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     return runner, bound
 
 
-async def _open_data_dir(app: web.Application, path: str) -> bool:
+async def attach_data_dir(app: web.Application, path: str) -> bool:
     """Recover the agent from its data dir and journal it; it is closed (pending writes committed) when the
     app is cleaned up. True when the data dir was new."""
     from consulite.persist import open_data_dir

@@ -40,10 +40,11 @@ class DataDirError(FileError):
 
 @attrs.frozen
 class Batch:
-    """What one commit writes: changed rows per table (key JSON -> body JSON, None to delete), changed topics
-    and their indexes, the index; `full` empties every table first (reset, restore, a new data dir)."""
+    """What one commit writes: changed rows per table in the table's order (key JSON, body JSON or None to
+    delete, whether the row was removed first: it then goes last), changed topics and their indexes, the
+    index, the node; `full` empties every table first (reset, restore, a new data dir)."""
 
-    rows: dict[str, list[tuple[bytes, bytes | None]]]
+    rows: dict[str, list[tuple[bytes, bytes | None, bool]]]
     topics: list[tuple[bytes, int]]
     index: int
     node: bytes
@@ -154,9 +155,12 @@ class DataDir:
                 table = _rows_table(name)
                 if batch.full:
                     db.execute(f"DELETE FROM {table}")
-                db.executemany(f"DELETE FROM {table} WHERE key = ?", [(k,) for k, body in rows if body is None])
-                db.executemany(f"INSERT OR REPLACE INTO {table} (key, body) VALUES (?, ?)",
-                               [(k, body) for k, body in rows if body is not None])
+                db.executemany(f"DELETE FROM {table} WHERE key = ?", [(k,) for k, body, gone in rows
+                                                                       if body is None or gone])
+                # an existing row keeps its rowid (its place); a new one takes the next
+                db.executemany(f"INSERT INTO {table} (key, body) VALUES (?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET body = excluded.body",
+                               [(k, body) for k, body, _ in rows if body is not None])
             db.executemany("INSERT OR REPLACE INTO topics (topic, idx) VALUES (?, ?)", batch.topics)
             db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                            [("format", str(FORMAT)), ("consulite", __version__), ("index", str(batch.index)),

@@ -33,7 +33,8 @@ class Journal:
         self.node = node  # the agent's node (model.partition.Node), saved with every batch
         self._loop = asyncio.get_running_loop()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="consulite-journal")
-        self._rows: dict[str, dict[Hashable, Any]] = {}
+        #: table name -> key -> (removed before, row or None): the pending changes in the table's order
+        self._rows: dict[str, dict[Hashable, tuple[bool, Any]]] = {}
         self._topics: set[Any] = set()
         self._full = False
         self._pending = False  # changes not yet handed to the writer
@@ -53,8 +54,14 @@ class Journal:
 
     def committed(self, tx: Tx) -> None:
         if not self._full:
-            for name, rows in tx.rows.items():
-                self._rows.setdefault(name, {}).update(rows)
+            for name, key, row in tx.changes:
+                rows = self._rows.setdefault(name, {})
+                prev = rows.get(key)
+                if row is None or prev is None or prev[1] is None:  # new, removed, or back after removal: last
+                    rows.pop(key, None)
+                    rows[key] = (prev is not None, row)
+                else:
+                    rows[key] = (prev[0], row)
             self._topics.update(tx.topics)
         self._schedule()
 
@@ -77,13 +84,13 @@ class Journal:
         store = self.store
         changed = store.watches.changed
         node = row_json(self.node)
-        rows: dict[str, list[tuple[bytes, bytes | None]]]
+        rows: dict[str, list[tuple[bytes, bytes | None, bool]]]
         if self._full:
-            rows = {t.name: [(orjson.dumps(t.key(r)), row_json(r)) for r in t.dump()] for t in store.tables}
+            rows = {t.name: [(orjson.dumps(t.key(r)), row_json(r), False) for r in t.dump()] for t in store.tables}
             topics = [(orjson.dumps(t), i) for t, i in changed.items()]
         else:
-            rows = {name: [(orjson.dumps(k), None if r is None else row_json(r)) for k, r in found.items()]
-                    for name, found in self._rows.items()}
+            rows = {name: [(orjson.dumps(k), None if r is None else row_json(r), removed)
+                           for k, (removed, r) in found.items()] for name, found in self._rows.items()}
             topics = [(orjson.dumps(t), changed[t]) for t in self._topics if t in changed]
         batch = Batch(rows, topics, store.index, node, self._full)
         self._rows, self._topics, self._full, self._pending = {}, set(), False, False

@@ -63,6 +63,7 @@ class ChecksTable:
         if old is not None:
             create = old.create_index
             self._unindex(old)
+            tx.changed(self, key, None)  # re-added below: it goes last, as in `rows`
         check.create_index, check.modify_index = create, tx.index
         self._index(check)
         tx.touch(*self.topics_of(check))

@@ -26,8 +26,8 @@ class Tx:
         self._store = store
         self._index: int | None = None
         self.topics: set = set()
-        #: table name -> key -> the row as changed (None: removed), for commit hooks
-        self.rows: dict[str, dict[Hashable, Any]] = {}
+        #: (table name, key, row or None when removed) in the order reported, for commit hooks
+        self.changes: list[tuple[str, Hashable, Any]] = []
 
     @property
     def index(self) -> int:
@@ -41,7 +41,7 @@ class Tx:
 
     def changed(self, table: Table, key: Hashable, row: Any) -> None:
         """A table reports a row this write changed (`row` None: removed)."""
-        self.rows.setdefault(table.name, {})[key] = row
+        self.changes.append((table.name, key, row))
 
     def commit(self) -> None:
         if self._index is None and not self.topics:

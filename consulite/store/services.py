@@ -70,6 +70,7 @@ class ServicesTable:
             tx.touch(*service_topics(old))
             create = old.create_index
             self._unindex(old)
+            tx.changed(self, key, None)  # re-added below: it goes last, as in `rows`
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
         tx.touch(*service_topics(svc))

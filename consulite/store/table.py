@@ -3,7 +3,8 @@ journal cover a new table with no extra code.
 
 Besides the members below, a table reports every row a write changes: `tx.changed(self, key, row)` (`row`
 None when removed; `key` a string or a tuple of strings and ints, unique in the table). A journal reads
-those reports at commit and nothing else; a row changed in place is reported again."""
+those reports at commit and nothing else, and keeps the table's order as a dict does: a reported row keeps
+its place, a new one goes last, and one reported removed and then written again goes last."""
 
 from __future__ import annotations
 
