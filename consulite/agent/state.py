@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from consulite.errors import ConsulError
+from consulite.errors import ConsulError, DecodeError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
 from consulite.model.partition import Node
@@ -83,6 +83,23 @@ class State:
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
         agent.checks.start_all()
+
+    def archive(self) -> tuple[int, bytes]:
+        """`GET /v1/snapshot`: the index and a snapshot archive (`decode.snapshot`) of everything held."""
+        from consulite.decode import snapshot
+
+        doc = self.snapshot()
+        return doc["index"], snapshot.pack(doc, self.agent.config.datacenter, self.agent.node.name)
+
+    def restore_archive(self, data: bytes) -> None:
+        """`PUT /v1/snapshot`: replace everything with an archive's state; one that does not decode changes
+        nothing (a 500 with the reason, as Consul answers)."""
+        from consulite.decode import snapshot
+
+        try:
+            self.restore(snapshot.unpack(data)[1])
+        except DecodeError as e:
+            raise ConsulError(e.text, 500) from None
 
     # -- files at start-up -------------------------------------------------------------------------
 
