@@ -51,14 +51,19 @@ def _fail(what: str, error: object) -> int:
     return 1
 
 
-def _read(path: str) -> bytes:
-    """A file's bytes, with Go's text for a file that cannot be opened."""
+def _file_bytes(args, what: str) -> tuple[str, bytes] | None:
+    """(path, bytes) of the FILE argument (`-`: standard input), or None after printing why not (Go's text
+    for a file that cannot be opened)."""
     from consulite.decode.files import os_error_text
 
+    path = _one_file(args)
+    if path is None:
+        return None
     try:
-        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        return path, sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as e:
-        raise OSError(os_error_text("open", path, e)) from None
+        _fail(f"opening {what} file", os_error_text("open", path, e))
+        return None
 
 
 def save(args) -> int:
@@ -88,33 +93,32 @@ def save(args) -> int:
     return 0
 
 
-def restore(args) -> int:
-    path = _one_file(args)
-    if path is None:
+def _upload(args, route: str, what: str, doing: str, done: str) -> int:
+    """PUT the bytes of the FILE argument to `route`; `Error opening <what> file` / `Error <doing>` on failure."""
+    found = _file_bytes(args, what)
+    if found is None:
         return 1
+    path, data = found
     try:
-        data = _read(path)
-    except OSError as e:
-        return _fail("opening snapshot file", e)
-    try:
-        Client(args).expect_raw("PUT", "/v1/snapshot", data)
+        Client(args).expect_raw("PUT", route, data)
     except (ClientError, OSError) as e:
-        return _fail("restoring snapshot", e)
-    print("Restored snapshot")
+        return _fail(doing, e)
+    print(done.format(path=path))
     return 0
+
+
+def restore(args) -> int:
+    return _upload(args, "/v1/snapshot", "snapshot", "restoring snapshot", "Restored snapshot")
 
 
 def inspect(args) -> int:
     from consulite.decode import snapshot
     from consulite.errors import DecodeError
 
-    path = _one_file(args)
-    if path is None:
+    found = _file_bytes(args, "snapshot")
+    if found is None:
         return 1
-    try:
-        data = _read(path)
-    except OSError as e:
-        return _fail("opening snapshot file", e)
+    data = found[1]
     try:
         meta, _ = snapshot.unpack(data)
     except DecodeError as e:
@@ -154,16 +158,4 @@ def export_state(args) -> int:
 
 
 def import_state(args) -> int:
-    path = _one_file(args)
-    if path is None:
-        return 1
-    try:
-        data = _read(path)
-    except OSError as e:
-        return _fail("opening state file", e)
-    try:
-        Client(args).expect_raw("PUT", "/_consulite/state", data)
-    except (ClientError, OSError) as e:
-        return _fail("importing state", e)
-    print(f"Imported state from {path}")
-    return 0
+    return _upload(args, "/_consulite/state", "state", "importing state", "Imported state from {path}")

@@ -4,6 +4,7 @@ to the agent, whose `flushed()` the HTTP pipeline awaits before answering."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ def open_data_dir(path: str | os.PathLike[str], store: Store, node: Any,
     gets the whole state). Raises DataDirError naming the file for a locked, newer or corrupt data dir,
     having written nothing to it."""
     datadir = DataDir(path, [t.name for t in store.tables])
+    collecting = gc.isenabled()
+    gc.disable()  # a million new objects would run full collections over and over
     try:
         doc = datadir.document()
         if doc is not None:
@@ -33,6 +36,10 @@ def open_data_dir(path: str | os.PathLike[str], store: Store, node: Any,
     except BaseException:
         datadir.release()
         raise
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()  # the recovered state lives as long as the agent: later collections need not scan it
     journal = Journal(datadir, store, node)
     journal.fresh = doc is None
     journal.attach(full=doc is None)

@@ -123,14 +123,21 @@ class DataDir:
                 if f"rows:{name}" not in found:
                     doc[name] = []
                     continue
-                rows = self._db.execute(f"SELECT body FROM {_rows_table(name)} ORDER BY rowid")
-                doc[name] = [orjson.loads(body) for (body,) in rows]
-            doc["topics"] = [[orjson.loads(t), i] for t, i in self._db.execute("SELECT topic, idx FROM topics")]
+                doc[name] = self._json_array("body", _rows_table(name), "ORDER BY rowid")
+            doc["topics"] = self._json_array("'[' || CAST(topic AS TEXT) || ',' || idx || ']'", "topics")
         except DataDirError:
             raise
         except (sqlite3.Error, KeyError, ValueError, TypeError) as e:
             raise self._error(e) from None
         return doc
+
+    def _json_array(self, expr: str, table: str, order: str = "") -> list[Any]:
+        """The JSON texts `expr` makes of each row of `table`, as one list: joined in SQLite, parsed by one
+        orjson call (a start-up with a million rows spends its time in neither)."""
+        (joined,) = self._db.execute(f"SELECT '[' || coalesce(group_concat(j, ','), '') || ']' "
+                                     f"FROM (SELECT CAST({expr} AS TEXT) AS j FROM {table} {order})").fetchone()
+        result: list[Any] = orjson.loads(joined)
+        return result
 
     # -- writing ---------------------------------------------------------------------------------------
 
