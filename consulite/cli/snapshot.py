@@ -123,13 +123,14 @@ def inspect(args) -> int:
         meta, _ = snapshot.unpack(data)
     except DecodeError as e:
         return _fail("verifying snapshot", e.text)
-    print(inspect_text(meta, len(data)), end="")
+    print(inspect_text(meta), end="")
     return 0
 
 
-def inspect_text(meta: dict, size: int) -> str:
-    """`consul snapshot inspect`'s layout (1.8.7's header lines; the per-table counts of later versions)."""
-    head = [("ID", f"{meta['Index']}-{meta['Created']}"), ("Size", size), ("Index", meta["Index"]),
+def inspect_text(meta: dict) -> str:
+    """`consul snapshot inspect`'s layout (1.8.7's header lines, Size being the state's, not the file's; the
+    per-table counts of later versions)."""
+    head = [("ID", f"{meta['Index']}-{meta['Created']}"), ("Size", meta["Size"]), ("Index", meta["Index"]),
             ("Version", meta["Format"]), ("Consulite", meta["Consulite"]), ("Datacenter", meta["Datacenter"]),
             ("Node", meta["Node"])]
     lines = [f"{k:<13}{v}" for k, v in head]

@@ -2,8 +2,8 @@
 holding two members, in this order:
 
 * `meta.json`: the manifest, `{"Format": 1, "Consulite": <version that wrote it>, "Index": <the state's
-  index>, "Datacenter", "Node", "Created": <RFC 3339 UTC>, "Tables": {<table>: <rows>}, "SHA256": <hex
-  digest of state.json>}`;
+  index>, "Datacenter", "Node", "Created": <RFC 3339 UTC>, "Tables": {<table>: <rows>}, "Size": <bytes of
+  state.json>, "SHA256": <its hex digest>}`;
 * `state.json`: the state document, exactly as `GET /_consulite/state` answers it.
 
 Consul's raft snapshot format is not a goal: a consulite archive restores into consulite only.
@@ -34,7 +34,7 @@ def pack(doc: dict[str, Any], datacenter: str, node: str) -> bytes:
     tables = {k: len(v) for k, v in doc.items() if isinstance(v, list) and k != "topics"}
     meta = {"Format": FORMAT, "Consulite": __version__, "Index": doc["index"], "Datacenter": datacenter,
             "Node": node, "Created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "Tables": tables,
-            "SHA256": hashlib.sha256(state).hexdigest()}
+            "Size": len(state), "SHA256": hashlib.sha256(state).hexdigest()}
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as gz, \
             tarfile.open(fileobj=gz, mode="w") as tar:
