@@ -140,3 +140,12 @@ async def test_a_newer_or_corrupt_data_dir_is_refused_and_left_alone(start, tmp_
     # the refusal released the lock: a fixed data dir starts
     db.unlink()
     await start()
+
+
+def test_every_table_implements_the_protocol_the_journal_reads():
+    """A table without `key` could not be journaled whole (reset, restore, a new data dir)."""
+    from consulite.store import Store
+
+    for table in Store().tables:
+        for member in ("name", "item_type", "key", "clear", "dump", "load", "drop_partition"):
+            assert hasattr(table, member), (table.name, member)
