@@ -9,6 +9,7 @@ import pytest
 
 from consulite.http.app import AGENT_KEY, make_app
 from consulite.model.agent_config import AgentConfig
+from consulite.model.scope import DEFAULT_SCOPE
 from consulite.persist import DataDirError
 from consulite.persist.datadir import DB_FILE, LOCK_FILE
 from consulite.server import attach_data_dir
@@ -149,3 +150,21 @@ def test_every_table_implements_the_protocol_the_journal_reads():
     for table in Store().tables:
         for member in ("name", "item_type", "key", "clear", "dump", "load", "drop_partition"):
             assert hasattr(table, member), (table.name, member)
+
+
+async def test_a_state_file_seeds_only_a_new_data_dir(tmp_path):
+    from consulite.server import serve
+
+    seed = make_app()[AGENT_KEY]
+    seed.services.register(seed.bodies.service(b'{"Name": "seeded"}'), DEFAULT_SCOPE)
+    doc = seed.state.snapshot()
+    config = AgentConfig(data_dir=str(tmp_path))
+    found = []
+    for _ in range(2):
+        runner, _port = await serve(config, port=0, state=doc)
+        agent = runner.app[AGENT_KEY]
+        found.append(agent.services.get(DEFAULT_SCOPE, "seeded") is not None)
+        if agent.services.get(DEFAULT_SCOPE, "seeded") is not None:
+            agent.services.deregister(DEFAULT_SCOPE, "seeded")
+        await runner.cleanup()
+    assert found == [True, False]  # the second start recovered the data dir and left the seed alone
