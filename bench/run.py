@@ -334,6 +334,29 @@ def kv_rows(tiny: bool, total: int, repeats: int) -> list[tuple]:
     return rows
 
 
+def durable_rows(rows: list, tiny: bool, total: int, repeats: int) -> None:
+    """-data-dir against the in-memory agent, runs interleaved so that both see the same machine; start-up and
+    size with many services (KV is not on main yet: the start-up figure holds services only)."""
+    import tempfile
+
+    from bench.durable import data_dir_cmd, filled_data_dir
+
+    runs = [(put_load(consulite_cmd, total, 32, 1), put_load(data_dir_cmd(), total, 32, 1)) for _ in range(repeats)]
+    in_memory, reg_d = ({k: statistics.median(r[i][k] for r in runs) for k in runs[0][i]} for i in (0, 1))
+    ratio = reg_d["rps"] / in_memory["rps"]
+    rows.append(("register throughput, -data-dir vs memory (req/s)", reg_d["rps"], in_memory["rps"], ratio,
+                 ">= 0.6x", ratio >= 0.6))
+    rows.append(("register p99, -data-dir vs memory (ms)", reg_d["p99_ms"], in_memory["p99_ms"],
+                 reg_d["p99_ms"] / in_memory["p99_ms"], "", None))
+    count = 1000 if tiny else 100_000
+    with tempfile.TemporaryDirectory() as where:
+        size, doc = filled_data_dir(where, count)
+        up = startup(data_dir_cmd(where), 1 if tiny else 3)
+    rows.append((f"start-up from a data dir of {count} services (s)", up, None, None, "<= 10 s", up <= 10))
+    rows.append((f"data dir vs state document, {count} services (MB)", size / 1e6, doc / 1e6, size / doc, "<= 2x",
+                 size / doc <= 2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
@@ -379,6 +402,7 @@ def main() -> None:
     readers = 50 if args.tiny else 1000
     last = blocked_readers(readers, repeats)
     rows.append((f"{readers} blocked readers: write to last return (ms)", last * 1e3, None, None, "", None))
+    durable_rows(rows, args.tiny, total, repeats)
     fresh, reset = fresh_server_and_reset(3 if args.tiny else 20)
     rows.append(("fresh test server + reset (ms)", fresh * 1e3, None, None, "<= 20 ms", fresh <= 0.02))
     rows.append(("reset between tests (ms)", reset * 1e3, None, None, "<= 20 ms", reset <= 0.02))

@@ -269,3 +269,6 @@ JSON_INVALID_CHARACTER = "invalid character {char} {context}"
 # agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
 INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"
 
+
+# -- data dir and snapshots (consulite's own) ------------------------------------------------------------
+DATA_DIR_WRITE_FAILED = "consulite: the data dir could not be written ({error}); this agent no longer acknowledges writes"

@@ -37,11 +37,13 @@ class ConsuliteRunner(web.AppRunner):
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, clock: Clock | None = None,
                 loaded: Loaded | None = None, state: Any = None) -> tuple[web.AppRunner, int]:
-    """Listen on host:port (0 = a free port), after loading a saved state document and files into the agent;
-    returns the runner and the port actually bound."""
+    """Listen on host:port (0 = a free port), after recovering the data dir (`config.data_dir`), then loading a
+    saved state document (into memory or a new data dir only) and files into the agent; returns the runner
+    and the port actually bound."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
-    if state is not None:
+    fresh = await attach_data_dir(app, config.data_dir) if config.data_dir else True
+    if state is not None and fresh:
         agent.state.restore(state)
     if loaded is not None:
         agent.state.load(loaded)
@@ -58,3 +60,18 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     assert isinstance(server, asyncio.Server)
     bound: int = server.sockets[0].getsockname()[1]
     return runner, bound
+
+
+async def attach_data_dir(app: web.Application, path: str) -> bool:
+    """Recover the agent from its data dir and journal it; it is closed (pending writes committed) when the
+    app is cleaned up. True when the data dir was new."""
+    from consulite.persist import open_data_dir
+
+    agent = app[AGENT_KEY]
+    agent.journal = journal = open_data_dir(path, agent.store, agent.node, agent.state.restore)
+
+    async def close(_app: web.Application) -> None:
+        await journal.close()
+
+    app.on_cleanup.append(close)
+    return journal.fresh

@@ -64,6 +64,8 @@ class Agent:
         self.txn = txn.Txn(self)
         self.events = events.Events(self)
         self.state = state.State(self)
+        #: the data dir's journal (`consulite.persist`), when there is one
+        self.journal: Any = None
         self.state.reset()
 
     @property
@@ -102,6 +104,11 @@ class Agent:
         else:
             keep = (content_unchanged if content else index_unchanged)(min_index)
         return await self.store.block(read, wait, keep)
+
+    async def flushed(self) -> None:
+        """Once every write so far is durable (at once without a data dir)."""
+        if self.journal is not None:
+            await self.journal.flushed()
 
     def is_this_node(self, name: str) -> bool:
         """The agent's one node answers to its name and its ID."""

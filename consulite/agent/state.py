@@ -111,6 +111,23 @@ class State:
             raise DecodeError(f"invalid state document: {type(e).__name__}: {e}") from None
         return loaded
 
+    def archive(self) -> tuple[int, bytes]:
+        """`GET /v1/snapshot`: the index and a snapshot archive (`decode.snapshot`) of everything held."""
+        from consulite.decode import snapshot
+
+        doc = self.snapshot()
+        return doc["index"], snapshot.pack(doc, self.agent.config.datacenter, self.agent.node.name)
+
+    def restore_archive(self, data: bytes) -> None:
+        """`PUT /v1/snapshot`: replace everything with an archive's state; one that does not decode changes
+        nothing (a 500 with the reason, as Consul answers)."""
+        from consulite.decode import snapshot
+
+        try:
+            self.restore(snapshot.unpack(data)[1])
+        except DecodeError as e:
+            raise ConsulError(e.text, 500) from None
+
     # -- files at start-up -------------------------------------------------------------------------
 
     def load(self, loaded: Loaded, problems: list[str] | None = None) -> None:

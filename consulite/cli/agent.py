@@ -11,11 +11,14 @@ import signal
 import sys
 from pathlib import Path
 
+import attrs
+
 from consulite.model.agent_config import EDITIONS
 
 #: The flags that are AgentConfig settings (argparse dest = field name).
 FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "checks_run",
-         "log_level", "http_max_conns_per_client")
+         "log_level", "http_max_conns_per_client",
+         "data_dir")
 
 
 def add_parser(sub) -> None:
@@ -40,7 +43,9 @@ def add_parser(sub) -> None:
     p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],
                    help="load one agent config file (repeatable)")
     p.add_argument("-state", "--state", default=None,
-                   help="start from a state document saved from GET /_consulite/state")
+                   help="start from a state document saved from GET /_consulite/state (seeds a new -data-dir)")
+    p.add_argument("-data-dir", "--data-dir", dest="data_dir", default=None,
+                   help="keep the state in this directory (SQLite): writes are answered once on disk")
     p.add_argument("-log-level", "--log-level", default=None,
                    help="trace, debug, info (default), warn or error; debug logs every request")
     p.add_argument("-log-json", "--log-json", action="store_true", help="log JSON lines, as consul agent -log-json")
@@ -70,6 +75,8 @@ def run_agent(args: argparse.Namespace) -> int:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     config = built.config
+    if args.dev and config.data_dir:  # -dev is in memory, as Consul's dev mode
+        config = attrs.evolve(config, data_dir="")
     _setup_logging(config.log_level.lower(), args.log_json)
     for warning in built.warnings:
         logging.getLogger("consulite.agent").warning("%s", warning)

@@ -61,21 +61,32 @@ class Client:
 
     def request(self, method: str, path: str, body=None, params: dict | None = None):
         """(status, decoded JSON or text) of one request; the CLI sets a Content-Type on every request."""
+        status, raw, _ = self.send(method, path, None if body is None else json.dumps(body).encode(), params)
+        return status, _decode(raw)
+
+    def send(self, method: str, path: str, data: bytes | None = None, params: dict | None = None):
+        """(status, body bytes, headers) of one request with a raw body."""
         query = urllib.parse.urlencode({**self.params, **(params or {})})
         url = self.base + urllib.parse.quote(path) + (f"?{query}" if query else "")
-        data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
         if self.token:
             req.add_header("X-Consul-Token", self.token)
         try:
             with urllib.request.urlopen(req) as resp:
-                return resp.status, _decode(resp.read())
+                return resp.status, resp.read(), resp.headers
         except urllib.error.HTTPError as e:
-            return e.code, _decode(e.read())
+            return e.code, e.read(), e.headers
         except urllib.error.URLError as e:
             raise ConnectError(method, url, e.reason) from None
         except ConnectionError as e:
             raise ConnectError(method, url, e) from None
+
+    def expect_raw(self, method: str, path: str, data: bytes) -> bytes:
+        """The body of a request with a raw body that must answer 200."""
+        status, body, _ = self.send(method, path, data)
+        if status != 200:
+            raise ClientError(status, body.decode(errors="replace"))
+        return body
 
     def expect(self, method: str, path: str, body=None, params: dict | None = None):
         status, payload = self.request(method, path, body, params)

@@ -7,6 +7,7 @@ import base64
 from typing import Any
 
 import cattrs
+import orjson
 
 from consulite import __version__
 from consulite.errors import DecodeError
@@ -21,6 +22,11 @@ _CONVERTER.register_structure_hook(bytes, lambda v, _: base64.b64decode(v, valid
 
 def to_json(doc: dict[str, Any]) -> dict[str, Any]:
     return {"Format": FORMAT, "Consulite": __version__, **_CONVERTER.unstructure(doc)}
+
+
+def row_json(row: Any) -> bytes:
+    """One table row as JSON bytes, as a state document holds it (the data dir's journal stores these)."""
+    return orjson.dumps(_CONVERTER.unstructure(row))
 
 
 def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:

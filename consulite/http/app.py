@@ -75,7 +75,15 @@ async def _handle(agent: Agent, request: web.Request, route: Route, rest: str) -
         ctx.scope = parse_scope(agent.enterprise, request.query, request.headers)
     if route.query or route.blocking:
         ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking, request.headers)
-    return await route.methods[request.method](ctx)
+    resp = await route.methods[request.method](ctx)
+    await _durable(agent)
+    return resp
+
+
+async def _durable(agent: Agent) -> None:
+    """With a data dir, no answer goes out before the state it reflects is on disk: a write is acknowledged
+    only once committed (the batch it joined), and a read never shows what a crash could take back."""
+    await agent.flushed()
 
 
 def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> web.Application:

@@ -3,8 +3,6 @@ the query options (dc, consistency, blocking index and wait, content hash, filte
 
 from __future__ import annotations
 
-import re
-
 import attrs
 from multidict import MultiMapping
 

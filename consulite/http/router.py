@@ -78,7 +78,7 @@ UNIMPLEMENTED_PREFIXES = (
     "/v1/catalog/register", "/v1/catalog/deregister", "/v1/catalog/gateway-services/",
     "/v1/connect/", "/v1/coordinate/", "/v1/exported-services",
     "/v1/imported-services", "/v1/health/ingress/", "/v1/internal/", "/v1/namespace", "/v1/operator/",
-    "/v1/peering", "/v1/query", "/v1/snapshot",
+    "/v1/peering", "/v1/query",
 )
 
 

@@ -33,6 +33,7 @@ class AgentConfig:
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
     checks_run: bool = _setting(True, "checks_run", "bool")  # consulite's own: false stores checks only
     log_level: str = _setting("info", "log_level", "string")
+    data_dir: str = _setting("", "data_dir", "string")  # "" (and -dev): in memory
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
     #: `limits { http_max_conns_per_client = 200 }`: Consul's default; 0 means no limit
     http_max_conns_per_client: int = _setting(200, "limits.http_max_conns_per_client", "int")

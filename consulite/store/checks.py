@@ -34,6 +34,10 @@ class ChecksTable:
         self.rows: dict[Key, HealthCheck] = {}
         self.of: dict[Key, dict[str, HealthCheck]] = {}  # (partition, namespace, service ID) -> its checks
 
+    @staticmethod
+    def key(check: HealthCheck) -> Key:
+        return key_of(check)
+
     def clear(self) -> None:
         self.rows.clear()
         self.of.clear()
@@ -66,21 +70,25 @@ class ChecksTable:
         if old is not None:
             create = old.create_index
             self._unindex(old)
+            tx.changed(self, key, None)  # re-added below: it goes last, as in `rows`
         check.create_index, check.modify_index = create, tx.index
         self._index(check)
         tx.on_rollback(lambda: self._undo(check, old))
         tx.touch(*self.topics_of(check))
+        tx.changed(self, key, check)
 
     def touched(self, tx: Tx, check: HealthCheck) -> None:
         """A stored check's status or output changed in place."""
         check.modify_index = tx.index
         tx.touch(*self.topics_of(check))
+        tx.changed(self, key_of(check), check)
 
     def remove(self, tx: Tx, key: Key) -> HealthCheck:
         check = self.rows[key]
         tx.touch(*self.topics_of(check))
         self._unindex(check)
         tx.on_rollback(lambda: self._undo(None, check))
+        tx.changed(self, key, None)
         return check
 
     def _undo(self, new: HealthCheck | None, old: HealthCheck | None) -> None:

@@ -23,6 +23,10 @@ class ConfigTable:
         self.rows: dict[Key, ConfigEntry] = {}
         self.by_kind: dict[str, dict[Key, ConfigEntry]] = {k: {} for k in KINDS}
 
+    @staticmethod
+    def key(entry: ConfigEntry) -> Key:
+        return entry.key
+
     def clear(self) -> None:
         self.rows.clear()
         for rows in self.by_kind.values():
@@ -70,6 +74,7 @@ class ConfigTable:
         entry.modify_index = tx.index
         self.rows[key] = self.by_kind[entry.kind][key] = entry
         self._touch(tx, key)
+        tx.changed(self, key, entry)
         return True
 
     def delete(self, tx: Tx, key: Key, cas: int | None = None) -> bool:
@@ -85,6 +90,7 @@ class ConfigTable:
     def _remove(self, tx: Tx, key: Key) -> None:
         del self.rows[key], self.by_kind[key[0]][key]
         self._touch(tx, key)
+        tx.changed(self, key, None)
 
     @staticmethod
     def _touch(tx: Tx, key: Key) -> None:

@@ -4,9 +4,9 @@ add the topics they look at to a watch set; `index_of(ws)` is the index to answe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
@@ -30,6 +30,8 @@ class Tx:
         #: topics to wake whose index lives in their table (KV keys and prefixes, one session, events)
         self.woken: list[tuple[Topic, str | None]] = []
         self._undo: list[Callable[[], object]] = []
+        #: (table name, key, row or None when removed) in the order reported, for commit hooks (the journal)
+        self.changes: list[tuple[str, Hashable, Any]] = []
 
     @property
     def index(self) -> int:
@@ -50,6 +52,11 @@ class Tx:
             undo()
         self._undo.clear()
         self.woken.clear()
+        self.changes.clear()
+
+    def changed(self, table: Table, key: Hashable, row: Any) -> None:
+        """A table reports a row this write changed (`row` None: removed)."""
+        self.changes.append((table.name, key, row))
 
     def wake(self, *woken: Topic) -> None:
         """Wake the readers of `woken` at commit, recording no index for them."""
@@ -71,6 +78,18 @@ class Tx:
                 store.watches.wake((topic,))
             else:
                 store.watches.wake_key(topic, key)
+        if self.changes:
+            for hook in store.hooks:
+                hook.committed(self)
+
+
+class CommitHook(Protocol):
+    """What a journal implements to follow the store: each committed write, and wholesale replacement."""
+
+    def committed(self, tx: Tx) -> None: ...
+
+    def replaced(self) -> None:
+        """Everything changed at once (reset, restore)."""
 
 
 class Store:
@@ -89,6 +108,7 @@ class Store:
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
                                           self.kv, TombstonesTable(self.kv), self.sessions, self.events)
+        self.hooks: list[CommitHook] = []
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -114,6 +134,8 @@ class Store:
             table.clear()
         self.index = 0
         self.watches.wake_all()
+        for hook in self.hooks:
+            hook.replaced()
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for table in self.tables:

@@ -24,6 +24,10 @@ class EventsTable:
         self.rows: deque[UserEvent] = deque(maxlen=BUFFER)
         self.ltime = 0  # the Lamport clock of user events
 
+    @staticmethod
+    def key(event: UserEvent) -> str:
+        return event.id
+
     def clear(self) -> None:
         self.rows.clear()
         self.ltime = 0
@@ -47,6 +51,9 @@ class EventsTable:
         self.ltime += 1
         received = UserEvent(event.id, event.name, event.payload, event.node_filter, event.service_filter,
                              event.tag_filter, event.version, self.ltime)
+        if len(self.rows) == self.rows.maxlen:
+            tx.changed(self, self.rows[0].id, None)
         self.rows.append(received)
         tx.wake(topics.EVENTS)
+        tx.changed(self, received.id, received)
         return received

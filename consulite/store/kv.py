@@ -42,7 +42,13 @@ class KVTable:
         #: kvsMaxIndex: the last index at which entries or tombstones changed
         self.max_index = 0
 
+        self.tombstones: TombstonesTable | None = None  # set by the tombstones table: writes report to it
+
     # -- the table protocol ------------------------------------------------------------------------
+
+    @staticmethod
+    def key(entry: KVEntry) -> tuple[str, str, str]:
+        return (entry.partition, entry.namespace, entry.key)
 
     def clear(self) -> None:
         self.spaces.clear()
@@ -178,6 +184,7 @@ class KVTable:
         tx.on_rollback(undo)
         self._bump(tx)
         tx.wake_key(kv_space(*space), key)
+        tx.changed(self, (*space, key), self.get(space, key))
 
     def _tombstone(self, tx: Tx, space: Space, key: str) -> None:
         tombs = self.tombs.get(space)
@@ -186,6 +193,8 @@ class KVTable:
         old = tombs.get(key)
         tombs[key] = tx.index
         tx.on_rollback(lambda: tombs.pop(key) if old is None else tombs.__setitem__(key, old))
+        if self.tombstones is not None:
+            tx.changed(self.tombstones, (*space, key), Tombstone(key, tx.index, *space))
 
     def _bump(self, tx: Tx) -> None:
         old = self.max_index
@@ -202,6 +211,11 @@ class TombstonesTable:
 
     def __init__(self, kv: KVTable) -> None:
         self.kv = kv
+        kv.tombstones = self
+
+    @staticmethod
+    def key(t: Tombstone) -> tuple[str, str, str]:
+        return (t.partition, t.namespace, t.key)
 
     def clear(self) -> None:
         self.kv.tombs.clear()
@@ -218,4 +232,5 @@ class TombstonesTable:
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for space in [s for s in self.kv.tombs if s[0] == partition]:
-            del self.kv.tombs[space]
+            for key in self.kv.tombs.pop(space):
+                tx.changed(self, (*space, key), None)

@@ -19,6 +19,10 @@ class PartitionsTable:
     def __init__(self) -> None:
         self.rows: dict[str, Partition] = {}
 
+    @staticmethod
+    def key(part: Partition) -> str:
+        return part.name
+
     def clear(self) -> None:
         self.rows.clear()
 
@@ -50,7 +54,9 @@ class PartitionsTable:
         part.modify_index = tx.index
         self.rows[part.name] = part
         tx.touch(topics.PARTITIONS)
+        tx.changed(self, part.name, part)
 
     def delete(self, tx: Tx, name: str) -> None:
         del self.rows[name]
         tx.touch(topics.PARTITIONS)
+        tx.changed(self, name, None)

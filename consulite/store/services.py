@@ -37,6 +37,10 @@ class ServicesTable:
         self.rows: dict[Key, Service] = {}
         self.clear()
 
+    @staticmethod
+    def key(svc: Service) -> Key:
+        return key_of(svc)
+
     def clear(self) -> None:
         self.rows.clear()
         self.by_name: dict[tuple[str, str, str], dict[str, Service]] = {}
@@ -69,10 +73,12 @@ class ServicesTable:
             self._unindex(old)
             if old.name != svc.name and (old.partition, old.namespace, old.name) not in self.by_name:
                 tx.touch(topics.extinction(old.partition))
+            tx.changed(self, key, None)  # re-added below: it goes last, as in `rows`
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
         tx.on_rollback(lambda: self._undo(svc, old))
         tx.touch(*service_topics(svc))
+        tx.changed(self, key, svc)
 
     def remove(self, tx: Tx, key: Key) -> Service:
         svc = self.rows[key]
@@ -81,6 +87,7 @@ class ServicesTable:
         tx.touch(*service_topics(svc))
         if (svc.partition, svc.namespace, svc.name) not in self.by_name:
             tx.touch(topics.extinction(svc.partition))
+        tx.changed(self, key, None)
         return svc
 
     def _undo(self, new: Service | None, old: Service | None) -> None:

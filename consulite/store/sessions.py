@@ -20,6 +20,10 @@ class SessionsTable:
     def __init__(self) -> None:
         self.rows: dict[str, Session] = {}
 
+    @staticmethod
+    def key(session: Session) -> str:
+        return session.id
+
     def clear(self) -> None:
         self.rows.clear()
 
@@ -49,12 +53,14 @@ class SessionsTable:
         self.rows[session.id] = session
         tx.on_rollback(lambda: self.rows.pop(session.id, None))
         self._touch(tx, session.id)
+        tx.changed(self, session.id, session)
 
     def remove(self, tx: Tx, session_id: str) -> Session | None:
         session = self.rows.pop(session_id, None)
         if session is not None:
             tx.on_rollback(lambda: self.rows.__setitem__(session_id, session))
             self._touch(tx, session_id)
+            tx.changed(self, session_id, None)
         return session
 
     @staticmethod

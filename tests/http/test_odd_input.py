@@ -17,7 +17,7 @@ async def test_route_survives_odd_input(client, route):
         for query in ODD_QUERIES:
             for body in ODD_BODIES if method in ("PUT", "POST") else [b""]:
                 r = await client.request(method, path, params=query, data=body)
-                text = await r.text()
+                text = (await r.read()).decode(errors="replace")  # a snapshot answer is binary
                 assert not text.startswith("consulite internal error"), (method, path, query, body, text)
 
 

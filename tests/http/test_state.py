@@ -1,4 +1,5 @@
-"""`/_consulite/state`: a state loaded into a fresh server answers every GET as the server it came from."""
+"""`/_consulite/state` and `/v1/snapshot`: a state or snapshot loaded into a fresh server answers every GET as
+the server it came from."""
 
 import asyncio
 import json
@@ -9,6 +10,7 @@ import urllib.request
 import orjson
 import pytest
 
+from consulite.decode import snapshot
 from consulite.http.app import make_app
 
 PATHS = ["/v1/agent/services", "/v1/agent/service/web-sidecar-proxy", "/v1/agent/checks", "/v1/health/service/web",
@@ -32,12 +34,25 @@ async def populate(client):
     await client.put("/v1/agent/service/maintenance/web", params={"enable": "true", "reason": "deploy"})
 
 
-async def test_state_round_trip_answers_every_get_the_same(aiohttp_client):
+async def save_state(client):
+    r = await client.get("/_consulite/state")
+    return await r.read(), (await r.json())["index"]
+
+
+async def save_snapshot(client):
+    r = await client.get("/v1/snapshot")
+    assert r.headers["Content-Type"] == "application/x-gzip"
+    return await r.read(), int(r.headers["X-Consul-Index"])
+
+
+@pytest.mark.parametrize("path, save", [("/_consulite/state", save_state), ("/v1/snapshot", save_snapshot)],
+                         ids=["state", "snapshot"])
+async def test_state_round_trip_answers_every_get_the_same(aiohttp_client, path, save):
     a = await aiohttp_client(make_app())
     b = await aiohttp_client(make_app())
     await populate(a)
-    saved = await (await a.get("/_consulite/state")).json()
-    assert (await b.put("/_consulite/state", json=saved)).status == 200
+    saved, index = await save(a)
+    assert (await b.put(path, data=saved)).status == 200
     for path in PATHS:
         ra, rb = await a.get(path), await b.get(path)
         assert (ra.status, await ra.read()) == (rb.status, await rb.read()), path
@@ -45,7 +60,7 @@ async def test_state_round_trip_answers_every_get_the_same(aiohttp_client):
             assert ra.headers.get(header) == rb.headers.get(header), (path, header)
     # the loaded server goes on from the saved index
     await b.put("/v1/agent/service/register", json={"name": "new"})
-    assert int((await b.get("/v1/catalog/services")).headers["X-Consul-Index"]) == saved["index"] + 1
+    assert int((await b.get("/v1/catalog/services")).headers["X-Consul-Index"]) == index + 1
 
 
 async def test_bad_state_documents_are_refused_and_change_nothing(client):
@@ -79,7 +94,8 @@ def test_agent_starts_from_a_state_file(consulite, tmp_path):
 @pytest.mark.parametrize("reset", [
     lambda c, doc: c.put("/_consulite/reset"),
     lambda c, doc: c.put("/_consulite/state", data=orjson.dumps(doc)),
-], ids=["reset", "state"])
+    lambda c, doc: c.put("/v1/snapshot", data=snapshot.pack(doc, "dc1", "node1")),
+], ids=["reset", "state", "snapshot"])
 async def test_reset_and_restore_wake_every_blocked_reader(client, blocked, agent_of, reset):
     await client.put("/v1/agent/service/register", json={"Name": "web"})
     await client.put("/v1/config", json={"Kind": "service-defaults", "Name": "web", "Protocol": "http"})

@@ -11,9 +11,10 @@ from consulite.http.routes import (
     kv,
     partition,
     session,
+    snapshot,
     status,
     txn,
 )
 
-FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event,
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event, snapshot,
             consulite_api)
