@@ -190,3 +190,10 @@ DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
 DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
 # consulite's wording: JSON nesting past this is refused so that whatever is accepted can be rendered back
 JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays (consulite's limit)"
+
+# --- issue 16: filters as go-bexpr v0.1.2 over Consul's typed structs ---
+# consulite's wording: go-bexpr panics on a selector through a nil pointer and Consul then answers nothing
+FILTER_NIL_POINTER = ("filter selector {selector} goes through {field}, which is nil on this object: go-bexpr "
+                      "panics there and Consul closes the connection without an answer (consulite's text)")
+# go-bexpr v0.1.2 evaluate.go: a selector reaching a value that has no fields (a nil element of a list)
+FILTER_NOT_NESTED = "Value at selector {selector} with type invalid does not support nested field selection"

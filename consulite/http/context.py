@@ -3,7 +3,7 @@ token's authorizer; built once per request by the pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -11,6 +11,7 @@ from aiohttp import web
 
 from consulite.agent.core import Agent
 from consulite.decode.filter import Predicate, compile_filter
+from consulite.decode.filter_schema import Struct
 from consulite.decode.render import Renderer
 from consulite.http.query import NO_OPTIONS, QueryOptions
 from consulite.http.responses import json_response, query_meta
@@ -39,10 +40,10 @@ class RequestContext:
     async def body(self) -> bytes:
         return await self.request.read()
 
-    def filter(self, fields: Collection[str]) -> Predicate | None:
-        """The request's `?filter=`, compiled over `fields`, or None."""
+    def filter(self, schema: Struct, lazy: bool = False) -> Predicate | None:
+        """The request's `?filter=` compiled for `schema`'s Go type (`lazy`: see compile_filter), or None."""
         text = self.request.query.get("filter")
-        return compile_filter(text, fields) if text else None
+        return compile_filter(text, schema, lazy) if text else None
 
     def meta(self, index: int) -> dict[str, str]:
         """The query meta headers of a read answered at `index`."""
