@@ -99,6 +99,8 @@ def parse_int(text: str, bits: int = 64) -> int:
     ok = re.fullmatch(f"(_?{pattern})+" if prefixed else f"{pattern}(_?{pattern})*", digits) if digits else False
     if not ok or (not prefixed and "_" in digits):
         raise _num_error("ParseInt", text, INVALID_SYNTAX)
+    if len(digits.replace("_", "").lstrip("0")) > 64:  # past any int64 in any base (and Python's int() limit)
+        raise _num_error("ParseInt", text, OUT_OF_RANGE)
     value = int(digits.replace("_", ""), base) * (-1 if text[:1] == "-" else 1)
     if not -(1 << (bits - 1)) <= value < (1 << (bits - 1)):
         raise _num_error("ParseInt", text, OUT_OF_RANGE)
