@@ -8,12 +8,13 @@ Every object (block or `= {}`) becomes a list of maps, repeated keys concatenate
 
 from __future__ import annotations
 
-import json
 import re
 from typing import NoReturn
 
 from consulite.decode.go_text import parse_int
+from consulite.decode.hcl_json import loads_json
 from consulite.decode.hcl_scan import (
+    HCLError,
     ScanError,
     number_value,
     parse_float,
@@ -37,14 +38,6 @@ def _is_letter(ch: str) -> bool:
 def _is_digit(ch: str) -> bool:
     return _is_decimal(ch) or (not ch.isascii() and ch.isdecimal())
 
-
-
-class HCLError(DecodeError):
-    """A parse error at a line and column (1-based), worded as hashicorp/hcl v1 words it."""
-
-    def __init__(self, line: int, col: int, message: str):
-        super().__init__(f"At {line}:{col}: {message}")
-        self.line, self.col = line, col
 
 
 class _Lexer:
@@ -212,27 +205,27 @@ class _Parser:
         return self.object_list(inside=False)
 
     def object_list(self, inside: bool) -> dict:
-        out: dict = {}
+        items: list[tuple] = []
         while True:
             tok = self.next()
             if tok[0] == "EOF":
                 if inside:
                     self.fail(tok, "object expected closing RBRACE got: EOF")
-                return out
+                return self.assemble(items)
             if inside and tok[0] == "RBRACE":
                 self.back(tok)
-                return out
+                return self.assemble(items)
             self.back(tok)
-            if not self.object_item(out):
+            if not self.object_item(items):
                 if inside:  # `x { a =` and the end of input
                     self.fail(self.next(), "object expected closing RBRACE got: EOF")
-                return out
+                return self.assemble(items)
             tok = self.next()
             if tok[0] != "COMMA":
                 self.back(tok)
 
-    def object_item(self, out: dict) -> bool:
-        """Parse one item into `out`; False at a bare end of input or `key =` and the end (hcl drops it)."""
+    def object_item(self, items: list) -> bool:
+        """Parse one item onto `items`; False at a bare end of input or `key =` and the end (hcl drops it)."""
         keys: list[tuple] = []
         while True:
             tok = self.next()
@@ -258,9 +251,9 @@ class _Parser:
             if value[0] == "EOF":
                 self.back(value)
                 return False
-            self._put(out, names, *self.value(value))
+            items.append((names, *self.value(value)))
         elif kind == "LBRACE":
-            self._put(out, names, self.object_body(), "labeled" if len(names) > 1 else "object")
+            items.append((names, self.object_body(), "labeled" if len(names) > 1 else "object"))
         else:
             shown = " ".join(self.lexer.text[k[2]:k[2] + len(k[1]) + 2] if k[0] == "STRING" else k[1] for k in keys)
             self.fail(tok, f"key '{shown}' expected start of object ('{{') or assignment ('=')")
@@ -283,7 +276,7 @@ class _Parser:
         """(value, kind) of the value starting at `tok`."""
         kind = tok[0]
         if kind in _SCALARS:
-            return self.literal(tok), tok
+            return None, tok  # converted as the decoder converts it, by _put
         if kind == "LBRACE":
             return self.object_body(), "object"
         if kind == "LBRACK":
@@ -310,6 +303,25 @@ class _Parser:
             elif kind != "COMMA":
                 self.fail(tok, f"unexpected token while parsing list: {kind}")
 
+    def assemble(self, items: list[tuple]) -> dict:
+        """The map hcl's decoder makes of one object's items: per key in order, `_put`; but a key with labels
+        takes every item whose key equals it ignoring case (ObjectList.Filter), each one labeled."""
+        out: dict = {}
+        done = set()
+        for names, value, kind in items:
+            key = names[0]
+            if len(names) == 1:
+                self._put(out, names, value, kind)
+            elif key not in done:
+                done.add(key)
+                group = [(n, v, k) for n, v, k in items if n[0].casefold() == key.casefold()]
+                for i, (n, _, _) in enumerate(group):
+                    if len(n) == 1:
+                        raise DecodeError(f"root.{key}[{i}]: map must have string keys")
+                out[key] = [self.assemble([(n[1:], v, k if len(n) > 2 else "object")]) for n, v, k in group]
+                self.kinds[(id(out), key)] = "labeled"
+        return out
+
     def _put(self, out: dict, keys: list[str], value, kind) -> None:
         """Assign `keys[0] "keys[1]" ... = value`: labels nest as one-element lists of maps; a key seen again
         concatenates objects (labeled with labeled, unlabeled with unlabeled) and lists, and a literal
@@ -320,12 +332,12 @@ class _Parser:
         first = self.kinds.get(where)
         if first is None:
             self.kinds[where] = kind[0] if isinstance(kind, tuple) else kind
-            out[key] = value
+            out[key] = self.literal(kind) if isinstance(kind, tuple) else value
         elif first in ("object", "labeled") and kind in ("object", "labeled"):
             if first != kind:
                 raise DecodeError(f"root.{key}: map must have string keys")
             out[key] = out[key] + value
-        elif first == "list" and kind == "list":
+        elif first == "list" and kind in ("list", "object"):
             out[key] = out[key] + value
         elif isinstance(kind, tuple) and first in _SCALARS:
             out[key] = _convert(key, first, kind)
@@ -350,26 +362,16 @@ def _convert(key: str, first: str, tok: tuple):
     raise DecodeError(f"root.{key}: unknown type {kind}")
 
 
-def _from_json(value, top: bool = True):
-    """HCL1's JSON parser gives the same shape: nested objects become lists of maps."""
-    if isinstance(value, dict):
-        converted = {k: _from_json(v, top=False) for k, v in value.items()}
-        return converted if top else [converted]
-    if isinstance(value, list):
-        return [_from_json(v, top=True) if isinstance(v, dict) else _from_json(v, top=False) for v in value]
-    return value
-
-
 def loads(text: str) -> dict:
     """The HCL1 value of `text` (a JSON document when it starts with `{`); HCLError on bad input."""
     if text.lstrip().startswith("{"):
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise HCLError(e.lineno, e.colno, "illegal char") from None
-        if not isinstance(value, dict):
-            raise HCLError(1, 1, "illegal char")
-        return _from_json(value)
+            return loads_json(text)
+        except (ValueError, OverflowError, RecursionError, IndexError) as e:
+            if isinstance(e, HCLError):
+                raise
+            text = e.text if isinstance(e, DecodeError) else f"illegal input ({type(e).__name__})"
+            raise HCLError(1, 1, text) from None
     text = text.replace("\r\n", "\n")  # hcl's parser normalises line ends before it scans
     if "\x00" in text or "\ue123" in text:  # hcl's scanner refuses them wherever they are
         where = min(i for i in (text.find("\x00"), text.find("\ue123")) if i >= 0)

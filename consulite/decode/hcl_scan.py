@@ -11,11 +11,20 @@ quotes and newlines do not end the literal), then unquoted as hcl's strconv does
 from __future__ import annotations
 
 from consulite.decode.go_text import INVALID_SYNTAX, OUT_OF_RANGE, go_quote, parse_int
+from consulite.errors import DecodeError
 
 EOF = ""
 _HEX = "0123456789abcdefABCDEF"
 _SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
 _DIGITS = {"x": (16, 2), "u": (16, 4), "U": (16, 8)}
+
+
+class HCLError(DecodeError):
+    """A parse error at a line and column (1-based), worded as hashicorp/hcl v1 words it."""
+
+    def __init__(self, line: int, col: int, message: str):
+        super().__init__(f"At {line}:{col}: {message}")
+        self.line, self.col = line, col
 
 
 class ScanError(Exception):
