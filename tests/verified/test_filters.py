@@ -52,3 +52,33 @@ def test_syntax_error(target):
 def test_unknown_selector_on_agent_checks(target):
     _setup(target)
     assert_error(target.get("/v1/agent/checks?filter=" + quote("Bogus == 1")), 500, 'Selector "Bogus" is not valid')
+
+
+@pytest.mark.parametrize("path, expr, count", [
+    ("/v1/agent/services", 'Port == "80" and Service == "{name}"', 1),  # a quoted number coerces to the int field
+    ("/v1/agent/services", '"k" in Meta and Service == "{name}"', 1),
+    ("/v1/agent/services", 'Meta.missing != x and Service == "{name}"', 1),  # a missing key: != holds
+    ("/v1/agent/services", 'Tags is empty and Weights.Passing == 1 and Service == "{name}"', 1),
+    ("/v1/health/service/{name}", 'Checks.Status == passing', 1),  # any check
+    ("/v1/health/service/{name}", 'Checks.Status != passing', 0),  # serfHealth and the TTL check both pass
+])
+def test_filter_typed_semantics(target, path, expr, count):
+    name = _setup(target)
+    r = target.get(path.format(name=name) + "?filter=" + quote(expr.format(name=name)))
+    assert r.status == 200
+    assert len(r.body) == count
+
+
+@pytest.mark.parametrize("expr, err", [
+    ("Tags == a", 'Invalid match operator "Equal" for selector "Tags"'),
+    ("Service is empty", 'Invalid match operator "Is Empty" for selector "Service"'),
+    ("Port == web",
+     'Failed to coerce value "web" for selector "Port": strconv.ParseInt: parsing "web": invalid syntax'),
+    ("Service.Bogus == 1", 'Selector "Service.Bogus" is not valid'),
+    ('Service == "a\\/"', '1:12 (11): rule "string": invalid syntax'),
+    ("(Service == a", '1:14 (13): rule "grouping": Unmatched parentheses'),
+])
+def test_typed_filter_errors(target, expr, err):
+    _setup(target)
+    assert_error(target.get("/v1/agent/services?filter=" + quote(expr)), 500,
+                 "Failed to create boolean expression evaluator: " + err)
