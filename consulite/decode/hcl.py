@@ -199,7 +199,11 @@ class _Parser:
         self.peeked.append(tok)
 
     def fail(self, tok, message: str) -> NoReturn:
-        self.lexer.fail(tok[2], message)
+        try:
+            self.lexer.fail(tok[2], message)
+        except HCLError as e:
+            e.token = tok
+            raise
 
     def document(self) -> dict:
         return self.object_list(inside=False)
@@ -216,7 +220,15 @@ class _Parser:
                 self.back(tok)
                 return self.assemble(items)
             self.back(tok)
-            if not self.object_item(items):
+            try:
+                item = self.object_item(items)
+            except HCLError as e:
+                if not inside or e.token is None or e.token[0] != "RBRACE":
+                    raise
+                # hcl's objectType keeps what it parsed when the error is at a `}` (the failing item dropped),
+                # then reads its closing `}` after that one
+                return self.assemble(items)
+            if not item:
                 if inside:  # `x { a =` and the end of input
                     self.fail(self.next(), "object expected closing RBRACE got: EOF")
                 return self.assemble(items)
@@ -256,12 +268,14 @@ class _Parser:
             items.append((names, self.object_body(), "labeled" if len(names) > 1 else "object"))
         else:
             shown = " ".join(self.lexer.text[k[2]:k[2] + len(k[1]) + 2] if k[0] == "STRING" else k[1] for k in keys)
-            self.fail(tok, f"key '{shown}' expected start of object ('{{') or assignment ('=')")
+            self.lexer.fail(tok[2], f"key '{shown}' expected start of object ('{{') or assignment ('=')")
         return True
 
     def object_body(self) -> list:
         body = self.object_list(inside=True)
-        self.next()  # the RBRACE
+        tok = self.next()
+        if tok[0] != "RBRACE":
+            self.fail(tok, f"object expected closing RBRACE got: {tok[0]}")
         return [body]
 
     def literal(self, tok):
@@ -292,10 +306,10 @@ class _Parser:
             if need_comma and kind not in ("COMMA", "RBRACK"):
                 self.fail(tok, f"error parsing list, expected comma or list end, got: {kind}")
             if kind == "RBRACK":
-                return items
+                return [self.literal(i) if isinstance(i, tuple) else i for i in items]
             need_comma = kind in _SCALARS or kind == "LBRACE"
             if kind in _SCALARS:
-                items.append(self.literal(tok))
+                items.append(tok)  # converted once the list is complete, as hcl decodes after parsing
             elif kind == "LBRACE":
                 items.append(self.object_body()[0])  # objects in lists stay plain maps
             elif kind == "LBRACK":
@@ -337,7 +351,8 @@ class _Parser:
             if first != kind:
                 raise DecodeError(f"root.{key}: map must have string keys")
             out[key] = out[key] + value
-        elif first == "list" and kind in ("list", "object"):
+        elif (first == "list" and kind in ("list", "object")) or \
+                (first == "object" and kind == "list" and all(isinstance(v, dict) for v in value)):
             out[key] = out[key] + value
         elif isinstance(kind, tuple) and first in _SCALARS:
             out[key] = _convert(key, first, kind)

@@ -25,6 +25,7 @@ class HCLError(DecodeError):
     def __init__(self, line: int, col: int, message: str):
         super().__init__(f"At {line}:{col}: {message}")
         self.line, self.col = line, col
+        self.token: tuple | None = None  # the parser's token at the error, when it is one
 
 
 class ScanError(Exception):
