@@ -36,27 +36,36 @@ class _JSON:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def object(self) -> dict:
+        """An object after its `{`: hcl's parser also ends it at the end of input or after a value that no
+        comma follows (what comes next is ignored there)."""
         self.pos += 1  # the "{"
         out: dict = {}
         while True:
             ch = self.peek()
-            if ch == "}":
-                self.pos += 1
+            if ch in ("", "}"):
+                self.pos += ch == "}"
                 return out
             if ch != '"':
-                self.fail(self.pos, "illegal char" if ch and ch not in "0123456789-[{" else "expected: STRING")
+                self.fail(self.pos, "illegal char" if ch not in "0123456789-[{,:" else "expected: STRING")
             key = self.string()
+            if self.peek() in ("", "}"):  # a key with no value: dropped
+                self.pos += self.peek() == "}"
+                return out
             if self.peek() != ":":
                 self.fail(self.pos, "expected: COLON")
             self.pos += 1
+            if self.peek() == "":
+                return out
             value = self.value(nested=True)
             old = out.get(key)
             if isinstance(old, list) and isinstance(value, list) and old and value and \
                     all(isinstance(v, dict) for v in old + value):
                 value = old + value
             out[key] = value
-            if self.peek() == ",":
-                self.pos += 1
+            if self.peek() != ",":
+                self.pos += self.peek() == "}"
+                return out
+            self.pos += 1
 
     def string(self) -> str:
         try:

@@ -100,3 +100,12 @@ def datum(rng: random.Random, t: Any, depth: int = 0) -> Any:
             return None
         return {rng.choice(KEYS): datum(rng, t.value, depth + 1) for _ in range(rng.randrange(3))}
     return {name: datum(rng, ft, depth + 1) for name, ft in t.fields.items() if rng.random() < 0.8 and depth < 4}
+
+
+SOUP = [*' ()"`=!.[]', "Service", "Tags", "Meta", "Port", " and ", " or ", "not ", " in ", " contains ",
+                             " matches ", " is ", "empty", "==", "!=", "web", "1", "-", "0", "\\", "\n"]
+
+
+def soup(rng: random.Random) -> str:
+    """Up to 13 pieces drawn from the filter language's words and characters: mostly syntax errors."""
+    return "".join(rng.choice(SOUP) for _ in range(rng.randrange(1, 14)))

@@ -64,3 +64,12 @@ def document(rng: random.Random) -> str:
         edit = rng.choice(['"', "{", "}", "[", "]", "=", ",", "\n", "<", "\\", "$", "#", "\x00", "\ue000", ""])
         text = text[:i] + edit + text[i + (1 if rng.random() < 0.5 else 0):]
     return text
+
+
+SOUP = [*'ab={}[]"\\$<-EOF\n01.x#/*,é e+_ \t', "<<EOF\n", "EOF\n", "${", "\\x4", "\\u00", "0x", "1e", '"s"',
+                                                         "true", "\r\n"]
+
+
+def soup(rng: random.Random) -> str:
+    """Up to 24 pieces drawn from HCL's meaningful characters and fragments: mostly broken documents."""
+    return "".join(rng.choice(SOUP) for _ in range(rng.randrange(1, 25)))

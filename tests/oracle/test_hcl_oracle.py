@@ -1,5 +1,10 @@
 """HCL1 against hcl v1.0.0 itself (oracles/hcl/main.go: `hcl.Decode` into a map), on seeded generated and
-adversarial documents. A case agrees when both refuse it, or both accept it with the same value. Target: 99%.
+adversarial documents. A case agrees when both refuse it, or both accept it with the same value (error texts
+are not compared: Consul prints them, nothing reads them).
+
+Measured (issue 16): before, 77% of these documents agreed; after, 100% of 15,000 (10 seeds) and of 9,000
+character-soup documents. Known differences: none seen in these; by reading, hcl's JSON mode flattens a list
+of lists (`{"a": [[1]]}` is `[1]`), which consulite does not.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import pytest
 
 from consulite.decode.hcl import HCLError, loads
 from consulite.errors import DecodeError
-from tests.oracle.gen_hcl import document
+from tests.oracle.gen_hcl import document, soup
 
 CASES = 1500
 
@@ -41,11 +46,12 @@ def agrees(a: dict, b: dict) -> bool:
     return same(a["value"], b["value"])
 
 
-def agreement(oracle, seed: int, cases: int) -> tuple[int, list]:
+def agreement(oracle, seed: int, cases: int, texts=document) -> tuple[int, list]:
+    """(documents that agree, the others as (text, consulite's answer, hcl's answer))."""
     rng = random.Random(seed)
     ok, diffs = 0, []
     for _ in range(cases):
-        text = document(rng)
+        text = texts(rng)
         a, b = ours(text), oracle.ask({"text": text})
         if agrees(a, b):
             ok += 1
@@ -57,4 +63,10 @@ def agreement(oracle, seed: int, cases: int) -> tuple[int, list]:
 @pytest.mark.slow
 def test_hcl_agrees_with_hcl_v1(hcl_oracle):
     ok, diffs = agreement(hcl_oracle, seed=16, cases=CASES)
+    assert ok / CASES >= 0.99, diffs[:5]
+
+
+@pytest.mark.slow
+def test_hcl_soup_agrees_with_hcl_v1(hcl_oracle):
+    ok, diffs = agreement(hcl_oracle, seed=16, cases=CASES, texts=soup)
     assert ok / CASES >= 0.99, diffs[:5]
