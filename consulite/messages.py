@@ -183,6 +183,7 @@ FILTER_BAD_REGEXP = "Failed to compile regular expression {pattern}: {err}"
 # Go regexp/syntax Error.Error(): "error parsing regexp: " + code text [+ ": `" + expr + "`"]
 GO_REGEXP_ERROR = "error parsing regexp: {code}"
 # consulite's wording: go-bexpr has no nesting limit, consulite's recursive parser does
+FILTER_TOO_LONG = "expression chains more than about {limit} terms with and/or (consulite's limit)"
 FILTER_TOO_DEEP = "expression nests deeper than {limit} levels of parentheses or \"not\" at offset {offset} (consulite's limit)"
 # Go time.ParseDuration (src/time/format.go); {raw} is already quoted as the time package quotes
 INVALID_DURATION_QUOTED = "time: invalid duration {raw}"
@@ -272,3 +273,10 @@ INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not support
 
 # -- data dir and snapshots (consulite's own) ------------------------------------------------------------
 DATA_DIR_WRITE_FAILED = "consulite: the data dir could not be written ({error}); this agent no longer acknowledges writes"
+
+# --- issue 16: filters as go-bexpr v0.1.2 over Consul's typed structs ---
+# consulite's wording: go-bexpr panics on a selector through a nil pointer and Consul then answers nothing
+FILTER_NIL_POINTER = ("filter selector {selector} goes through {field}, which is nil on this object: go-bexpr "
+                      "panics there and Consul closes the connection without an answer (consulite's text)")
+# go-bexpr v0.1.2 evaluate.go: a selector reaching a value that has no fields (a nil element of a list)
+FILTER_NOT_NESTED = "Value at selector {selector} with type invalid does not support nested field selection"

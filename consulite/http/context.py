@@ -3,7 +3,7 @@ token's authorizer; built once per request by the pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -11,6 +11,7 @@ from aiohttp import web
 
 from consulite.agent.core import Agent
 from consulite.decode.filter import Predicate, compile_filter
+from consulite.decode.filter_schema import Struct
 from consulite.decode.render import Renderer
 from consulite.http.body import read_body
 from consulite.http.query import NO_OPTIONS, QueryOptions
@@ -47,10 +48,10 @@ class RequestContext:
             self._body = await read_body(self.request, self.max_body, self.agent.config.http_body_timeout)
         return self._body
 
-    def filter(self, fields: Collection[str]) -> Predicate | None:
-        """The request's `?filter=`, compiled over `fields`, or None."""
+    def filter(self, schema: Struct, lazy: bool = False) -> Predicate | None:
+        """The request's `?filter=` compiled for `schema`'s Go type (`lazy`: see compile_filter), or None."""
         text = self.request.query.get("filter")
-        return compile_filter(text, fields) if text else None
+        return compile_filter(text, schema, lazy) if text else None
 
     def meta(self, index: int, consistency: bool = True) -> dict[str, str]:
         """The query meta headers of a read answered at `index` (with `consistency`, the effective mode)."""

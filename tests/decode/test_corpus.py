@@ -3,13 +3,14 @@ snippet it rejects is rejected. Where the corpus is absent (it is not shipped wi
 in its summary (tests/conftest.py) and one test here is skipped with the reason."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from consulite.decode.hcl import HCLError, loads
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(os.environ.get("CONSULITE_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
 ROWS = [json.loads(line) for line in (CORPUS / "oracle.jsonl").read_text().splitlines()] \
     if (CORPUS / "oracle.jsonl").is_file() else []
 

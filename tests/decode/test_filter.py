@@ -1,15 +1,15 @@
-"""The `?filter=` language (go-bexpr subset) over rendered objects."""
+"""The `?filter=` language (go-bexpr v0.1.2) over rendered objects of a typed schema (api.AgentService)."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consulite.decode.filter import compile_filter
-from consulite.errors import BadRequest
+from consulite.decode import filter_schema as F
+from consulite.decode.filter import FilterError, compile_filter
 
 OBJ = {"Service": "web", "Tags": ["a", "b"], "Meta": {"env": "prod"}, "Port": 80, "EnableTagOverride": False,
        "Proxy": {"Upstreams": [{"DestinationName": "db"}, {"DestinationName": "cache"}]}}
-ROOTS = {"Service", "Tags", "Meta", "Port", "Proxy", "Kind", "EnableTagOverride"}
+ROOTS = F.AGENT_SERVICE
 
 
 @pytest.mark.parametrize("expr, expected", [
@@ -17,7 +17,7 @@ ROOTS = {"Service", "Tags", "Meta", "Port", "Proxy", "Kind", "EnableTagOverride"
     ('"a" in Tags', True), ('"z" not in Tags', True), ("Tags contains b", True), ("Tags not contains b", False),
     ("Meta.env == prod", True), ('"env" in Meta', True), ("Meta.missing == x", False),
     ("Port == 80", True), ("Port == 81", False), ("EnableTagOverride == false", True),
-    ("Kind is empty", True), ("Tags is not empty", True),
+    ("Meta is not empty", True), ("Tags is not empty", True),
     ('Service matches "^w.b$"', True), ('Service not matches "^x"', True),
     ("Proxy.Upstreams.DestinationName == cache", True), ('"db" in Proxy.Upstreams.DestinationName', True),
     ("Port == 80 and Service == api", False), ("Port == 81 or Service == web", True),
@@ -28,14 +28,17 @@ def test_expressions(expr, expected):
 
 
 @pytest.mark.parametrize("expr, fragment", [
-    ("Service ==", "no match found"), ("Service = web", "no match found"), ("(Service == web", '")"'),
-    ("Bogus == 1", 'Selector "Bogus" is not valid'), ("", "no match found"),
-    ("Service == web extra", "no match found"), (r'Service == "\x"', "a valid string escape"),
-    ('Service matches "["', "error parsing regexp: missing closing ]"), ('Service == "open', "no match found"),
+    ("Service ==", "no match found"), ("Service = web", "no match found"), ("(Service == web", "Unmatched parentheses"),
+    ("Bogus == 1", 'Selector "Bogus" is not valid'), (" ", "no match found"),
+    ("Service == web extra", "no match found"), (r'Service == "\x"', 'rule "string": invalid syntax'),
+    ('Service matches "["', "error parsing regexp: missing closing ]"),
+    ('Service == "open', "Unterminated string literal"), ("Tags == a", 'Invalid match operator "Equal"'),
+    ("Service is empty", 'Invalid match operator "Is Empty"'), ("Port == web", "strconv.ParseInt"),
 ])
-def test_malformed_filters_are_bad_requests(expr, fragment):
-    with pytest.raises(BadRequest) as e:
+def test_malformed_filters_are_500s(expr, fragment):
+    with pytest.raises(FilterError) as e:
         compile_filter(expr, ROOTS)
+    assert e.value.status == 500
     assert e.value.text.startswith("Failed to create boolean expression evaluator: ")
     assert fragment in e.value.text
 
@@ -51,6 +54,10 @@ def test_string_escapes_and_unicode():
 def test_any_filter_text_parses_or_is_a_bad_request(text):
     try:
         keep = compile_filter(text, ROOTS)
-    except BadRequest:
+    except FilterError:
         return
     assert keep(OBJ) in (True, False)
+
+
+def test_empty_filter_is_go_bexprs_nil_filter():
+    assert compile_filter("", ROOTS)({}) is True

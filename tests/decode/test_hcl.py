@@ -51,7 +51,7 @@ def test_comments():
     ('a = "multi\nline"', "1:5"),
     ("a: 1", "1:2"),
     ("x {\n  a = 1", "2:8"),
-    ("a = <<-EOS\nx\nEOS\n", "1:5"),  # an unindented <<- terminator never closes (hcl v1.0.0)
+    ("a = <<-EOS\nx\nEOS\n", "4:1"),  # an unindented <<- terminator never closes (hcl v1.0.0: at the end)
     ("ports = [1 2]", "1:12"),
     ('a "b" = 1', "1:7"),
     ("{ type = \"key\" }", "1:3"),  # a leading `{` is JSON

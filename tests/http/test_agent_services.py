@@ -180,7 +180,27 @@ async def test_filter(client):
     r = await client.get("/v1/agent/services", params={"filter": "Meta.team == api and Port == 81"})
     assert list(await r.json()) == ["api"]
     r = await client.get("/v1/agent/services", params={"filter": "Tags ==="})
-    assert r.status == 400 and (await r.text()).startswith("Failed to create boolean expression evaluator:")
+    assert r.status == 500 and (await r.text()).startswith("Failed to create boolean expression evaluator:")
+
+
+async def test_filter_through_a_nil_pointer_is_a_clear_500(client):
+    # go-bexpr panics on `Proxy.X` when a service has no proxy (real Consul then closes the connection,
+    # shared/reference/real-consul.md §3); a connect-proxy service filters normally
+    await register(client, {"Name": "web", "Port": 80})
+    r = await client.get("/v1/agent/services", params={"filter": "Proxy.DestinationServiceName == web"})
+    assert r.status == 500
+    assert (await r.text()).startswith('filter selector "Proxy.DestinationServiceName" goes through "Proxy"')
+    r = await client.get("/v1/agent/services",
+                         params={"filter": 'Kind == "connect-proxy" and Proxy.DestinationServiceName == web'})
+    assert r.status == 200 and await r.json() == {}
+
+
+async def test_node_services_filter(client):
+    for name in ("web", "api"):
+        await register(client, {"Name": name, "Port": 80})
+    r = await client.get("/v1/catalog/node-services/node1", params={"filter": "Service == api"})
+    assert r.status == 200
+    assert [s["Service"] for s in (await r.json())["Services"]] == ["api"]
 
 
 async def test_maintenance(client):

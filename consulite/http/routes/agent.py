@@ -7,6 +7,7 @@ from aiohttp import web
 from consulite import CONSUL_VERSION
 from consulite import messages as M
 from consulite.agent.services import STATUS_CODES
+from consulite.decode import filter_schema as F
 from consulite.decode.bodies import decode_object
 from consulite.decode.render import content_hash
 from consulite.errors import BadRequest
@@ -17,15 +18,6 @@ from consulite.http.router import Router
 from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING
 from consulite.model.go import parse_bool
 from consulite.model.scope import DEFAULT
-
-AGENT_SERVICE_FIELDS = frozenset({
-    "Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "SocketPath", "TaggedAddresses", "Weights",
-    "EnableTagOverride", "Proxy", "Connect", "PeerName",
-})
-HEALTH_CHECK_FIELDS = frozenset({
-    "Node", "CheckID", "Name", "Status", "Notes", "Output", "ServiceID", "ServiceName", "ServiceTags", "Type",
-    "Interval", "Timeout", "ExposedPort",
-})
 
 
 def register(router: Router) -> None:
@@ -52,7 +44,7 @@ def register(router: Router) -> None:
 
 async def list_services(ctx: RequestContext):
     services = ctx.agent.services.listing(ctx.scope)
-    keep = ctx.filter(AGENT_SERVICE_FIELDS)
+    keep = ctx.filter(F.AGENT_SERVICE)
     if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
         return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
     out = {}
@@ -170,7 +162,7 @@ async def health_by_name(ctx: RequestContext):
 # -- checks --------------------------------------------------------------------------------------
 
 async def list_checks(ctx: RequestContext):
-    keep = ctx.filter(HEALTH_CHECK_FIELDS)
+    keep = ctx.filter(F.HEALTH_CHECK, lazy=True)
     checks = ctx.agent.checks
     out = {}
     for c in checks.listing(ctx.scope):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from consulite import messages as M
 from consulite.agent.catalog import Selection
+from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 
-CATALOG_SERVICE_FIELDS = frozenset({
-    "ID", "Node", "Address", "Datacenter", "TaggedAddresses", "NodeMeta", "ServiceKind", "ServiceID",
-    "ServiceName", "ServiceTags", "ServiceAddress", "ServiceTaggedAddresses", "ServiceWeights", "ServiceMeta",
-    "ServicePort", "ServiceSocketPath", "ServiceEnableTagOverride", "ServiceProxy", "ServiceConnect",
-})
-NODE_FIELDS = frozenset({"ID", "Node", "Address", "Datacenter", "TaggedAddresses", "Meta"})
 READ = {"blocking": True}
 
 
@@ -48,7 +43,7 @@ def service_name(ctx: RequestContext) -> str:
 
 async def _instances(ctx: RequestContext, connect: bool):
     name, sel = service_name(ctx), selection(ctx)
-    keep = ctx.filter(CATALOG_SERVICE_FIELDS)
+    keep = ctx.filter(F.SERVICE_NODE)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.instances(ctx.scope, name, connect, ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
     rendered = [ctx.render.catalog_service(svc, node) for svc in found]
@@ -64,7 +59,7 @@ async def connect_nodes(ctx: RequestContext):
 
 
 async def nodes(ctx: RequestContext):
-    keep = ctx.filter(NODE_FIELDS)
+    keep = ctx.filter(F.NODE)
     sel = selection(ctx)
     index, listed = await ctx.block(lambda ws: ctx.agent.catalog.nodes(ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
@@ -72,13 +67,15 @@ async def nodes(ctx: RequestContext):
 
 
 async def _node_and_services(ctx: RequestContext):
-    """(node JSON or None, (ID, JSON) of its services in the request's scope, index)."""
+    """(node JSON or None, (ID, JSON) of its services in the request's scope that pass `?filter=`, index)."""
     if not ctx.rest:
         raise BadRequest(M.MISSING_NODE_NAME)
+    keep = ctx.filter(F.NODE_SERVICE)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.node_services(ctx.scope, ctx.rest, ws))
     if found is None:
         return None, [], index
-    return ctx.render.node_json(ctx.scope.partition), [(s.id, ctx.render.node_service(s)) for s in found], index
+    services = [(s.id, ctx.render.node_service(s)) for s in found]
+    return ctx.render.node_json(ctx.scope.partition), [(i, r) for i, r in services if keep is None or keep(r)], index
 
 
 async def node_services(ctx: RequestContext):

@@ -4,18 +4,13 @@ config-entries-and-resolver.md §1)."""
 from __future__ import annotations
 
 from consulite.agent.config_entries import decoding_failed
+from consulite.decode import filter_schema as F
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.context import RequestContext
 from consulite.http.query import parse_uint
 from consulite.http.router import Router
 from consulite.model.config import kinds as K
-
-SERVICE_DEFAULTS_FIELDS = frozenset({
-    "Kind", "Name", "Protocol", "Mode", "TransparentProxy", "MutualTLSMode", "MeshGateway", "Expose", "ExternalSNI",
-    "UpstreamConfig", "Destination", "MaxInboundConnections", "LocalConnectTimeoutMs", "LocalRequestTimeoutMs",
-    "BalanceInboundConnections", "Meta",
-})
 
 
 def register(router: Router) -> None:
@@ -66,7 +61,7 @@ async def _list(ctx: RequestContext, kind: str | None):
     if ctx.params.get("filter"):
         if kind != K.SERVICE_DEFAULTS:
             raise ConsulError(f"filtering not supported for config entry kind={kind or ''}")
-        keep = ctx.filter(SERVICE_DEFAULTS_FIELDS)
+        keep = ctx.filter(F.SERVICE_DEFAULTS)
     codec = ctx.agent.codec
 
     def current(ws: set):

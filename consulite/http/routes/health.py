@@ -5,14 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from consulite import messages as M
+from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
-from consulite.http.routes.agent import HEALTH_CHECK_FIELDS
 from consulite.http.routes.catalog import READ, selection, service_name
 from consulite.model.go import parse_bool
-
-CHECK_SERVICE_NODE_FIELDS = frozenset({"Node", "Service", "Checks"})
 
 
 def register(router: Router) -> None:
@@ -32,7 +30,7 @@ async def _entries(ctx: RequestContext, connect: bool):
         if parsed is None:
             return web.Response(text=M.INVALID_PASSING, status=400, headers=ctx.meta(ctx.agent.index))
         passing = parsed
-    keep = ctx.filter(CHECK_SERVICE_NODE_FIELDS)
+    keep = ctx.filter(F.CHECK_SERVICE_NODE)
     index, found = await ctx.block(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel))
     render = ctx.render
     node = render.node_json(ctx.scope.partition)
@@ -54,7 +52,7 @@ async def connect_health(ctx: RequestContext):
 
 
 def _checks(ctx: RequestContext, checks, index: int):
-    keep = ctx.filter(HEALTH_CHECK_FIELDS)
+    keep = ctx.filter(F.HEALTH_CHECK)
     tags_of = ctx.agent.checks.service_tags
     rendered = [ctx.render.health_check(c, tags_of(c)) for c in checks]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
