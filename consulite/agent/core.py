@@ -4,6 +4,7 @@ go through these operations."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,13 +27,17 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
+            admin,
             catalog,
             checks,
             config_entries,
             discovery_chain,
             explain,
+            exported,
             health,
+            operator,
             partitions,
+            queries,
             services,
             state,
         )
@@ -56,6 +61,11 @@ class Agent:
         self.discovery_chain = discovery_chain.DiscoveryChain(self)
         self.explain = explain.Explain(self)
         self.state = state.State(self)
+        self.operator = operator.Operator(self)
+        self.admin = admin.Admin(self)
+        self.queries = queries.Queries(self)
+        self.exported = exported.Exported(self)
+        self.started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.state.reset()
 
     @property

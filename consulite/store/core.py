@@ -12,6 +12,7 @@ from consulite.store import topics
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
+from consulite.store.operator import AutopilotTable, CoordinatesTable, QueriesTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
 from consulite.store.table import Table
@@ -53,8 +54,12 @@ class Store:
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
         self.config = ConfigTable()
+        self.coordinates = CoordinatesTable()
+        self.autopilot = AutopilotTable()
+        self.queries = QueriesTable()
         #: every table: reset, dump, load and partition removal go through this list
-        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config)
+        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
+                                          self.coordinates, self.autopilot, self.queries)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

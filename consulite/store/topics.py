@@ -38,3 +38,6 @@ def config_kind(kind: str) -> Topic:
 
 def config_entry(key: tuple[str, str, str, str]) -> Topic:
     return ("config", *key)
+COORDINATES: Topic = ("coordinates",)
+AUTOPILOT: Topic = ("autopilot",)
+QUERIES: Topic = ("queries",)

@@ -1,0 +1,157 @@
+"""Prepared queries: create, read, update, delete, execute and explain (agent/prepared_query_endpoint.go,
+agent/consul/prepared_query_endpoint.go). One datacenter: failover finds no other."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from consulite import messages as M
+from consulite.agent.operator import ci_get, json_body
+from consulite.errors import ConsulError, NotFound
+from consulite.model.check import CRITICAL, WARNING, HealthCheck
+from consulite.model.operator import PreparedQuery
+from consulite.model.scope import Scope
+from consulite.model.service import Service
+
+if TYPE_CHECKING:
+    from consulite.agent.core import Agent
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+Entry = tuple[Service, list[HealthCheck]]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strings(value: Any) -> list[str] | None:
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def _map(value: Any) -> dict[str, str] | None:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+
+
+def normalize(body: dict[str, Any]) -> dict[str, Any]:
+    """A query body in Consul's full shape (1.8.7's PreparedQuery JSON), absent fields zero."""
+    svc = ci_get(body, "Service") or {}
+    failover = ci_get(svc, "Failover") or {}
+    template = ci_get(body, "Template") or {}
+    dns = ci_get(body, "DNS") or {}
+    return {
+        "Name": _text(ci_get(body, "Name")), "Session": _text(ci_get(body, "Session")),
+        "Token": _text(ci_get(body, "Token")),
+        "Template": {"Type": _text(ci_get(template, "Type")), "Regexp": _text(ci_get(template, "Regexp")),
+                     "RemoveEmptyTags": bool(ci_get(template, "RemoveEmptyTags"))},
+        "Service": {"Service": _text(ci_get(svc, "Service")),
+                    "Failover": {"NearestN": int(ci_get(failover, "NearestN") or 0),
+                                 "Datacenters": _strings(ci_get(failover, "Datacenters"))},
+                    "OnlyPassing": bool(ci_get(svc, "OnlyPassing")),
+                    "IgnoreCheckIDs": _strings(ci_get(svc, "IgnoreCheckIDs")),
+                    "Near": _text(ci_get(svc, "Near")), "Tags": _strings(ci_get(svc, "Tags")),
+                    "NodeMeta": _map(ci_get(svc, "NodeMeta")), "ServiceMeta": _map(ci_get(svc, "ServiceMeta")),
+                    "Connect": bool(ci_get(svc, "Connect"))},
+        "DNS": {"TTL": _text(ci_get(dns, "TTL"))},
+    }
+
+
+def tag_filter(tags: list[str], wanted: list[str]) -> bool:
+    """Consul's query tag rule: every `tag` present and every `!tag` absent, case-insensitively."""
+    have = {t.lower() for t in tags}
+    for tag in wanted:
+        tag = tag.lower()
+        if (tag.startswith("!") and tag[1:] in have) or (not tag.startswith("!") and tag not in have):
+            return False
+    return True
+
+
+class Queries:
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.store = agent.store
+
+    def render(self, q: PreparedQuery) -> dict[str, Any]:
+        return {"ID": q.id, **q.body, "CreateIndex": q.create_index, "ModifyIndex": q.modify_index}
+
+    def _validated(self, raw: bytes, own_id: str = "") -> dict[str, Any]:
+        body = normalize(json_body(raw))
+        if not body["Service"]["Service"]:
+            raise ConsulError(M.QUERY_NO_SERVICE)
+        name = body["Name"]
+        if name and _UUID.match(name):
+            raise ConsulError(M.QUERY_NAME_UUID)
+        clash = self.store.queries.get(name) if name else None
+        if clash is not None and clash.id != own_id:
+            raise ConsulError(M.QUERY_NAME_TAKEN.format(name=name))
+        return body
+
+    def create(self, raw: bytes) -> str:
+        body = self._validated(raw)
+        query = PreparedQuery(id=str(uuid.uuid4()), body=body)
+        with self.store.write() as tx:
+            self.store.queries.put(tx, query)
+        return query.id
+
+    def _existing(self, query_id: str) -> PreparedQuery:
+        if not _UUID.match(query_id):
+            raise ConsulError(M.QUERY_LOOKUP_FAILED)
+        query = self.store.queries.rows.get(query_id)
+        if query is None:
+            raise ConsulError(M.QUERY_MODIFY_MISSING.format(id=query_id))
+        return query
+
+    def update(self, query_id: str, raw: bytes) -> None:
+        self._existing(query_id)
+        body = self._validated(raw, query_id)
+        with self.store.write() as tx:
+            self.store.queries.put(tx, PreparedQuery(id=query_id, body=body))
+
+    def delete(self, query_id: str) -> None:
+        self._existing(query_id)
+        with self.store.write() as tx:
+            self.store.queries.delete(tx, query_id)
+
+    def listing(self, ws: set) -> tuple[int, list[dict[str, Any]]]:
+        return self.store.index_of(ws), [self.render(q) for q in self.store.queries.list(ws)]
+
+    def get(self, query_id: str, ws: set) -> tuple[int, list[dict[str, Any]]]:
+        """`GET /v1/query/<id>`: by ID only (a name is not a UUID: Consul's index error)."""
+        if not _UUID.match(query_id):
+            raise ConsulError(M.QUERY_INDEX_ERROR)
+        query = self.store.queries.rows.get(query_id)
+        self.store.queries.list(ws)
+        if query is None:
+            raise NotFound(M.QUERY_NOT_FOUND)
+        return self.store.index_of(ws), [self.render(query)]
+
+    def _resolve(self, id_or_name: str) -> PreparedQuery:
+        query = self.store.queries.get(id_or_name)
+        if query is None:
+            raise NotFound(M.QUERY_NOT_FOUND)
+        return query
+
+    def explain(self, id_or_name: str) -> dict[str, Any]:
+        return self.render(self._resolve(id_or_name))
+
+    def execute(self, id_or_name: str, scope: Scope, limit: int = 0) -> tuple[PreparedQuery, list[Entry]]:
+        """The healthy instances the query selects: critical ones never, warning ones not with OnlyPassing,
+        ignored check IDs skipped, tags and metadata matched; `Near` and failover over one datacenter change
+        nothing (one node, no other datacenter)."""
+        query = self._resolve(id_or_name)
+        svc_q = query.body["Service"]
+        ignored = set(svc_q["IgnoreCheckIDs"] or ())
+        bad = {CRITICAL, WARNING} if svc_q["OnlyPassing"] else {CRITICAL}
+        _, found = self.agent.health.service(scope, svc_q["Service"], bool(svc_q["Connect"]), False, set())
+        out = []
+        for svc, checks in found:
+            if any(c.status in bad and c.check_id not in ignored for c in checks):
+                continue
+            if svc_q["Tags"] and not tag_filter(svc.tags, svc_q["Tags"]):
+                continue
+            wanted = svc_q["ServiceMeta"] or {}
+            if any(svc.meta.get(k) != v for k, v in wanted.items()):
+                continue
+            out.append((svc, checks))
+        return query, out[:limit] if limit > 0 else out
