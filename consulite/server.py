@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -16,11 +17,14 @@ if TYPE_CHECKING:  # loading files is imported only when asked for (start-up tim
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, clock: Clock | None = None,
-                loaded: Loaded | None = None, state: Any = None) -> tuple[web.AppRunner, int]:
+                loaded: Loaded | None = None, state: Any = None, reload: Callable[[], Loaded] | None = None,
+                leave: Callable[[], None] | None = None) -> tuple[web.AppRunner, int]:
     """Listen on host:port (0 = a free port), after loading a saved state document and files into the agent;
-    returns the runner and the port actually bound."""
+    returns the runner and the port actually bound. `reload` re-reads the agent's files (`/v1/agent/reload`),
+    `leave` stops the process (`/v1/agent/leave`)."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
+    agent.admin.reloader, agent.admin.on_leave = reload, leave
     if state is not None:
         agent.state.restore(state)
     if loaded is not None:

@@ -83,7 +83,8 @@ class Exported:
         return out
 
     def exported(self, partition: str, ws: set) -> tuple[int, list[dict[str, Any]]]:
-        return self.store.index_of(ws), self.resolved(partition, ws)
+        found = self.resolved(partition, ws)
+        return self.store.index_of(ws), found
 
     def imported(self, partition: str, ws: set) -> tuple[int, Any]:
         """`GET /v1/imported-services`: what the other partitions export to `partition` (Enterprise wraps the

@@ -207,6 +207,24 @@ class Operator:
             "product": "consul", "flags": {"package": "premium"}, "modules": [],
             "features": list(LICENSE_FEATURES), "temporary": False}}
 
+    def license_stats(self) -> dict[str, Any]:
+        """`Stats.license` of `/v1/agent/self` in the Enterprise edition (what Nomad and consul-k8s test for
+        Enterprise: a comma-separated `features` string); nothing in the Community Edition."""
+        if not self.agent.enterprise:
+            return {}
+        lic = self.license()["License"]
+        return {"license": {"id": lic["license_id"], "customer": lic["customer_id"],
+                            "install_id": lic["installation_id"], "issue_time": lic["issue_time"],
+                            "start_time": lic["start_time"], "expiration_time": lic["expiration_time"],
+                            "product": lic["product"], "modules": "", "features": ", ".join(lic["features"])}}
+
+    @staticmethod
+    def debug_config() -> dict[str, Any]:
+        """The DebugConfig keys tools read (consul-k8s, Nomad): Connect on, gRPC and DNS ports of a dev agent."""
+        return {"ConnectEnabled": True, "GRPCPort": 8502, "GRPCTLSPort": -1, "GRPCAddrs": ["tcp://127.0.0.1:8502"],
+                "DNSPort": 8600, "DNSAddrs": ["tcp://127.0.0.1:8600", "udp://127.0.0.1:8600"],
+                "SessionTTLMin": "0s"}
+
     def usage(self) -> dict[str, Any]:
         """`/v1/operator/usage` (Consul 1.10+, api/operator_usage.go): service counts of the datacenter."""
         services = self.store.services.dump()

@@ -114,7 +114,8 @@ class Queries:
             self.store.queries.delete(tx, query_id)
 
     def listing(self, ws: set) -> tuple[int, list[dict[str, Any]]]:
-        return self.store.index_of(ws), [self.render(q) for q in self.store.queries.list(ws)]
+        found = [self.render(q) for q in self.store.queries.list(ws)]
+        return self.store.index_of(ws), found
 
     def get(self, query_id: str, ws: set) -> tuple[int, list[dict[str, Any]]]:
         """`GET /v1/query/<id>`: by ID only (a name is not a UUID: Consul's index error)."""

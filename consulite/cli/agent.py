@@ -62,7 +62,10 @@ def run_agent(args: argparse.Namespace) -> int:
     loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
     try:
         snapshot = _read_state(args.state) if args.state else None
-        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot)))
+        stop = asyncio.Event()
+        reload = lambda: build(args.config_paths, flags).loaded  # noqa: E731 (/v1/agent/reload re-reads the files)
+        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot, reload=reload,
+                                              leave=stop.set), stop))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
@@ -93,11 +96,10 @@ def _read_state(path: str):
     return doc
 
 
-async def _serve_until_signal(starting) -> None:
+async def _serve_until_signal(starting, stop: asyncio.Event) -> None:
     runner, port = await starting
     host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
     print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

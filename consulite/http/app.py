@@ -86,6 +86,8 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
                 log.exception("unexpected error on %s %s", request.method, request.path)
                 resp = text_response(f"consulite internal error: {e!r}", 500)
         resp.headers.update(COMMON_HEADERS)
+        agent.admin.count(request.method, "" if isinstance(routed, web.StreamResponse) else routed[0].pattern,
+                          resp.status)  # the request counters of /v1/agent/metrics
         log.debug("%s %s -> %s", request.method, request.path_qs, resp.status)
         return resp
 

@@ -109,3 +109,15 @@ async def test_license_per_edition(client, ce_client):
                                     "expiration_time", "flags", "features"}
     r = await ce_client.get("/v1/operator/license")
     assert r.status == 404  # not a route of Consul CE (real 1.8.7: 404)
+
+
+async def test_self_carries_the_enterprise_signals(client, ce_client):
+    me = await (await client.get("/v1/agent/self")).json()
+    assert "Namespaces" in me["Stats"]["license"]["features"]  # Nomad's check (a string, comma-separated)
+    assert "Admin Partitions" in me["Stats"]["license"]["features"]
+    debug = me["DebugConfig"]
+    assert debug["ConnectEnabled"] is True and debug["GRPCPort"] == 8502 and debug["GRPCTLSPort"] == -1
+    assert debug["DNSPort"] == 8600 and debug["DNSAddrs"] and debug["SessionTTLMin"] == "0s"
+    assert me["Config"]["Partition"] == "default"
+    ce = await (await ce_client.get("/v1/agent/self")).json()
+    assert "license" not in ce["Stats"] and "Partition" not in ce["Config"]

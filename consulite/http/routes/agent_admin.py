@@ -50,7 +50,7 @@ async def force_leave(ctx: RequestContext):
 
 async def metrics(ctx: RequestContext):
     if ctx.params.get("format") == "prometheus":
-        return web.Response(text=ctx.agent.admin.prometheus(), content_type="text/plain",
+        return web.Response(body=ctx.agent.admin.prometheus().encode(),
                             headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
     return ctx.json(ctx.agent.admin.metrics())
 
