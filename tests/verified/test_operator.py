@@ -103,7 +103,7 @@ def test_prepared_queries(target):
                        "DNS": {"TTL": "10s"}, "CreateIndex": got["CreateIndex"], "ModifyIndex": got["CreateIndex"]}
         assert_error(target.post("/v1/query", {"Name": target.name("q"), "Service": {"Service": web}}), 500,
                      f"name '{target.name('q')}' aliases an existing query name")
-        status, _, result = target.get(f"/v1/query/{target.name('q')}/execute")
+        _, _, result = target.get(f"/v1/query/{target.name('q')}/execute")
         assert_contains(result, {"Service": web, "DNS": {"TTL": "10s"}, "Datacenter": "dc1", "Failovers": 0,
                                  "Nodes": [{"Node": {"Node": "node1"}, "Service": {"ID": web, "Tags": ["v1"]},
                                             "Checks": [{"CheckID": "serfHealth"}]}]})
