@@ -55,7 +55,7 @@ def test_raft_and_autopilot(target):
     assert_error(target.delete("/v1/operator/raft/peer?address=1.2.3.4:8300"), 500,
                  'address "1.2.3.4:8300" was not found in the Raft configuration')
     assert address
-    status, _, conf = target.get("/v1/operator/autopilot/configuration")
+    _, _, conf = target.get("/v1/operator/autopilot/configuration")
     assert_contains(conf, {"CleanupDeadServers": True, "LastContactThreshold": "200ms", "MaxTrailingLogs": 250,
                            "MinQuorum": 0, "ServerStabilizationTime": "10s", "RedundancyZoneTag": "",
                            "DisableUpgradeMigration": False, "UpgradeVersionTag": "", "CreateIndex": ANY_INDEX,
@@ -90,11 +90,11 @@ def test_prepared_queries(target):
     target.synced()
     assert_error(target.post("/v1/query", {"Name": target.name("q")}), 500,
                  "Invalid prepared query: Must provide a Service name to query")
-    status, _, created = target.post("/v1/query", {"Name": target.name("q"), "Service": {
+    _, _, created = target.post("/v1/query", {"Name": target.name("q"), "Service": {
         "Service": web, "OnlyPassing": True, "Tags": ["v1"]}, "DNS": {"TTL": "10s"}})
     qid = created["ID"]
     try:
-        status, _, [got] = target.get(f"/v1/query/{qid}")
+        _, _, [got] = target.get(f"/v1/query/{qid}")
         assert got == {"ID": qid, "Name": target.name("q"), "Session": "", "Token": "",
                        "Template": {"Type": "", "Regexp": "", "RemoveEmptyTags": False},
                        "Service": {"Service": web, "Failover": {"NearestN": 0, "Datacenters": None},
