@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 Entry = tuple[Service, list[HealthCheck]]
+TEMPLATE = "name_prefix_match"
 
 
 def _text(value: Any) -> str:
@@ -128,7 +129,13 @@ class Queries:
         return self.store.index_of(ws), [self.render(query)]
 
     def _resolve(self, id_or_name: str) -> PreparedQuery:
+        """By ID, by name, then the `name_prefix_match` template with the longest name prefixing it (an empty
+        template name matches everything), as the state store's PreparedQueryResolve does."""
         query = self.store.queries.get(id_or_name)
+        if query is None:
+            templates = [q for q in self.store.queries.rows.values()
+                         if q.body["Template"]["Type"] == TEMPLATE and id_or_name.startswith(q.name)]
+            query = max(templates, key=lambda q: len(q.name), default=None)
         if query is None:
             raise NotFound(M.QUERY_NOT_FOUND)
         return query

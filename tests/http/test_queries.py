@@ -69,3 +69,14 @@ async def test_names_are_unique_and_kept_in_the_state(client):
     assert await (await client.get("/v1/query")).json() == []
     await client.put("/_consulite/state", json=doc)
     assert [q["Name"] for q in await (await client.get("/v1/query")).json()] == ["q2"]
+
+
+async def test_name_prefix_template_matches_the_longest_prefix(client):
+    await client.put("/v1/agent/service/register", json={"Name": "geo-db", "ID": "geo-db"})
+    for name in ("geo", "geo-d"):
+        await client.post("/v1/query", json={"Name": name, "Template": {"Type": "name_prefix_match"},
+                                             "Service": {"Service": "geo-db"}})
+    explained = await (await client.get("/v1/query/geo-db/explain")).json()
+    assert explained["Query"]["Name"] == "geo-d"
+    result = await (await client.get("/v1/query/geo-db/execute")).json()
+    assert [n["Service"]["ID"] for n in result["Nodes"]] == ["geo-db"]
