@@ -5,6 +5,7 @@ state metrics (JSON and Prometheus), the log stream of `/v1/agent/monitor`, and 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import platform
@@ -40,12 +41,16 @@ def log_level(name: str) -> int:
     return level
 
 
-def format_record(record: logging.LogRecord) -> str:
-    """A log line as hclog writes it: `2026-01-01T00:00:00.000Z [INFO]  agent: message`."""
+def format_record(record: logging.LogRecord, as_json: bool = False) -> str:
+    """A log line as hclog writes it: `2026-01-01T00:00:00.000Z [INFO]  agent: message`, or with `as_json`
+    hclog's JSON object (`@level`, `@message`, `@module`, `@timestamp`)."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
     name = _NAMES.get(record.levelno, "INFO")
-    return f"{stamp} [{name}]{' ' * (6 - len(name))}{record.name.replace(ROOT_LOGGER, 'agent', 1)}: " \
-           f"{record.getMessage()}"
+    module = record.name.replace(ROOT_LOGGER, "agent", 1)
+    if as_json:
+        return json.dumps({"@level": name.lower(), "@message": record.getMessage(), "@module": module,
+                           "@timestamp": stamp})
+    return f"{stamp} [{name}]{' ' * (6 - len(name))}{module}: {record.getMessage()}"
 
 
 class Monitor(logging.Handler):
@@ -53,29 +58,30 @@ class Monitor(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(level=1)
-        self.subscribers: dict[asyncio.Queue[str], int] = {}
+        #: each subscriber's queue: its level and whether it wants JSON lines
+        self.subscribers: dict[asyncio.Queue[str], tuple[int, bool]] = {}
         self._logger = logging.getLogger(ROOT_LOGGER)
         self._saved_level = self._logger.level
 
     def emit(self, record: logging.LogRecord) -> None:
-        for queue, level in list(self.subscribers.items()):
+        for queue, (level, as_json) in list(self.subscribers.items()):
             if record.levelno >= level:
-                queue.put_nowait(format_record(record))
+                queue.put_nowait(format_record(record, as_json))
 
-    def subscribe(self, level: int) -> asyncio.Queue[str]:
+    def subscribe(self, level: int, as_json: bool = False) -> asyncio.Queue[str]:
         """A queue of formatted lines at `level` and above; the logger lets them through while subscribed."""
         if not self.subscribers:
             self._saved_level = self._logger.level
             self._logger.addHandler(self)
         queue: asyncio.Queue[str] = asyncio.Queue()
-        self.subscribers[queue] = level
-        self._logger.setLevel(min(self.subscribers.values()))
+        self.subscribers[queue] = (level, as_json)
+        self._logger.setLevel(min(lv for lv, _ in self.subscribers.values()))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[str]) -> None:
         self.subscribers.pop(queue, None)
         if self.subscribers:
-            self._logger.setLevel(min(self.subscribers.values()))
+            self._logger.setLevel(min(lv for lv, _ in self.subscribers.values()))
         else:
             self._logger.removeHandler(self)
             self._logger.setLevel(self._saved_level)

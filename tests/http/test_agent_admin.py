@@ -1,6 +1,7 @@
 """`/v1/agent/{reload,leave,join,force-leave,metrics,monitor,host}` (texts as real Consul 1.8.7 answers them)."""
 
 import asyncio
+import json
 
 from consulite import messages as M
 from consulite.decode.files import Loaded
@@ -73,3 +74,12 @@ async def test_host(client):
     host = await (await client.get("/v1/agent/host")).json()
     assert set(host) >= {"Memory", "CPU", "Host", "Disk", "CollectionTime", "Errors"}
     assert host["Memory"]["total"] > 0 and host["Host"]["hostname"]
+
+
+async def test_monitor_json_lines(client):
+    stream = await client.get("/v1/agent/monitor?loglevel=DEBUG&logjson")
+    await client.get("/v1/agent/checks")
+    line = json.loads(await asyncio.wait_for(stream.content.readline(), 5))
+    assert line["@level"] == "debug" and line["@module"] == "agent.http"
+    assert line["@message"] == "GET /v1/agent/checks -> 200" and line["@timestamp"].endswith("Z")
+    stream.close()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from aiohttp import web
 
@@ -61,7 +60,7 @@ async def monitor(ctx: RequestContext):
     level = log_level(ctx.params.get("loglevel", "info"))
     as_json = "logjson" in ctx.params
     feed = ctx.agent.admin.monitor
-    queue = feed.subscribe(level)
+    queue = feed.subscribe(level, as_json)
     resp = web.StreamResponse(headers={"Content-Type": TEXT})
     try:
         await resp.prepare(ctx.request)
@@ -70,7 +69,7 @@ async def monitor(ctx: RequestContext):
                 line = await asyncio.wait_for(queue.get(), MONITOR_POLL)
             except TimeoutError:
                 continue
-            await resp.write(((json.dumps({"@message": line}) if as_json else line) + "\n").encode())
+            await resp.write((line + "\n").encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
