@@ -194,6 +194,7 @@ JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays
 # --- issue 15: coordinates, operator, agent administration, prepared queries, exported services ---
 # encoding/json UnmarshalTypeError.Error(), as Consul's decodeBody reports it
 GO_UNMARSHAL = "json: cannot unmarshal {kind} into Go struct field {field} of type {type}"
+GO_UNMARSHAL_VALUE = "json: cannot unmarshal {kind} into Go value of type {type}"
 # agent/consul/coordinate_endpoint.go Update (Consul 1.17; 1.8.7 says "incompatible coordinate")
 COORDINATE_REJECTED = "rejected bad coordinate: {coord}"
 # agent/operator_endpoint.go OperatorRaftPeer; hashicorp/raft's texts via agent/consul/operator_raft_endpoint.go

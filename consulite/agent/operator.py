@@ -36,16 +36,38 @@ def ci_get(body: dict[str, Any], key: str, default: Any = None) -> Any:
     return next((v for k, v in body.items() if k.lower() == low), default)
 
 
-def json_body(raw: bytes) -> dict[str, Any]:
-    """A JSON object body, or Consul's `Request decode failed` 400."""
+def json_body(raw: bytes, gotype: str) -> dict[str, Any]:
+    """A JSON object body (null is an empty one, as Go decodes it into a struct), or Consul's `Request decode
+    failed` 400; `gotype` names the Go type the body decodes into."""
     try:
         value = parse_json(raw)
     except DecodeError as e:
         raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=e.text)) from None
+    if value is None:
+        return {}
     if not isinstance(value, dict):
-        raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=M.GO_UNMARSHAL.format(
-            kind=_go_kind(value), field="", type="structs.CoordinateUpdateRequest")))
+        raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=M.GO_UNMARSHAL_VALUE.format(
+            kind=_go_kind(value), type=gotype)))
     return value
+
+
+_ZERO: dict[type, Any] = {bool: False, int: 0, float: 0.0, str: "", dict: {}, list: []}
+_GO_TYPE = {bool: "bool", int: "int", float: "float64", str: "string", dict: "object", list: "array"}
+
+
+def field(body: Any, key: str, want: type, where: str, gotype: str = "") -> Any:
+    """`body[key]` (Go's case-insensitive match) as a `want`, its zero value when absent or null, or Consul's
+    `Request decode failed` 400 naming the Go struct field `where.key` as encoding/json does."""
+    value = ci_get(body, key) if isinstance(body, dict) else None
+    if value is None:
+        return _ZERO[want] if want not in (dict, list) else want()
+    numeric = want in (int, float) and isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and (want is float or float(value).is_integer()):
+        return want(value)
+    if not numeric and isinstance(value, want) and not (want is int and isinstance(value, bool)):
+        return value
+    raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=M.GO_UNMARSHAL.format(
+        kind=_go_kind(value), field=f"{where}.{key}", type=gotype or _GO_TYPE[want])))
 
 
 def _go_kind(value: Any) -> str:
@@ -85,25 +107,23 @@ class Operator:
     def update_coordinate(self, raw: bytes) -> None:
         """`PUT /v1/coordinate/update`: keep a node's coordinate (a node the catalog lacks is ignored, as the
         state store's batch update does)."""
-        body = json_body(raw)
-        coord = ci_get(body, "Coord") or {}
-        vec = ci_get(coord, "Vec") if isinstance(coord, dict) else None
-        if not isinstance(coord, dict) or not isinstance(vec, (list, type(None))):
-            bad = coord if not isinstance(coord, dict) else vec
-            field, gotype = ("Coord", "coordinate.Coordinate") if not isinstance(coord, dict) else ("Coord.Vec",
-                                                                                                    "[]float64")
+        body = json_body(raw, "structs.CoordinateUpdateRequest")
+        coord = field(body, "Coord", dict, "Coordinate", "coordinate.Coordinate")
+        vec = field(coord, "Vec", list, "Coordinate.Coord", "[]float64")
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in vec):
+            bad = next(v for v in vec if isinstance(v, bool) or not isinstance(v, (int, float)))
             raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=M.GO_UNMARSHAL.format(
-                kind=_go_kind(bad), field=f"Coordinate.{field}", type=gotype)))
-        values = {k: float(ci_get(coord, k) or 0.0) for k in ("Error", "Adjustment", "Height")}
-        vector = [float(v) for v in (vec or [])]
+                kind=_go_kind(bad), field="Coordinate.Coord.Vec", type="float64")))
+        values = {k: field(coord, k, float, "Coordinate.Coord") for k in ("Error", "Adjustment", "Height")}
+        vector = [float(v) for v in vec]
         if len(vector) != len(ORIGIN["Vec"]):
             shown = " ".join(go_float(v) for v in vector)
             raise ConsulError(M.COORDINATE_REJECTED.format(coord=f"&{{[{shown}] " + " ".join(
                 go_float(values[k]) for k in ("Error", "Adjustment", "Height")) + "}"))
-        node = str(ci_get(body, "Node") or "")
+        node = field(body, "Node", str, "Coordinate")
         if not self.agent.is_this_node(node):
             return
-        row = NodeCoordinate(node=self.agent.node.name, segment=str(ci_get(body, "Segment") or ""),
+        row = NodeCoordinate(node=self.agent.node.name, segment=field(body, "Segment", str, "Coordinate"),
                              coord={"Vec": vector, **values})
         with self.store.write() as tx:
             self.store.coordinates.put(tx, row)
@@ -157,17 +177,18 @@ class Operator:
             if not cas.isdigit():
                 raise BadRequest(M.AUTOPILOT_BAD_CAS.format(cas=cas))
             cas_index = int(cas)
-        body = json_body(raw)
+        body = json_body(raw, "api.AutopilotConfiguration")
         settings: dict[str, Any] = {}
+        where = "AutopilotConfiguration"
         for key in _DURATIONS:
-            value = ci_get(body, key, "")
+            value = field(body, key, str, where)
             try:
-                settings[key] = format_duration(parse_duration(str(value))) if value else "0s"
+                settings[key] = format_duration(parse_duration(value)) if value else "0s"
             except DecodeError as e:
                 raise BadRequest(M.AUTOPILOT_BAD_CONFIG.format(err=e.text)) from None
-        settings.update({k: bool(ci_get(body, k, False)) for k in _BOOLS})
-        settings.update({k: int(ci_get(body, k, 0) or 0) for k in _INTS})
-        settings.update({k: str(ci_get(body, k, "") or "") for k in _STRINGS})
+        settings.update({k: field(body, k, bool, where) for k in _BOOLS})
+        settings.update({k: field(body, k, int, where) for k in _INTS})
+        settings.update({k: field(body, k, str, where) for k in _STRINGS})
         ordered = {k: settings[k] for k in AUTOPILOT_DEFAULTS}
         with self.store.write() as tx:
             if self.store.autopilot.row is None and cas_index == 1:  # the defaults answer index 1

@@ -8,8 +8,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from consulite import messages as M
-from consulite.agent.operator import ci_get, json_body
-from consulite.errors import ConsulError, NotFound
+from consulite.agent.operator import field, json_body
+from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import CRITICAL, WARNING, HealthCheck
 from consulite.model.operator import PreparedQuery
 from consulite.model.scope import Scope
@@ -23,38 +23,41 @@ Entry = tuple[Service, list[HealthCheck]]
 TEMPLATE = "name_prefix_match"
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+def _strings(body: dict[str, Any], key: str, where: str) -> list[str] | None:
+    values = field(body, key, list, where, "[]string") or None
+    if values is not None and not all(isinstance(v, str) for v in values):
+        raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=M.GO_UNMARSHAL.format(
+            kind="number", field=f"{where}.{key}", type="string")))
+    return values
 
 
-def _strings(value: Any) -> list[str] | None:
-    return [str(v) for v in value] if isinstance(value, list) else None
-
-
-def _map(value: Any) -> dict[str, str] | None:
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+def _map(body: dict[str, Any], key: str, where: str) -> dict[str, str] | None:
+    values = field(body, key, dict, where, "map[string]string") or None
+    return {str(k): str(v) for k, v in values.items()} if values is not None else None
 
 
 def normalize(body: dict[str, Any]) -> dict[str, Any]:
-    """A query body in Consul's full shape (1.8.7's PreparedQuery JSON), absent fields zero."""
-    svc = ci_get(body, "Service") or {}
-    failover = ci_get(svc, "Failover") or {}
-    template = ci_get(body, "Template") or {}
-    dns = ci_get(body, "DNS") or {}
+    """A query body in Consul's full shape (1.8.7's PreparedQuery JSON), absent fields zero; a value of the
+    wrong JSON type is encoding/json's 400."""
+    pq = "PreparedQuery"
+    svc = field(body, "Service", dict, pq, "structs.ServiceQuery")
+    sq = f"{pq}.Service"
+    failover = field(svc, "Failover", dict, sq, "structs.QueryDatacenterOptions")
+    template = field(body, "Template", dict, pq, "structs.QueryTemplateOptions")
     return {
-        "Name": _text(ci_get(body, "Name")), "Session": _text(ci_get(body, "Session")),
-        "Token": _text(ci_get(body, "Token")),
-        "Template": {"Type": _text(ci_get(template, "Type")), "Regexp": _text(ci_get(template, "Regexp")),
-                     "RemoveEmptyTags": bool(ci_get(template, "RemoveEmptyTags"))},
-        "Service": {"Service": _text(ci_get(svc, "Service")),
-                    "Failover": {"NearestN": int(ci_get(failover, "NearestN") or 0),
-                                 "Datacenters": _strings(ci_get(failover, "Datacenters"))},
-                    "OnlyPassing": bool(ci_get(svc, "OnlyPassing")),
-                    "IgnoreCheckIDs": _strings(ci_get(svc, "IgnoreCheckIDs")),
-                    "Near": _text(ci_get(svc, "Near")), "Tags": _strings(ci_get(svc, "Tags")),
-                    "NodeMeta": _map(ci_get(svc, "NodeMeta")), "ServiceMeta": _map(ci_get(svc, "ServiceMeta")),
-                    "Connect": bool(ci_get(svc, "Connect"))},
-        "DNS": {"TTL": _text(ci_get(dns, "TTL"))},
+        "Name": field(body, "Name", str, pq), "Session": field(body, "Session", str, pq),
+        "Token": field(body, "Token", str, pq),
+        "Template": {"Type": field(template, "Type", str, f"{pq}.Template"),
+                     "Regexp": field(template, "Regexp", str, f"{pq}.Template"),
+                     "RemoveEmptyTags": field(template, "RemoveEmptyTags", bool, f"{pq}.Template")},
+        "Service": {"Service": field(svc, "Service", str, sq),
+                    "Failover": {"NearestN": field(failover, "NearestN", int, f"{sq}.Failover"),
+                                 "Datacenters": _strings(failover, "Datacenters", f"{sq}.Failover")},
+                    "OnlyPassing": field(svc, "OnlyPassing", bool, sq),
+                    "IgnoreCheckIDs": _strings(svc, "IgnoreCheckIDs", sq), "Near": field(svc, "Near", str, sq),
+                    "Tags": _strings(svc, "Tags", sq), "NodeMeta": _map(svc, "NodeMeta", sq),
+                    "ServiceMeta": _map(svc, "ServiceMeta", sq), "Connect": field(svc, "Connect", bool, sq)},
+        "DNS": {"TTL": field(field(body, "DNS", dict, pq, "structs.QueryDNSOptions"), "TTL", str, f"{pq}.DNS")},
     }
 
 
@@ -77,7 +80,7 @@ class Queries:
         return {"ID": q.id, **q.body, "CreateIndex": q.create_index, "ModifyIndex": q.modify_index}
 
     def _validated(self, raw: bytes, own_id: str = "") -> dict[str, Any]:
-        body = normalize(json_body(raw))
+        body = normalize(json_body(raw, "structs.PreparedQuery"))
         if not body["Service"]["Service"]:
             raise ConsulError(M.QUERY_NO_SERVICE)
         name = body["Name"]
