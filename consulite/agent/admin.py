@@ -143,7 +143,7 @@ class Admin:
 
     def metrics(self) -> dict[str, Any]:
         """`/v1/agent/metrics`: go-metrics' in-memory sink shape, with the agent's real counts."""
-        store, agent = self.agent.store, self.agent
+        store = self.agent.store
         gauges = {"consul.raft.applied_index": store.index, "consul.raft.last_index": store.index,
                   "consul.autopilot.healthy": 1, "consul.autopilot.failure_tolerance": 0,
                   "consul.catalog.services": len({(s.partition, s.namespace, s.name)
@@ -159,7 +159,7 @@ class Admin:
                              "Max": 1, "Mean": 1, "Stddev": 0, "Labels": labels})
         stamp = time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(time.time() // 10 * 10))
         return {"Timestamp": stamp, "Gauges": [{"Name": k, "Value": v, "Labels": {}} for k, v in sorted(
-            gauges.items())], "Points": [], "Counters": counters, "Samples": [], "Agent": agent.node.name}
+            gauges.items())], "Points": [], "Counters": counters, "Samples": []}
 
     def prometheus(self) -> str:
         """The same metrics in Prometheus' text exposition format."""
