@@ -24,3 +24,16 @@ def test_members_and_catalog(consulite, capsys):
     assert _run(capsys, consulite, "catalog", "datacenters") == "dc1\n"
     info = _run(capsys, consulite, "info")
     assert "consul:\n" in info and "\tleader = true\n" in info
+
+
+def test_services_exported_services(consulite, capsys):
+    c = consulite.client()
+    assert _run(capsys, consulite, "services", "exported-services") == "No exported services found\n"
+    c.http.put(lambda r: r, "/v1/partition", data='{"Name": "api"}')
+    c.http.put(lambda r: r, "/v1/config", data='{"Kind": "exported-services", "Name": "default", "Services": '
+               '[{"Name": "web", "Consumers": [{"Partition": "api"}, {"Peer": "east"}]}]}')
+    assert _run(capsys, consulite, "services", "exported-services").splitlines() == [
+        "Service  Partition  Namespace  Consumer", "web      default    default    Peer: east",
+        "web      default    default    Partition: api"]
+    out = _run(capsys, consulite, "services", "exported-services", "-consumerPeer", "east", "-format", "json")
+    assert '"Peers": [\n                "east"\n            ]' in out and "Partitions" not in out
