@@ -24,7 +24,7 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     `leave` stops the process (`/v1/agent/leave`)."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
-    agent.admin.reloader, agent.admin.on_leave = reload, leave
+    agent.admin.reloader, agent.admin.on_leave, agent.admin.files = reload, leave, loaded
     if state is not None:
         agent.state.restore(state)
     if loaded is not None:

@@ -16,9 +16,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from consulite import CONSUL_VERSION
 from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
+from consulite.model.scope import DEFAULT, Scope
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -93,6 +96,8 @@ class Admin:
         self.log = logging.getLogger(f"{ROOT_LOGGER}.agent")
         #: set by the start-up path: re-reads the agent's config files and flags (None: nothing to re-read)
         self.reloader: Callable[[], Loaded] | None = None
+        #: what the files held at start (or at the last reload): services gone from them are deregistered
+        self.files: Loaded | None = None
         #: set by the start-up path: stops the process (None: an embedded agent keeps serving)
         self.on_leave: Callable[[], None] | None = None
         #: HTTP requests served, by (method, route pattern, status): the pipeline's one counting hook
@@ -115,7 +120,21 @@ class Admin:
             loaded = self.reloader()
         except Exception as e:  # ConfigError / FileError: the files' text, as Consul's reload answers it
             raise ConsulError(M.RELOAD_FAILED.format(err=getattr(e, "text", str(e)).rstrip())) from None
+        gone = self._file_services(self.files) - self._file_services(loaded)
+        for partition, namespace, service_id in sorted(gone):  # defined in a file no more: deregistered
+            scope = Scope(partition, namespace)
+            if self.agent.store.services.get(scope.key(service_id)) is not None:
+                self.agent.services.deregister(scope, service_id)
         self.agent.state.load(loaded)
+        self.files = loaded
+
+    def _file_services(self, loaded: Loaded | None) -> set[tuple[str, str, str]]:
+        """(partition, namespace, ID) of the services the files define."""
+        found = set()
+        for _, body in loaded.services if loaded is not None else ():
+            defn = self.agent.bodies.service(orjson.dumps(body))
+            found.add((defn.partition or DEFAULT, defn.namespace or DEFAULT, defn.id or defn.name))
+        return found
 
     def leave(self) -> None:
         """`PUT /v1/agent/leave`: answer, then stop (graceful leave of a one-node cluster)."""

@@ -28,6 +28,10 @@ def test_reload_rereads_the_files_and_leave_stops_the_agent(tmp_path):
         assert _put(port, "/v1/agent/reload") == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:
             assert set(json.loads(r.read())) == {"web", "db"}
+        conf.write_text('service { name = "db" port = 5432 }\n')  # web is no longer defined: deregistered
+        assert _put(port, "/v1/agent/reload") == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:
+            assert set(json.loads(r.read())) == {"db"}
         assert _put(port, "/v1/agent/leave") == 200
         out, _ = proc.communicate(timeout=30)
     finally:
