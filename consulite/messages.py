@@ -280,3 +280,44 @@ FILTER_NIL_POINTER = ("filter selector {selector} goes through {field}, which is
                       "panics there and Consul closes the connection without an answer (consulite's text)")
 # go-bexpr v0.1.2 evaluate.go: a selector reaching a value that has no fields (a nil element of a list)
 FILTER_NOT_NESTED = "Value at selector {selector} with type invalid does not support nested field selection"
+
+# --- issue 15: coordinates, operator, agent administration, prepared queries, exported services ---
+# encoding/json UnmarshalTypeError.Error(), as Consul's decodeBody reports it
+GO_UNMARSHAL = "json: cannot unmarshal {kind} into Go struct field {field} of type {type}"
+GO_UNMARSHAL_VALUE = "json: cannot unmarshal {kind} into Go value of type {type}"
+# agent/consul/coordinate_endpoint.go Update (Consul 1.17; 1.8.7 says "incompatible coordinate")
+COORDINATE_REJECTED = "rejected bad coordinate: {coord}"
+# agent/operator_endpoint.go OperatorRaftPeer; hashicorp/raft's texts via agent/consul/operator_raft_endpoint.go
+RAFT_PEER_MISSING = "Bad request: Must specify either ?id with the server's ID or ?address with IP:port of peer to remove"
+RAFT_ID_NOT_FOUND = 'id "{id}" was not found in the Raft configuration'
+RAFT_ADDRESS_NOT_FOUND = 'address "{address}" was not found in the Raft configuration'
+# hashicorp/raft configuration.go checkConfiguration, removing the only voter (real Consul 1.8.7's answer)
+RAFT_REMOVE_LEADER = "Need at least one voter in configuration: {[]}"
+# hashicorp/raft api.go LeadershipTransfer: no other voter to pick (raft pickServer); Consul 1.17 wraps nothing
+RAFT_TRANSFER_ALONE = "cannot find peer"
+RAFT_TRANSFER_UNKNOWN = "cannot find peer {id}"
+# agent/operator_endpoint.go OperatorAutopilotConfiguration
+AUTOPILOT_BAD_CAS = 'Bad request: Error parsing cas value: strconv.ParseUint: parsing "{cas}": invalid syntax'
+AUTOPILOT_BAD_CONFIG = "Bad request: Error parsing autopilot config: {err}"
+# agent/operator_endpoint.go KeyringOperation with gossip encryption off (serf's "Keyring is empty" per pool)
+KEYRING_EMPTY = ("4 errors occurred:\n\t* WAN error: 1/1 nodes reported failure\n\t* {node}.{dc}: Keyring is empty"
+                 " (encryption not enabled)\n\t* {dc} (LAN) error: 1/1 nodes reported failure\n\t* {node}: Keyring"
+                 " is empty (encryption not enabled)\n")
+# agent/agent_endpoint.go AgentMonitor (real Consul 1.8.7's answer)
+MONITOR_BAD_LEVEL = "Bad request: Unknown log level: {level}"
+# agent/agent_endpoint.go AgentReload: the reload's error as Consul's 500 text
+RELOAD_FAILED = "Failed reloading config: {err}"
+# agent/agent.go JoinLAN via memberlist: a one-agent cluster has no one to dial (1.8.7's text, refused dial)
+JOIN_FAILED = "1 error occurred:\n\t* Failed to join {address}: dial tcp {target}: connect: connection refused\n\n"
+# serf.go RemoveFailedNodePrune via agent.go ForceLeave (real Consul 1.8.7's answer)
+FORCE_LEAVE_UNKNOWN = "agent: No node found with name '{node}'"
+# agent/consul/prepared_query_endpoint.go Apply and parseQuery; state store lookups (real Consul 1.8.7's answers)
+QUERY_NO_SERVICE = "Invalid prepared query: Must provide a Service name to query"
+QUERY_NAME_UUID = "Invalid prepared query: Query name cannot be a UUID"
+QUERY_NAME_TAKEN = "name '{name}' aliases an existing query name"
+QUERY_NOT_FOUND = "Query not found"
+QUERY_INDEX_ERROR = "failed prepared query lookup: index error: UUID must be 36 characters"
+QUERY_LOOKUP_FAILED = "Prepared Query lookup failed: " + QUERY_INDEX_ERROR
+QUERY_MODIFY_MISSING = "Cannot modify non-existent prepared query: '{id}'"
+# agent/prepared_query_endpoint.go parseLimit
+QUERY_BAD_LIMIT = 'Bad request: Invalid limit: strconv.Atoi: parsing "{limit}": invalid syntax'

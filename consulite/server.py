@@ -4,6 +4,7 @@ stopping answers every blocked query first (as Consul 1.8.7 does as it stops).""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -36,12 +37,15 @@ class ConsuliteRunner(web.AppRunner):
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, clock: Clock | None = None,
-                loaded: Loaded | None = None, state: Any = None) -> tuple[web.AppRunner, int]:
+                loaded: Loaded | None = None, state: Any = None, reload: Callable[[], Loaded] | None = None,
+                leave: Callable[[], None] | None = None) -> tuple[web.AppRunner, int]:
     """Listen on host:port (0 = a free port), after recovering the data dir (`config.data_dir`), then loading a
     saved state document (into memory or a new data dir only) and files into the agent; returns the runner
-    and the port actually bound."""
+    and the port actually bound. `reload` re-reads the agent's files (`/v1/agent/reload`), `leave` stops the
+    process (`/v1/agent/leave`)."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
+    agent.admin.reloader, agent.admin.on_leave, agent.admin.files = reload, leave, loaded
     fresh = await attach_data_dir(app, config.data_dir) if config.data_dir else True
     if state is not None and fresh:
         agent.state.restore(state)

@@ -39,7 +39,8 @@ def test_save_inspect_restore(consulite, capsys, tmp_path):
     assert code == 0 and lines[0].startswith(f"ID           {index}-")
     state = len(json.dumps(json.loads(consulite.request("GET", "/_consulite/state")[1]), separators=(",", ":")))
     assert lines[1:4] == [f"Size         {state}", f"Index        {index}", "Version      1"]
-    assert "services     2" in lines and out.endswith("\n\n")
+    assert [line.split() for line in lines if line.startswith("services ")] == [["services", "2"]]
+    assert out.endswith("\n\n")
     consulite.register_service({"Name": "later"})
     assert run(capsys, "snapshot", "restore", str(path)) == (0, "Restored snapshot\n", "")
     assert services(consulite) == ["web"]

@@ -51,12 +51,12 @@ def test_aiohttp_protocol_tracebacks_become_one_debug_line():
 
 async def test_errors_are_logged_at_warn_with_their_reason(client, caplog):
     with caplog.at_level(logging.DEBUG, logger="consulite"):
-        await client.get("/v1/query")
+        await client.get("/v1/peering/p")
         await client.get("/v1/status/leader")
     warned = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warned) == 1 and warned[0].kv["status"] == 501 and "/v1/query" in warned[0].kv["error"]
+    assert len(warned) == 1 and warned[0].kv["status"] == 501 and "/v1/peering/p" in warned[0].kv["error"]
     finished = [r for r in caplog.records if r.getMessage() == "Request finished"]
-    assert [r.kv["url"] for r in finished] == ["/v1/query", "/v1/status/leader"]
+    assert [r.kv["url"] for r in finished] == ["/v1/peering/p", "/v1/status/leader"]
 
 
 async def test_registrations_and_config_writes_are_logged_at_info(client, caplog):

@@ -4,6 +4,7 @@ go through these operations."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,15 +27,19 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
+            admin,
             catalog,
             checks,
             config_entries,
             discovery_chain,
             events,
             explain,
+            exported,
             health,
             kv,
+            operator,
             partitions,
+            queries,
             services,
             sessions,
             state,
@@ -66,6 +71,11 @@ class Agent:
         self.state = state.State(self)
         #: the data dir's journal (`consulite.persist`), when there is one
         self.journal: Any = None
+        self.operator = operator.Operator(self)
+        self.admin = admin.Admin(self)
+        self.queries = queries.Queries(self)
+        self.exported = exported.Exported(self)
+        self.started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.state.reset()
 
     @property

@@ -65,7 +65,7 @@ def _go_bool(text: str) -> bool:
 
 def run_agent(args: argparse.Namespace) -> int:
     from consulite.decode.agent_config import ConfigError, build
-    from consulite.decode.files import FileError
+    from consulite.decode.files import FileError, Loaded
     from consulite.server import serve
 
     flags = {name: getattr(args, name) for name in FLAGS}
@@ -84,8 +84,13 @@ def run_agent(args: argparse.Namespace) -> int:
     loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
     try:
         snapshot = _read_state(args.state, config) if args.state else None
-        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot),
-                                        _banner(config, args, loaded)))
+        stop = asyncio.Event()
+
+        def reload() -> Loaded:  # /v1/agent/reload re-reads the files
+            return build(args.config_paths, flags).loaded
+
+        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot, reload=reload,
+                                              leave=lambda: stop.set()), _banner(config, args, loaded), stop))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
@@ -139,8 +144,9 @@ def _banner(config, args: argparse.Namespace, loaded) -> dict:
             if files else "nothing from files", "state": args.state or "none"}
 
 
-async def _serve_until_signal(starting, banner: dict) -> None:
-    """Serve until SIGINT or SIGTERM; then answer blocked queries and stop (a second signal exits at once)."""
+async def _serve_until_signal(starting, banner: dict, stop: asyncio.Event) -> None:
+    """Serve until SIGINT, SIGTERM or `stop` (`/v1/agent/leave`); then answer blocked queries and stop (a
+    second signal exits at once)."""
     from consulite.logs import kv
 
     runner, port = await starting
@@ -148,7 +154,6 @@ async def _serve_until_signal(starting, banner: dict) -> None:
     print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
     log = logging.getLogger("consulite.agent")
     kv(log, logging.INFO, "Consul agent running (emulated by consulite)", **banner, http=f"{host}:{port}")
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
     def first_signal() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from consulite.cli import exported_cmd
 from consulite.cli.http_client import Client, ClientError, add_client_flags
 
 
@@ -20,6 +21,7 @@ def add_parser(sub) -> None:
     dereg.add_argument("-id", "--id", default=None)
     add_client_flags(dereg)
     dereg.set_defaults(run=deregister)
+    exported_cmd.add_verb(verbs)
 
 
 def register(args) -> int:

@@ -116,6 +116,8 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
                 resp = text_response(f"consulite internal error: {e!r}", 500)
         resp.headers.update(COMMON_HEADERS)
         _log_request(request, resp, start)
+        agent.admin.count(request.method, "" if isinstance(routed, web.StreamResponse) else routed[0].pattern,
+                          resp.status)  # the request counters of /v1/agent/metrics
         return resp
 
     async def answer_blocked(_app: web.Application) -> None:

@@ -25,3 +25,14 @@ def multierror(errors: list[str]) -> str:
 def join_host_port(host: str, port: int) -> str:
     """net.JoinHostPort: an IPv6 host goes in brackets."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def go_float(x: float) -> str:
+    """A float64 as Go's `%v` prints it (shortest digits; exponent below 1e-4 and from 1e21)."""
+    if x == int(x) and abs(x) < 1e21:
+        return str(int(x))
+    text = repr(float(x))
+    if "e" in text:
+        mant, exp = text.split("e")
+        return f"{mant}e{exp[0]}{int(exp[1:]):02d}" if exp[0] in "+-" else f"{mant}e+{int(exp):02d}"
+    return text

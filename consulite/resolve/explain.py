@@ -97,6 +97,8 @@ def _upstream(svc: Service, u: Upstream, layers: Layers, world: World) -> dict[s
                 warnings.append(f'service "{target.service}" in partition "{target.partition}" is not exported to '
                                 f'partition "{svc.partition}": add it to the exported-services entry '
                                 f'"{target.partition}"')
+            elif via != "direct" and target.datacenter == world.datacenter:
+                warnings += _gateway_export_warning(world, target.partition, svc.partition)
     out.update(Dial=dial, Exported=exported, Warnings=warnings)
     return out
 
@@ -125,6 +127,17 @@ def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[d
                     "Port": wan.port or gw.port}, None
     return {"ID": gw.id, "Partition": gw.partition, "Namespace": gw.namespace, "Address": address,
             "Port": gw.port}, None
+
+
+def _gateway_export_warning(world: World, partition: str, consumer: str) -> list[str]:
+    """Traffic between partitions of one datacenter enters through the exporting partition's mesh gateway,
+    which that partition must export too (admin partitions docs, hashicorp/consul#19052 and #17232)."""
+    names = sorted({(g.namespace, g.name) for g in world.gateways(partition)})
+    if not names or any(_exported(world.entries, n, ns, partition, consumer) for ns, n in names):
+        return []
+    return [f'partition "{partition}" does not export its mesh gateway service "{names[0][1]}" to partition '
+            f'"{consumer}": cross-partition traffic through mesh gateways needs it in the exported-services '
+            f'entry "{partition}"']
 
 
 def _exported(entries: Entries, service: str, namespace: str, partition: str, consumer: str) -> bool:

@@ -13,6 +13,7 @@ from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
 from consulite.store.events import EventsTable
 from consulite.store.kv import KVTable, TombstonesTable
+from consulite.store.operator import AutopilotTable, CoordinatesTable, QueriesTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
 from consulite.store.sessions import SessionsTable
@@ -105,9 +106,13 @@ class Store:
         self.kv = KVTable()
         self.sessions = SessionsTable()
         self.events = EventsTable()
+        self.coordinates = CoordinatesTable()
+        self.autopilot = AutopilotTable()
+        self.queries = QueriesTable()
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
-                                          self.kv, TombstonesTable(self.kv), self.sessions, self.events)
+                                          self.kv, TombstonesTable(self.kv), self.sessions, self.events,
+                                          self.coordinates, self.autopilot, self.queries)
         self.hooks: list[CommitHook] = []
 
     @contextmanager

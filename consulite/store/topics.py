@@ -61,3 +61,6 @@ def session(session_id: str) -> Topic:
 
 #: User events: woken at a fire, the index is derived from the last event's ID.
 EVENTS = ("events",)
+COORDINATES: Topic = ("coordinates",)
+AUTOPILOT: Topic = ("autopilot",)
+QUERIES: Topic = ("queries",)

@@ -6,5 +6,13 @@ Services = [
     Consumers = [
       { Partition = "default" }
     ]
+  },
+  {
+    # traffic from another partition enters finance through its mesh gateway, which finance exports too
+    # (admin partitions docs; hashicorp/consul#19052)
+    Name = "mesh-gateway"
+    Consumers = [
+      { Partition = "default" }
+    ]
   }
 ]

@@ -242,3 +242,23 @@ async def test_merged_view_follows_central_config_after_a_reset(client):
     await config(client, {"Kind": "proxy-defaults", "Name": "global", "MeshGateway": {"Mode": "remote"}})
     await client.put("/v1/agent/service/register", json=PLAIN_PROXY)
     assert (await upstreams(client))[0]["MeshGateway"] == {"Mode": "remote"}
+
+
+async def test_explain_warns_when_the_exporting_partition_does_not_export_its_mesh_gateway(client):
+    # hashicorp/consul#17232 and #19052: cross-partition traffic enters through the exporting partition's
+    # mesh gateway, which that partition must export as well
+    await setup(client, "finance")
+    await client.put("/v1/agent/service/register?partition=finance", json={
+        "Name": "mesh-gateway", "Kind": "mesh-gateway", "Port": 8443, "Address": "10.1.0.5"})
+    await client.put("/v1/agent/service/register", json=INSTANCE_LEVEL)
+    await config(client, {"Kind": "exported-services", "Name": "finance", "Services": [
+        {"Name": "billing", "Consumers": [{"Partition": "default"}]}]}, partition="finance")
+    billing = (await explain(client))["Upstreams"][0]
+    assert billing["Exported"] is True
+    assert billing["Warnings"] == ['partition "finance" does not export its mesh gateway service "mesh-gateway" to '
+                                   'partition "default": cross-partition traffic through mesh gateways needs it in '
+                                   'the exported-services entry "finance"']
+    await config(client, {"Kind": "exported-services", "Name": "finance", "Services": [
+        {"Name": "billing", "Consumers": [{"Partition": "default"}]},
+        {"Name": "mesh-gateway", "Consumers": [{"Partition": "default"}]}]}, partition="finance")
+    assert (await explain(client))["Upstreams"][0]["Warnings"] == []

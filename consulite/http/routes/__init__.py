@@ -2,14 +2,18 @@
 
 from consulite.http.routes import (
     agent,
+    agent_admin,
     catalog,
     config,
     consulite_api,
     discovery_chain,
     event,
+    exported,
     health,
     kv,
+    operator,
     partition,
+    queries,
     session,
     snapshot,
     status,
@@ -17,4 +21,4 @@ from consulite.http.routes import (
 )
 
 FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event, snapshot,
-            consulite_api)
+            operator, agent_admin, queries, exported, consulite_api)

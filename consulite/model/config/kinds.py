@@ -8,3 +8,6 @@ SERVICE_RESOLVER = "service-resolver"
 EXPORTED_SERVICES = "exported-services"
 #: the one name a proxy-defaults entry has
 PROXY_DEFAULTS_GLOBAL = "global"
+INGRESS_GATEWAY = "ingress-gateway"
+TERMINATING_GATEWAY = "terminating-gateway"
+SAMENESS_GROUP = "sameness-group"
