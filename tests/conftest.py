@@ -29,6 +29,9 @@ class ManualClock:
 
         return Handle()
 
+    def time(self) -> float:
+        return self.now
+
     def advance(self, seconds: float) -> None:
         self.now += seconds
         due = [e for e in self._pending if e[0] <= self.now and not e[2]]

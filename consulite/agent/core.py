@@ -26,7 +26,8 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
-            catalog, checks, config_entries, discovery_chain, explain, health, partitions, services, state,
+            acl, acl_auth, acl_tokens, catalog, checks, config_entries, discovery_chain, explain, health,
+            partitions, services, state,
         )
 
         self.config = config = config or AgentConfig()
@@ -39,6 +40,9 @@ class Agent:
         self.codec = EntryCodec(config.enterprise)
         self.central = Entries(self._entry)
         # the families, one module each
+        self.acl = acl.ACL(self)
+        self.acl_tokens = acl_tokens.Tokens(self)
+        self.acl_auth = acl_auth.Auth(self)
         self.partitions = partitions.Partitions(self)
         self.services = services.Services(self)
         self.checks = checks.Checks(self)

@@ -14,7 +14,8 @@ from pathlib import Path
 from consulite.model.agent_config import EDITIONS
 
 #: The flags that are AgentConfig settings (argparse dest = field name).
-FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level")
+FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level",
+         "acl_enabled", "acl_default_policy", "acl_initial_management")
 _LEVELS = {"trace": logging.DEBUG, "warn": logging.WARNING, "err": logging.ERROR}
 
 
@@ -32,6 +33,12 @@ def add_parser(sub) -> None:
     p.add_argument("-edition", "--edition", choices=EDITIONS, default=None, help="enterprise (default) or ce")
     p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_const", const=True,
                    default=None, help="accept script checks over the HTTP API (they are stored, never run)")
+    p.add_argument("-acl-enabled", "--acl-enabled", dest="acl_enabled", action="store_const", const=True,
+                   default=None, help="turn ACLs on (as acl { enabled = true })")
+    p.add_argument("-acl-default-policy", "--acl-default-policy", dest="acl_default_policy", default=None,
+                   choices=("allow", "deny"), help="what a token without a matching rule may do (default allow)")
+    p.add_argument("-acl-initial-management", "--acl-initial-management", dest="acl_initial_management",
+                   default=None, metavar="TOKEN", help="the initial management token's SecretID")
     p.add_argument("-config-dir", "--config-dir", dest="config_paths", action="append", default=[],
                    help="load the .hcl and .json files of a directory (repeatable)")
     p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],

@@ -20,11 +20,12 @@ from consulite.http.query import parse_options, parse_scope
 from consulite.http.responses import text_response
 from consulite.http.router import Route, Router, clean_path, is_unimplemented
 from consulite.http.routes import FAMILIES
+from consulite.model.acl import NAMED
 from consulite.model.agent_config import AgentConfig
 
 log = logging.getLogger("consulite.http")
 AGENT_KEY = web.AppKey("agent", Agent)
-COMMON_HEADERS = {"X-Consul-Default-Acl-Policy": "allow"}
+FILTERED_HEADER = {"X-Consul-Results-Filtered-By-ACLs": "true"}
 
 
 def build_router() -> Router:
@@ -61,17 +62,52 @@ def _unrouted(request: web.Request, agent: Agent) -> web.StreamResponse | tuple[
 
 async def _handle(agent: Agent, request: web.Request, route: Route, rest: str) -> web.StreamResponse:
     ctx = RequestContext(agent, request, rest)
-    ctx.authz = None  # the token's authorizer: ACL enforcement plugs in here (route.acl says what is needed)
     if route.scoped:
         ctx.scope = parse_scope(agent.enterprise, request.query, request.headers)
+    if agent.acl.enabled:
+        _authorize(ctx, route)
     if route.query or route.blocking:
         ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking)
-    return await route.methods[request.method](ctx)
+    resp = await route.methods[request.method](ctx)
+    if ctx.filtered and ctx.authz.named:
+        resp.headers.update(FILTERED_HEADER)
+    return resp
+
+
+def token_of(request: web.Request) -> str:
+    """The request's token in Consul's order (agent/http.go parseTokenInternal): `?token=`, then
+    `X-Consul-Token`, then `Authorization: Bearer`; `""` when none is given."""
+    token = request.query.get("token", "")
+    if not token:
+        token = request.headers.get("X-Consul-Token", "")
+    if not token:
+        scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() == "bearer":
+            token = value.strip()
+    return token
+
+
+def _authorize(ctx: RequestContext, route: Route) -> None:
+    """The token and authorizer step: resolve the token (403 `ACL not found`), then check what the route
+    table says the route needs, on the path's name (or the agent's node for `agent`/`node` on exact routes)."""
+    ctx.token = token_of(ctx.request)
+    ctx.authz = ctx.agent.acl.authorizer(ctx.token)
+    need = route.acl.get(ctx.request.method)
+    if need is None:
+        return
+    resource, access = need
+    name: str | None = None
+    if resource == "agent" or (resource == "node" and not route.is_prefix):
+        name = ctx.agent.config.node_name
+    elif resource in NAMED:
+        name = ctx.rest
+    ctx.require(resource, name, access)
 
 
 def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=32 * 1024 * 1024)
     agent = app[AGENT_KEY] = Agent(config or AgentConfig(), clock)
+    common_headers = {"X-Consul-Default-Acl-Policy": agent.config.acl_default_policy}
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         routed = _unrouted(request, agent)
@@ -85,7 +121,7 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
             except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
                 log.exception("unexpected error on %s %s", request.method, request.path)
                 resp = text_response(f"consulite internal error: {e!r}", 500)
-        resp.headers.update(COMMON_HEADERS)
+        resp.headers.update(common_headers)
         log.debug("%s %s -> %s", request.method, request.path_qs, resp.status)
         return resp
 

@@ -71,7 +71,7 @@ class Router:
 
 #: Paths real Consul serves that consulite does not implement yet: they answer 501.
 UNIMPLEMENTED_PREFIXES = (
-    "/v1/acl/", "/v1/agent/connect/", "/v1/agent/token/", "/v1/agent/join/", "/v1/agent/leave",
+    "/v1/agent/connect/", "/v1/agent/join/", "/v1/agent/leave",
     "/v1/agent/force-leave/", "/v1/agent/monitor", "/v1/agent/metrics", "/v1/agent/reload", "/v1/agent/host",
     "/v1/catalog/register", "/v1/catalog/deregister", "/v1/catalog/gateway-services/",
     "/v1/connect/", "/v1/coordinate/", "/v1/event/", "/v1/exported-services",

@@ -12,9 +12,10 @@ LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERR", "ERROR")
 EDITIONS = ("enterprise", "ce")
 
 
-def _setting(default: object, key: str, go_type: str) -> Any:
-    """A field that an agent-config file may set under `key` (snake_case, dots for nested blocks)."""
-    return attrs.field(default=default, metadata={"key": key, "go": go_type})
+def _setting(default: object, key: str, go_type: str, *aliases: str) -> Any:
+    """A field that an agent-config file may set under `key` (snake_case, dots for nested blocks), or under
+    one of its deprecated `aliases`."""
+    return attrs.field(default=default, metadata={"key": key, "go": go_type, "aliases": aliases})
 
 
 @attrs.define
@@ -25,6 +26,17 @@ class AgentConfig:
     http_port: int = _setting(8500, "ports.http", "int")  # 0 (flag only): a free port
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
     log_level: str = _setting("info", "log_level", "string")
+    primary_datacenter: str = _setting("", "primary_datacenter", "string")
+    # ACLs (reference acl.md §1.1); 1.8 spells initial_management `master`, agent_recovery `agent_master`
+    acl_enabled: bool = _setting(False, "acl.enabled", "bool")
+    acl_default_policy: str = _setting("allow", "acl.default_policy", "string")
+    acl_down_policy: str = _setting("extend-cache", "acl.down_policy", "string")
+    acl_enable_token_persistence: bool = _setting(False, "acl.enable_token_persistence", "bool")
+    acl_enable_key_list_policy: bool = _setting(False, "acl.enable_key_list_policy", "bool")
+    acl_initial_management: str = _setting("", "acl.tokens.initial_management", "string", "acl.tokens.master")
+    acl_agent_token: str = _setting("", "acl.tokens.agent", "string")
+    acl_default_token: str = _setting("", "acl.tokens.default", "string")
+    acl_agent_recovery: str = _setting("", "acl.tokens.agent_recovery", "string", "acl.tokens.agent_master")
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
 
     @property
@@ -34,4 +46,5 @@ class AgentConfig:
 
 #: file key -> (AgentConfig field, Go type) for every setting a file may hold (besides services and entries).
 FILE_KEYS: dict[str, tuple[str, str]] = {
-    a.metadata["key"]: (a.name, a.metadata["go"]) for a in attrs.fields(AgentConfig) if "key" in a.metadata}
+    key: (a.name, a.metadata["go"]) for a in attrs.fields(AgentConfig) if "key" in a.metadata
+    for key in (a.metadata["key"], *a.metadata["aliases"])}

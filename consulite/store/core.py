@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from consulite.store import topics
+from consulite.store.acl import acl_tables
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
@@ -41,7 +42,8 @@ class Tx:
             return
         store = self._store
         store.index = self.index
-        self.topics.add(topics.NODE)
+        if self.topics != {topics.ACL}:  # ACL writes do not move the node's view
+            self.topics.add(topics.NODE)
         store.watches.touch(self.topics, store.index)
 
 
@@ -53,8 +55,10 @@ class Store:
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
         self.config = ConfigTable()
+        self.acl = acl_tables()
         #: every table: reset, dump, load and partition removal go through this list
-        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config)
+        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
+                                          *self.acl.values())
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 NODE = ("node",)
 PARTITIONS = ("partitions",)
 CONFIG = ("config",)
+ACL = ("acl",)
 
 
 def service_name(partition: str, namespace: str, name: str) -> tuple:

@@ -1,7 +1,7 @@
 """One module per family; each registers its routes. Adding a family is one line here."""
 
 from consulite.http.routes import (
-    agent, catalog, config, consulite_api, discovery_chain, health, partition, status,
+    acl, agent, catalog, config, consulite_api, discovery_chain, health, partition, status,
 )
 
-FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, consulite_api)
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, consulite_api, acl)

@@ -27,22 +27,22 @@ HEALTH_CHECK_FIELDS = frozenset({
 
 
 def register(router: Router) -> None:
-    router.add("/v1/agent/services", {"GET": list_services}, acl={"GET": ("service", "read")})
+    router.add("/v1/agent/services", {"GET": list_services})
     router.add("/v1/agent/service/", {"GET": get_service}, blocking=True)
     router.add("/v1/agent/service/register", {"PUT": register_service})
     router.add("/v1/agent/service/deregister/", {"PUT": deregister_service})
     router.add("/v1/agent/service/maintenance/", {"PUT": service_maintenance})
     router.add("/v1/agent/health/service/id/", {"GET": health_by_id})
-    router.add("/v1/agent/health/service/name/", {"GET": health_by_name}, acl={"GET": ("service", "read")})
+    router.add("/v1/agent/health/service/name/", {"GET": health_by_name})
     router.add("/v1/agent/checks", {"GET": list_checks})
     router.add("/v1/agent/check/register", {"PUT": register_check})
     router.add("/v1/agent/check/deregister/", {"PUT": deregister_check})
     for status, name in ((PASSING, "pass"), (WARNING, "warn"), (CRITICAL, "fail")):
         router.add(f"/v1/agent/check/{name}/", {"PUT": _ttl_handler(status)})
     router.add("/v1/agent/check/update/", {"PUT": update_check})
-    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, scoped=False, acl={"PUT": ("node", "write")})
+    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, scoped=False)
     router.add("/v1/agent/self", {"GET": self_info}, scoped=False, acl={"GET": ("agent", "read")})
-    router.add("/v1/agent/members", {"GET": members}, scoped=False, acl={"GET": ("node", "read")})
+    router.add("/v1/agent/members", {"GET": members}, scoped=False)
     router.add("/v1/agent/version", {"GET": version}, scoped=False)
 
 

@@ -19,11 +19,11 @@ READ = {"blocking": True}
 
 def register(router: Router) -> None:
     router.add("/v1/catalog/services", {"GET": services}, **READ)
-    router.add("/v1/catalog/service/", {"GET": service_nodes}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/catalog/connect/", {"GET": connect_nodes}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/catalog/service/", {"GET": service_nodes}, **READ)
+    router.add("/v1/catalog/connect/", {"GET": connect_nodes}, **READ)
     router.add("/v1/catalog/nodes", {"GET": nodes}, **READ)
-    router.add("/v1/catalog/node/", {"GET": node_services}, **READ, acl={"GET": ("node", "read")})
-    router.add("/v1/catalog/node-services/", {"GET": node_service_list}, **READ, acl={"GET": ("node", "read")})
+    router.add("/v1/catalog/node/", {"GET": node_services}, **READ)
+    router.add("/v1/catalog/node-services/", {"GET": node_service_list}, **READ)
     router.add("/v1/catalog/datacenters", {"GET": datacenters}, scoped=False)
 
 

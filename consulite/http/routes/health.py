@@ -16,11 +16,11 @@ CHECK_SERVICE_NODE_FIELDS = frozenset({"Node", "Service", "Checks"})
 
 
 def register(router: Router) -> None:
-    router.add("/v1/health/service/", {"GET": service_health}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/health/connect/", {"GET": connect_health}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/health/checks/", {"GET": service_checks}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/health/service/", {"GET": service_health}, **READ)
+    router.add("/v1/health/connect/", {"GET": connect_health}, **READ)
+    router.add("/v1/health/checks/", {"GET": service_checks}, **READ)
     router.add("/v1/health/state/", {"GET": checks_in_state}, **READ)
-    router.add("/v1/health/node/", {"GET": node_checks}, **READ, acl={"GET": ("node", "read")})
+    router.add("/v1/health/node/", {"GET": node_checks}, **READ)
 
 
 async def _entries(ctx: RequestContext, connect: bool):
