@@ -12,6 +12,7 @@ from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, WARNING, Healt
 from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.scope import Scope
+from consulite.resolve.acl import MANAGE_ALL, Authorizer
 from consulite.model.service import Service, ServiceDefinition
 from consulite.store.services import SIDECAR_PORTS, key_of
 
@@ -43,7 +44,8 @@ class Services:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def register(self, defn: ServiceDefinition, scope: Scope, replace_checks: bool = False) -> None:
+    def register(self, defn: ServiceDefinition, scope: Scope, replace_checks: bool = False,
+                 authz: Authorizer = MANAGE_ALL) -> None:
         """Register a service (and its sidecar) in one write; every refusal comes before anything is written.
         The body's Partition/Namespace win over the request's (Enterprise)."""
         agent = self.agent
@@ -51,7 +53,22 @@ class Services:
         reg = prepare(defn, scope.partition, scope.namespace, inherit=agent.enterprise,
                       script_checks=agent.config.enable_script_checks)
         agent.partitions.require(scope.partition)
+        if not authz.manage_all:
+            self.vet(reg, scope, authz)
         self.write(reg, replace_checks)
+
+    def vet(self, reg: Registration, scope: Scope, authz: Authorizer) -> None:
+        """`service:write` on each service registered (and on the one it replaces); a connect-proxy also on
+        its destination (agent/acl.go vetServiceRegister). Gateways need only their own name."""
+        for svc in (reg.service, reg.sidecar):
+            if svc is None:
+                continue
+            authz.require("service", svc.name, "write", scope)
+            old = self.store.services.get(key_of(svc))
+            if old is not None and old.name != svc.name:
+                authz.require("service", old.name, "write", scope)
+            if svc.kind == "connect-proxy" and svc.proxy is not None and svc.proxy.destination_service_name:
+                authz.require("service", svc.proxy.destination_service_name, "write", scope)
 
     def write(self, reg: Registration, replace_checks: bool = False) -> None:
         svc, sidecar_checks = reg.service, reg.sidecar_checks

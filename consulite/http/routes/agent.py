@@ -15,6 +15,7 @@ from consulite.http.router import Router
 from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING
 from consulite.model.go import parse_bool
 from consulite.agent.services import STATUS_CODES
+from consulite.http.acl import check_readable, service_readable
 
 AGENT_SERVICE_FIELDS = frozenset({
     "Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "SocketPath", "TaggedAddresses", "Weights",
@@ -33,7 +34,7 @@ def register(router: Router) -> None:
     router.add("/v1/agent/service/deregister/", {"PUT": deregister_service})
     router.add("/v1/agent/service/maintenance/", {"PUT": service_maintenance})
     router.add("/v1/agent/health/service/id/", {"GET": health_by_id})
-    router.add("/v1/agent/health/service/name/", {"GET": health_by_name})
+    router.add("/v1/agent/health/service/name/", {"GET": health_by_name}, acl={"GET": ("service", "read")})
     router.add("/v1/agent/checks", {"GET": list_checks})
     router.add("/v1/agent/check/register", {"PUT": register_check})
     router.add("/v1/agent/check/deregister/", {"PUT": deregister_check})
@@ -49,7 +50,7 @@ def register(router: Router) -> None:
 # -- services ------------------------------------------------------------------------------------
 
 async def list_services(ctx: RequestContext):
-    services = ctx.agent.services.list(ctx.scope)
+    services = ctx.visible(ctx.agent.services.list(ctx.scope), service_readable(ctx))
     keep = ctx.filter(AGENT_SERVICE_FIELDS)
     if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
         return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
@@ -76,6 +77,7 @@ async def get_service(ctx: RequestContext):
 
     def read(ws: set):
         index, svc = agent.services.view(ctx.scope, service_id, ws)
+        ctx.require("service", svc.name, "read")
         return index, _with_hash(ctx.render.agent_service(svc))
 
     _, (rendered, digest) = await ctx.block(read, digest_of=lambda value: value[1])
@@ -86,11 +88,12 @@ async def register_service(ctx: RequestContext):
     defn = ctx.agent.bodies.service(await ctx.body())
     q = ctx.params
     replace = "replace-existing-checks" in q and q["replace-existing-checks"] in ("", "true")
-    ctx.agent.services.register(defn, ctx.scope, replace)
+    ctx.agent.services.register(defn, ctx.scope, replace, ctx.authz)
     return empty_response()
 
 
 async def deregister_service(ctx: RequestContext):
+    ctx.require("service", ctx.agent.services.require(ctx.scope, ctx.rest).name, "write")
     ctx.agent.services.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
@@ -109,12 +112,15 @@ async def service_maintenance(ctx: RequestContext):
     if not ctx.rest:
         raise BadRequest(M.MISSING_SERVICE_ID)
     enable = _enable_param(ctx)
+    ctx.require("service", ctx.agent.services.require(ctx.scope, ctx.rest).name, "write")
     ctx.agent.services.maintenance(ctx.scope, ctx.rest, enable, ctx.params.get("reason", ""))
     return empty_response()
 
 
 async def node_maintenance(ctx: RequestContext):
-    ctx.agent.checks.node_maintenance(_enable_param(ctx), ctx.params.get("reason", ""))
+    enable = _enable_param(ctx)  # its 400s come before the ACL check (acl.md §4.3)
+    ctx.require("node", ctx.agent.config.node_name, "write")
+    ctx.agent.checks.node_maintenance(enable, ctx.params.get("reason", ""))
     return empty_response()
 
 
@@ -144,6 +150,7 @@ async def health_by_id(ctx: RequestContext):
             return web.Response(text=M.SERVICE_ID_NOT_FOUND_TEXT.format(id=ctx.rest), status=404)
         return ctx.json({"AggregatedStatus": CRITICAL, "Service": None, "Checks": None}, 404)
     svc, status, checks = found
+    ctx.require("service", svc.name, "read")
     code = STATUS_CODES.get(status, 503)
     if _wants_text(ctx):
         return _text(status, code)
@@ -171,25 +178,46 @@ async def list_checks(ctx: RequestContext):
     keep = ctx.filter(HEALTH_CHECK_FIELDS)
     checks = ctx.agent.checks
     out = {}
-    for c in checks.list(ctx.scope):
+    for c in ctx.visible(checks.list(ctx.scope), check_readable(ctx)):
         rendered = ctx.render.health_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
     return ctx.json(out)
 
 
+def _require_check_write(ctx: RequestContext, service_id: str, scope=None) -> None:
+    """A service check needs `service:write` on its service, a node check `node:write` on the node."""
+    if ctx.authz.manage_all:
+        return
+    if service_id:
+        svc = ctx.agent.services.get(scope or ctx.scope, service_id)
+        if svc is not None:
+            ctx.require("service", svc.name, "write")
+    else:
+        ctx.require("node", ctx.agent.config.node_name, "write")
+
+
 async def register_check(ctx: RequestContext):
-    ctx.agent.checks.register(ctx.agent.bodies.check(await ctx.body()), ctx.scope)
+    defn = ctx.agent.bodies.check(await ctx.body())
+    _require_check_write(ctx, defn.service_id)
+    ctx.agent.checks.register(defn, ctx.scope)
     return empty_response()
 
 
+def _existing_check(ctx: RequestContext) -> None:
+    if not ctx.authz.manage_all:
+        _require_check_write(ctx, ctx.agent.checks.require(ctx.scope, ctx.rest).service_id)
+
+
 async def deregister_check(ctx: RequestContext):
+    _existing_check(ctx)
     ctx.agent.checks.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
 
 def _ttl_handler(status: str):
     async def set_status(ctx: RequestContext):
+        _existing_check(ctx)
         ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, ctx.params.get("note", ""))
         return empty_response()
 
@@ -201,6 +229,7 @@ async def update_check(ctx: RequestContext):
     status = update.get("Status", "")
     if status not in STATUSES:
         raise BadRequest(M.INVALID_CHECK_STATUS.format(status=status))
+    _existing_check(ctx)
     ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, update.get("Output", ""))
     return empty_response()
 
@@ -260,7 +289,8 @@ async def members(ctx: RequestContext):
     if q.get("wan") and q.get("segment") not in (None, "", "_all"):
         raise BadRequest(M.SEGMENT_WITH_WAN)
     parse_scope(ctx.agent.enterprise, ctx.params, ctx.request.headers)  # Community Edition's 400s, after wan
-    return ctx.json([member(ctx, wan)])
+    node = ctx.agent.config.node_name
+    return ctx.json(ctx.visible([member(ctx, wan)], lambda authz, _: authz.allowed("node", node, "read")))
 
 
 async def version(ctx: RequestContext):

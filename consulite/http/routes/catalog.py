@@ -5,6 +5,7 @@ from __future__ import annotations
 from consulite import messages as M
 from consulite.agent.catalog import Selection
 from consulite.errors import BadRequest
+from consulite.http.acl import instance_readable, node_readable, service_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 
@@ -37,7 +38,9 @@ def selection(ctx: RequestContext) -> Selection:
 async def services(ctx: RequestContext):
     sel = selection(ctx)
     index, out = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
-    return ctx.read(out, index)
+    scope = ctx.scope
+    kept = ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
+    return ctx.read(dict(kept), index)
 
 
 def service_name(ctx: RequestContext) -> str:
@@ -51,7 +54,7 @@ async def _instances(ctx: RequestContext, connect: bool):
     keep = ctx.filter(CATALOG_SERVICE_FIELDS)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.instances(ctx.scope, name, connect, ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
-    rendered = [ctx.render.catalog_service(svc, node) for svc in found]
+    rendered = [ctx.render.catalog_service(svc, node) for svc in ctx.visible(found, instance_readable(ctx))]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 
@@ -68,6 +71,7 @@ async def nodes(ctx: RequestContext):
     sel = selection(ctx)
     index, listed = await ctx.block(lambda ws: ctx.agent.catalog.nodes(ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
+    listed = bool(ctx.visible([listed] if listed else [], lambda authz, _: node_readable(ctx)))
     return ctx.read([node] if listed and (keep is None or keep(node)) else [], index)
 
 
@@ -76,8 +80,9 @@ async def _node_and_services(ctx: RequestContext):
     if not ctx.rest:
         raise BadRequest(M.MISSING_NODE_NAME)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.node_services(ctx.scope, ctx.rest, ws))
-    if found is None:
+    if found is None or not ctx.visible([found], lambda authz, _: node_readable(ctx)):
         return None, [], index
+    found = ctx.visible(found, service_readable(ctx))
     return ctx.render.node_json(ctx.scope.partition), [(s.id, ctx.render.node_service(s)) for s in found], index
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
+from consulite.http.acl import entry_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 from consulite.agent.config_entries import decoding_failed
+from consulite.resolve.acl_entries import require_read, require_write
 
 SERVICE_DEFAULTS_FIELDS = frozenset({
     "Kind", "Name", "Protocol", "Mode", "TransparentProxy", "MutualTLSMode", "MeshGateway", "Expose", "ExternalSNI",
@@ -37,7 +39,7 @@ async def apply(ctx: RequestContext):
         raise decoding_failed(e.text) from None
     entries = ctx.agent.config_entries
     entry = entries.decode(body)
-    return ctx.json(entries.write(entry, ctx.scope, _cas(ctx)))
+    return ctx.json(entries.write(entry, ctx.scope, _cas(ctx), ctx.authz))
 
 
 def _split(rest: str) -> tuple[str, str | None]:
@@ -52,6 +54,7 @@ async def read(ctx: RequestContext):
         entries.kind(kind)
     if name is None:
         return await _list(ctx, kind or None)
+    require_read(ctx.authz, kind, name, ctx.scope)
     index, entry = await ctx.block(lambda ws: entries.get(kind, name, ctx.scope, ws))
     if entry is None:
         raise entries.not_found(kind, name, ctx.meta(index))
@@ -65,10 +68,11 @@ async def _list(ctx: RequestContext, kind: str | None):
             raise ConsulError(f"filtering not supported for config entry kind={kind or ''}")
         keep = ctx.filter(SERVICE_DEFAULTS_FIELDS)
     codec = ctx.agent.codec
+    readable = entry_readable(ctx)
 
     def current(ws: set):
         index, found = ctx.agent.config_entries.list(kind, ctx.scope, ws)
-        rendered = [codec.render(e) for e in found]
+        rendered = [codec.render(e) for e in ctx.visible(found, readable)]
         return index, [r for r in rendered if keep is None or keep(r)]
 
     index, result = await ctx.block(current, content=True)  # unchanged content keeps blocking (§1.5)
@@ -82,5 +86,6 @@ async def delete(ctx: RequestContext):
     entries = ctx.agent.config_entries
     entries.kind(kind, status=BadRequest.status)
     cas = _cas(ctx)
+    require_write(ctx.authz, kind, name, ctx.scope)
     deleted = entries.delete(kind, name, ctx.scope, cas)
     return ctx.json(deleted if cas is not None else {})

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from consulite import messages as M
 from consulite.errors import BadRequest
+from consulite.http.acl import check_readable, instance_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 from consulite.http.routes.agent import HEALTH_CHECK_FIELDS
@@ -36,7 +37,8 @@ async def _entries(ctx: RequestContext, connect: bool):
     render = ctx.render
     node = render.node_json(ctx.scope.partition)
     out = []
-    for svc, checks in found:
+    readable = instance_readable(ctx)
+    for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
         entry = {"Node": node, "Service": render.node_service(svc),
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
@@ -55,7 +57,7 @@ async def connect_health(ctx: RequestContext):
 def _checks(ctx: RequestContext, checks, index: int):
     keep = ctx.filter(HEALTH_CHECK_FIELDS)
     tags_of = ctx.agent.checks.service_tags
-    rendered = [ctx.render.health_check(c, tags_of(c)) for c in checks]
+    rendered = [ctx.render.health_check(c, tags_of(c)) for c in ctx.visible(checks, check_readable(ctx))]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 
