@@ -291,6 +291,8 @@ class ACL:
             return self.tables["roles"].put(tx, role)
 
     def get(self, table: str, oid: str, what: str, ws: set | None = None):
+        if not is_uuid(oid):
+            raise ConsulError(M.ACL_LOOKUP_UUID.format(what=what))
         row = self.tables[table].get(oid, ws)
         if row is None:
             raise NotFound(M.ACL_NOT_EXIST.format(what=what))

@@ -114,9 +114,13 @@ class Tokens:
         return None if token is None or self.acl.expired(token) else token
 
     def read(self, accessor: str, ws: set | None = None) -> Token:
+        """A token by AccessorID; a missing one is 403 `ACL not found` (as 1.8.7 and the py-consul suite
+        against 1.20+ show; policies and roles answer 404)."""
+        if not is_uuid(accessor):
+            raise ConsulError(M.ACL_LOOKUP_UUID.format(what="token"))
         token = self.get(accessor, ws)
         if token is None:
-            raise NotFound(M.ACL_NOT_EXIST.format(what="token"))
+            raise ConsulError(M.ACL_NOT_FOUND, 403)
         return token
 
     def self_token(self, secret: str) -> Token:

@@ -1,0 +1,81 @@
+"""The seed's mesh gateway token, end to end (reference clients-and-enterprise.md §2.6, acl.md §4.7): the
+policy and token are created in the gateway's partition; registering needs `service:write` on the gateway's
+name; a token lacking it is refused with Consul's text and nothing is registered."""
+
+from __future__ import annotations
+
+from tests.http.acl_helpers import H, acl_client, token_with  # noqa: F401
+
+DEFAULT_POLICY = '''
+mesh = "write"
+peering = "read"
+partition_prefix "" { peering = "read" }
+namespace "default" {
+  service "mesh-gateway" { policy = "write" }
+  agent_prefix "" { policy = "read" }
+}
+namespace_prefix "" {
+  node_prefix "" { policy = "read" }
+  service_prefix "" { policy = "read" }
+}
+'''
+PARTITION_POLICY = '''
+mesh = "write"
+peering = "read"
+namespace "default" {
+  service "mesh-gateway" { policy = "write" }
+  agent_prefix "" { policy = "read" }
+}
+namespace_prefix "" {
+  node_prefix "" { policy = "read" }
+  service_prefix "" { policy = "read" }
+}
+'''
+GATEWAY = {"Name": "mesh-gateway", "Kind": "mesh-gateway", "Port": 8443, "Address": "10.0.0.5"}
+
+
+async def test_gateway_tokens_in_default_and_finance(acl_client):
+    assert (await acl_client.put("/v1/partition", json={"Name": "finance"}, headers=H)).status == 200
+    default = await token_with(acl_client, DEFAULT_POLICY)
+    finance = await token_with(acl_client, PARTITION_POLICY, Partition="finance")
+    assert finance["Partition"] == "finance"
+    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": default["SecretID"]})
+    assert r.status == 200, await r.text()
+    r = await acl_client.put("/v1/agent/service/register", json={**GATEWAY, "Partition": "finance"},
+                             headers={"X-Consul-Token": finance["SecretID"]})
+    assert r.status == 200, await r.text()
+    # the finance token governs finance only: in default it grants nothing
+    r = await acl_client.put("/v1/agent/service/register", json={**GATEWAY, "Name": "other-gw"},
+                             headers={"X-Consul-Token": finance["SecretID"]})
+    assert r.status == 403
+    # both tokens read every service of their partition
+    r = await acl_client.get("/v1/catalog/services?partition=finance", headers={"X-Consul-Token": finance["SecretID"]})
+    assert "mesh-gateway" in await r.json()
+
+
+async def test_a_token_lacking_service_write_on_the_gateway_is_refused_and_registers_nothing(acl_client):
+    lacking = await token_with(acl_client, 'mesh = "write"\nservice_prefix "" { policy = "read" }\n'
+                                           'node_prefix "" { policy = "read" }')
+    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": lacking["SecretID"]})
+    assert (r.status, await r.text()) == (403, (
+        f"Permission denied: token with AccessorID '{lacking['AccessorID']}' lacks permission 'service:write' "
+        'on "mesh-gateway"'))
+    services = await (await acl_client.get("/v1/agent/services", headers=H)).json()
+    assert "mesh-gateway" not in services
+
+
+async def test_a_service_identity_covers_registration(acl_client):
+    r = await acl_client.put("/v1/acl/token", json={"ServiceIdentities": [{"ServiceName": "mesh-gateway"}]}, headers=H)
+    secret = (await r.json())["SecretID"]
+    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": secret})
+    assert r.status == 200
+
+
+async def test_denial_in_a_partition_names_it(acl_client):
+    assert (await acl_client.put("/v1/partition", json={"Name": "finance"}, headers=H)).status == 200
+    t = await token_with(acl_client, 'service "x" { policy = "read" }', Partition="finance")
+    r = await acl_client.put("/v1/agent/service/register?partition=finance", json=GATEWAY,
+                             headers={"X-Consul-Token": t["SecretID"]})
+    assert (r.status, await r.text()) == (403, (
+        f"Permission denied: token with AccessorID '{t['AccessorID']}' lacks permission 'service:write' "
+        'on "mesh-gateway" in partition "finance" in namespace "default"'))  # acl.md §5.4 (ERRENT)
