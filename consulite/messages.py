@@ -179,6 +179,7 @@ OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
 
 # ACL (reference acl.md): resolution, 403 texts, the /v1/acl API's errors
 ACL_DISABLED = "ACL support disabled"
+BAD_REQUEST = "Bad request: {reason}"
 ACL_NOT_FOUND = "ACL not found"
 ACL_ROOT = "Cannot resolve root ACL"
 ACL_DENIED = "Permission denied: token with AccessorID '{accessor}' lacks permission '{perm}'{on}"

@@ -124,7 +124,11 @@ class Tokens:
         return token
 
     def self_token(self, secret: str) -> Token:
-        token = self.acl.token_by_secret(secret or self.acl.agent_tokens["default"] or "anonymous")
+        """The request's token (or the agent's default token); none given: 403 `ACL not found` (1.8.7)."""
+        secret = secret or self.acl.agent_tokens["default"]
+        if not secret:
+            raise ConsulError(M.ACL_NOT_FOUND, 403)
+        token = self.acl.token_by_secret(secret)
         if token is None:
             raise NotFound(M.ACL_SELF_MISSING)
         return token

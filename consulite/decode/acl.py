@@ -37,6 +37,7 @@ def _invalid(key: str, label: str, body: dict, intentions: bool = False) -> Cons
     fields = f'Name:"{label}", Policy:"{body.get("policy", "")}"'
     if resource == "service":
         fields += f', Intentions:"{body.get("intentions", "")}"'
+    fields += ", EnterpriseRule:acl.EnterpriseRule{}"
     what = f"{key} intentions" if intentions else key
     return ConsulError(M.ACL_INVALID_RULE.format(kind=what, dump=f"&acl.{go}{{{fields}}}"))
 

@@ -55,7 +55,7 @@ async def test_policy_crud_and_errors(acl_client):
     r = await acl_client.put("/v1/acl/policy", json={}, headers=H)
     assert (r.status, await r.text()) == (500, "Invalid Policy: no Name is set")
     r = await acl_client.put(f"/v1/acl/policy/{p['ID']}", json={"ID": "other", "Name": "web"}, headers=H)
-    assert (r.status, await r.text()) == (400, "Policy ID in URL and payload do not match")
+    assert (r.status, await r.text()) == (400, "Bad request: Policy ID in URL and payload do not match")
     r = await acl_client.put(f"/v1/acl/policy/{p['ID']}", json={"Name": "web2", "Description": "u"}, headers=H)
     assert (await r.json())["ModifyIndex"] > p["ModifyIndex"]
     r = await acl_client.delete(f"/v1/acl/policy/{p['ID']}", headers=H)

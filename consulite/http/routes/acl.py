@@ -24,10 +24,15 @@ READ, WRITE = ("acl", "read"), ("acl", "write")
 
 
 def _enabled(handler: Handler) -> Handler:
+    """401 with ACLs off; the handlers' 400s carry Go's `Bad request: ` (BadRequestError, as 1.8.7 shows)."""
+
     async def checked(ctx: RequestContext):
         if not ctx.agent.acl.enabled:
             raise ConsulError(M.ACL_DISABLED, 401)
-        return await handler(ctx)
+        try:
+            return await handler(ctx)
+        except BadRequest as e:
+            raise BadRequest(M.BAD_REQUEST.format(reason=e.text)) from None
 
     return checked
 
