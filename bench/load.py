@@ -3,6 +3,7 @@ concurrency; prints JSON stats."""
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -36,7 +37,8 @@ async def main(url: str, total: int, concurrency: int, mode: str) -> None:
                 assert r.status == 200, r.status
             latencies.append(time.perf_counter() - start)
 
-    async with aiohttp.ClientSession() as session:
+    token = os.environ.get("CONSULITE_BENCH_TOKEN")  # ACLs on: every request carries this token
+    async with aiohttp.ClientSession(headers={"X-Consul-Token": token} if token else None) as session:
         start = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - start

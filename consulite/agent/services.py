@@ -12,8 +12,8 @@ from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, WARNING, Healt
 from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.scope import Scope
-from consulite.resolve.acl import MANAGE_ALL, Authorizer
 from consulite.model.service import Service, ServiceDefinition
+from consulite.resolve.acl import MANAGE_ALL, Authorizer
 from consulite.store.services import SIDECAR_PORTS, key_of
 
 if TYPE_CHECKING:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from consulite import CONSUL_VERSION, messages as M
+from consulite import CONSUL_VERSION
+from consulite import messages as M
+from consulite.agent.services import STATUS_CODES
 from consulite.decode.bodies import decode_object
 from consulite.decode.render import content_hash
 from consulite.errors import BadRequest
+from consulite.http.acl import check_readable, service_readable
 from consulite.http.context import RequestContext
 from consulite.http.query import parse_scope
 from consulite.http.responses import JSON, TEXT, empty_response
 from consulite.http.router import Router
 from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING
 from consulite.model.go import parse_bool
-from consulite.agent.services import STATUS_CODES
-from consulite.http.acl import check_readable, service_readable
 
 AGENT_SERVICE_FIELDS = frozenset({
     "Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "SocketPath", "TaggedAddresses", "Weights",

@@ -3,12 +3,12 @@ config-entries-and-resolver.md §1)."""
 
 from __future__ import annotations
 
+from consulite.agent.config_entries import decoding_failed
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.acl import entry_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
-from consulite.agent.config_entries import decoding_failed
 from consulite.resolve.acl_entries import require_read, require_write
 
 SERVICE_DEFAULTS_FIELDS = frozenset({
