@@ -65,6 +65,8 @@ class ACL:
         self._rules: dict[tuple[str, bool], list[Rule]] = {}
         self._cache: dict[str, Authorizer] = {}
         self._stamp: tuple[int, int] = (-1, -1)
+        #: (partition, namespace, service ID) -> the AccessorID of the token a service registered with
+        self.registered_with: dict[tuple[str, str, str], str] = {}
 
     def now(self) -> float:
         """Wall-clock seconds, moved by the agent's clock (tests advance it)."""
@@ -80,6 +82,7 @@ class ACL:
     def setup(self) -> None:
         """What a leader inserts with ACLs on: global-management, the anonymous token, and the configured
         initial management token (which uses up the bootstrap)."""
+        self.registered_with.clear()
         if not self.enabled:
             return
         with self.write() as tx:
@@ -139,6 +142,13 @@ class ACL:
         authz.expires = token.expiration_time
         self._cache[secret] = authz
         return authz
+
+    def authorizer_of(self, accessor: str) -> Authorizer | None:
+        """The authorizer of a token by AccessorID (None when it is gone or expired)."""
+        token = self.tables["tokens"].get(accessor)
+        if token is None or self.expired(token):
+            return None
+        return self.authorizer(token.secret_id)
 
     def token_by_secret(self, secret: str) -> Token | None:
         for token in self.tables["tokens"].rows.values():

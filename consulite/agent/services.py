@@ -55,6 +55,8 @@ class Services:
         agent.partitions.require(scope.partition)
         if not authz.manage_all:
             self.vet(reg, scope, authz)
+        if agent.acl.enabled:
+            agent.acl.registered_with[key_of(reg.service)] = authz.accessor
         self.write(reg, replace_checks)
 
     def vet(self, reg: Registration, scope: Scope, authz: Authorizer) -> None:

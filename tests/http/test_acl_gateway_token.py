@@ -79,3 +79,58 @@ async def test_denial_in_a_partition_names_it(acl_client):
     assert (r.status, await r.text()) == (403, (
         f"Permission denied: token with AccessorID '{t['AccessorID']}' lacks permission 'service:write' "
         'on "mesh-gateway" in partition "finance" in namespace "default"'))  # acl.md §5.4 (ERRENT)
+
+
+async def _web_through_the_gateway(c, gateway_token: str) -> dict:
+    for p in ("finance",):
+        assert (await c.put("/v1/partition", json={"Name": p}, headers=H)).status == 200
+    r = await c.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": gateway_token})
+    assert r.status == 200, await r.text()
+    await c.put("/v1/config", json={"Kind": "proxy-defaults", "Name": "global", "MeshGateway": {"Mode": "local"}},
+                headers=H)
+    r = await c.put("/v1/agent/service/register", json={"Name": "web", "Port": 80, "Connect": {"SidecarService": {
+        "Proxy": {"Upstreams": [{"DestinationName": "billing", "DestinationPartition": "finance",
+                                 "LocalBindPort": 9090}]}}}}, headers=H)
+    assert r.status == 200
+    return await (await c.get("/_consulite/explain/web-sidecar-proxy", headers=H)).json()
+
+
+#: consul-k8s's meshGatewayRules() for the default partition: reads under partition_prefix "" too, "so it
+#: can form clusters for failover targets in other local partitions" (clients-and-enterprise.md §2.6)
+K8S_DEFAULT_POLICY = DEFAULT_POLICY + '''
+partition_prefix "" {
+  namespace_prefix "" {
+    node_prefix "" { policy = "read" }
+    service_prefix "" { policy = "read" }
+  }
+}
+'''
+
+
+async def test_explain_with_the_docs_policy_warns_about_reads_in_the_destination_partition(acl_client):
+    token = await token_with(acl_client, DEFAULT_POLICY)
+    report = await _web_through_the_gateway(acl_client, token["SecretID"])
+    (warning,) = report["Upstreams"][0]["ACL"]["Warnings"]
+    assert 'lacks service:read on "billing"' in warning
+
+
+async def test_explain_says_the_gateway_token_holds_what_the_route_needs(acl_client):
+    token = await token_with(acl_client, K8S_DEFAULT_POLICY)
+    report = await _web_through_the_gateway(acl_client, token["SecretID"])
+    (upstream,) = report["Upstreams"]
+    view = upstream["ACL"]
+    assert view["Gateway"] == "mesh-gateway" and view["AccessorID"] == token["AccessorID"]
+    assert [c["Permission"] for c in view["Checks"]] == ["service:read", "node:read", "mesh:write"]
+    assert view["Warnings"] == []
+
+
+async def test_explain_warns_when_the_gateway_token_lacks_mesh_write(acl_client):
+    token = await token_with(acl_client, 'service "mesh-gateway" { policy = "write" }\n'
+                                         'service_prefix "" { policy = "read" }\nnode_prefix "" { policy = "read" }')
+    report = await _web_through_the_gateway(acl_client, token["SecretID"])
+    (upstream,) = report["Upstreams"]
+    assert [c["Allowed"] for c in upstream["ACL"]["Checks"]] == [False, True, False]  # billing is in finance
+    assert any("lacks mesh:write" in w for w in upstream["Warnings"])
+    await acl_client.delete(f"/v1/acl/token/{token['AccessorID']}", headers=H)
+    report = await (await acl_client.get("/_consulite/explain/web-sidecar-proxy", headers=H)).json()
+    assert any("without a token that still resolves" in w for w in report["Upstreams"][0]["Warnings"])
