@@ -282,17 +282,22 @@ def consulite_server():
         yield server
 
 
-@pytest.fixture(scope="session")
-def real_consul():
+def _real_agent(config_text: str = ""):
+    """A real dev agent for the session (None without the binary), stopped at the end."""
     binary = real_consul_binary()
     if binary is None:
         yield None
         return
-    agent = RealConsul(binary).start()
+    agent = RealConsul(binary, config_text).start()
     try:
         yield agent
     finally:
         agent.stop()
+
+
+@pytest.fixture(scope="session")
+def real_consul():
+    yield from _real_agent()
 
 
 @pytest.fixture
@@ -356,15 +361,7 @@ def consulite_acl_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def real_consul_acl():
-    binary = real_consul_binary()
-    if binary is None:
-        yield None
-        return
-    agent = RealConsul(binary, ACL_CONFIG).start()
-    try:
-        yield agent
-    finally:
-        agent.stop()
+    yield from _real_agent(ACL_CONFIG)
 
 
 @pytest.fixture
