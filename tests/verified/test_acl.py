@@ -143,3 +143,10 @@ def test_reads_are_denied_or_filtered(acl_target):
     denied = as_it("GET", f"/v1/agent/service/{db}")
     assert denied.status == 403 and denied.body.startswith("Permission denied")
     assert as_it("GET", "/v1/acl/tokens").status == 403
+
+
+def test_members_say_acls_are_on(acl_target):
+    r = acl_target.root_request("GET", "/v1/agent/members")
+    assert r.body[0]["Tags"]["acls"] == "1"
+    anonymous = acl_target.as_token(None)("GET", "/v1/agent/members")
+    assert anonymous.body == []  # default deny: node:read filters the one member

@@ -242,7 +242,8 @@ def member(ctx: RequestContext, wan: bool = False) -> dict:
     cfg = agent.config
     tags = {
         "role": "consul", "dc": cfg.datacenter, "port": "8300", "id": agent.node.id, "vsn": "2", "vsn_min": "2",
-        "vsn_max": "3", "build": f"{CONSUL_VERSION}:consulite", "segment": "", "acls": "0", "ft_fs": "1",
+        "vsn_max": "3", "build": f"{CONSUL_VERSION}:consulite", "segment": "",
+        "acls": "1" if agent.acl.enabled else "0", "ft_fs": "1",
         "ft_si": "1", "raft_vsn": "3", "expect": "1", "wan_join_port": "8302", "grpc_port": "8502",
     }
     if cfg.enterprise:
