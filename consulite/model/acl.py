@@ -173,6 +173,8 @@ class ACLMeta:
     """The bootstrap state: the index of the bootstrap write (0: not bootstrapped)."""
 
     bootstrap_index: int = 0
+    create_index: int = 0
+    modify_index: int = 0
 
 
 #: resources with a name (`service "web"`, `service_prefix ""`) and the unnamed ones (`operator = "read"`)

@@ -18,8 +18,8 @@ T = TypeVar("T", Policy, Token, Role, AuthMethod, BindingRule, ACLMeta)
 class ACLTable(Generic[T]):
     def __init__(self, name: str, item_type: type[T], key: Callable[[T], Any]) -> None:
         self.name = name
-        self.item_type = item_type
-        self.key = key
+        self.item_type: type[T] = item_type
+        self.key: Callable[[T], Any] = key
         self.rows: dict[Any, T] = {}
 
     def clear(self) -> None:
@@ -38,23 +38,20 @@ class ACLTable(Generic[T]):
         if gone:
             tx.touch(topics.ACL)
 
-    def get(self, key: Any, ws: set | None = None) -> T | None:
+    def get(self, key: Any, ws: set[Any] | None = None) -> T | None:
         if ws is not None:
             ws.add(topics.ACL)
         return self.rows.get(key)
 
-    def list(self, ws: set | None = None) -> list[T]:
+    def list(self, ws: set[Any] | None = None) -> list[T]:
         if ws is not None:
             ws.add(topics.ACL)
         return list(self.rows.values())
 
     def put(self, tx: Tx, row: T) -> T:
         old = self.rows.get(self.key(row))
-        if hasattr(row, "create_index"):
-            row.create_index = getattr(old, "create_index", 0) or tx.index  # type: ignore[union-attr]
-            row.modify_index = tx.index  # type: ignore[union-attr]
-        else:
-            tx.index  # noqa: B018 (takes the write's index)
+        row.create_index = (old.create_index if old is not None else 0) or tx.index
+        row.modify_index = tx.index
         self.rows[self.key(row)] = row
         tx.touch(topics.ACL)
         return row
@@ -67,7 +64,7 @@ class ACLTable(Generic[T]):
         return row
 
 
-def acl_tables() -> dict[str, ACLTable]:
+def acl_tables() -> dict[str, ACLTable[Any]]:
     return {
         "policies": ACLTable("acl_policies", Policy, lambda p: p.id),
         "tokens": ACLTable("acl_tokens", Token, lambda t: t.accessor_id),
