@@ -20,7 +20,19 @@ def config_body(i: int) -> tuple[str, dict]:
                           "MeshGateway": {"Mode": "local"}, "Meta": {"team": "t"}}
 
 
-BODIES = {"register": register_body, "config": config_body}
+def check_body(i: int) -> tuple[str, dict]:
+    """A registration with an HTTP check at a 10 s interval against the target in $BENCH_CHECK_URL."""
+    path, body = register_body(i)
+    return path, {**body, "Check": {"HTTP": os.environ["BENCH_CHECK_URL"], "Interval": "10s"}}
+
+
+
+def kv_body(i: int) -> tuple[str, bytes]:
+    return f"/v1/kv/bench/{i % 1000}", b"value-%d" % i
+
+
+BODIES = {"register": register_body, "config": config_body, "check": check_body, "kv": kv_body,
+          "kv-get": kv_body}
 
 
 async def main(url: str, total: int, concurrency: int, mode: str) -> None:
@@ -32,13 +44,22 @@ async def main(url: str, total: int, concurrency: int, mode: str) -> None:
         for i in counter:
             path, body = make(i)
             start = time.perf_counter()
-            async with session.put(url + path, json=body) as r:
+            if mode == "kv-get":
+                request = session.get(url + "/v1/kv/bench/key")
+            elif isinstance(body, bytes):
+                request = session.put(url + path, data=body)
+            else:
+                request = session.put(url + path, json=body)
+            async with request as r:
                 await r.read()
                 assert r.status == 200, r.status
             latencies.append(time.perf_counter() - start)
 
     token = os.environ.get("CONSULITE_BENCH_TOKEN")  # ACLs on: every request carries this token
     async with aiohttp.ClientSession(headers={"X-Consul-Token": token} if token else None) as session:
+        if mode == "kv-get":
+            async with session.put(url + "/v1/kv/bench/key", data=b"the value") as r:
+                await r.read()
         start = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - start

@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 ROOT = HERE.parent
 
 
@@ -166,6 +167,41 @@ def blocked_reader_wake(repeats: int) -> float:
     return statistics.median(asyncio.run(measure()))
 
 
+#: the check benchmark's runs: (load.py body mode, checks_server.py mode)
+CHECK_MODES = {"plain": ("register", "run"), "stored": ("check", "store"), "running": ("check", "run")}
+
+
+def checks_under_load(total: int, repeats: int, settle: float) -> dict:
+    """Register throughput of `total` services with an HTTP check each (10 s interval, against a local target
+    in its own process) with checks running, with the same checks stored only (`checks_run = false`), and of
+    the same registrations without a check; runs interleaved, on the same server script. Then, with the
+    checks running `settle` seconds more, the most any probe started after its due time, as the server's
+    check runner measured it (`checks_server.py` prints it on SIGTERM)."""
+    rates: dict[str, list[float]] = {mode: [] for mode in CHECK_MODES}
+    out: dict = {"runs": 0, "late_max": 0.0}
+    with serving(baseline_cmd) as target_port:
+        env = {**os.environ, "BENCH_CHECK_URL": f"http://127.0.0.1:{target_port}/v1/status/leader"}
+        for _ in range(repeats):
+            for mode, (bodies, checks) in CHECK_MODES.items():
+                port = free_port()
+                proc = subprocess.Popen([sys.executable, str(HERE / "checks_server.py"), str(port), checks],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
+                try:
+                    wait_ready(port, time.perf_counter() + 30)
+                    run = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}",
+                                          str(total), "32", bodies], capture_output=True, text=True, check=True,
+                                         env=env)
+                    rates[mode].append(json.loads(run.stdout)["rps"])
+                    if mode == "running":
+                        time.sleep(settle)
+                finally:
+                    proc.terminate()
+                    figures = json.loads(proc.communicate(timeout=30)[0] or '{"runs": 0, "late_max": 0}')
+                out["runs"] += figures["runs"]
+                out["late_max"] = max(out["late_max"], figures["late_max"])
+    return {**out, **{mode: statistics.median(r) for mode, r in rates.items()}}
+
+
 def memory_per_service(count: int) -> float:
     """Bytes per registered service, registering through the same prepare + store path the API uses."""
     sys.path.insert(0, str(ROOT))
@@ -179,7 +215,7 @@ def memory_per_service(count: int) -> float:
     before = tracemalloc.get_traced_memory()[0]
     for body in bodies:
         agent.services.register(agent.bodies.service(body), DEFAULT_SCOPE)
-    agent.render.agent_services_json(agent.services.list(DEFAULT_SCOPE))  # the listing cache, included
+    agent.render.agent_services_json(agent.services.listing(DEFAULT_SCOPE))  # the listing cache, included
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert len(agent.store.services.rows) == count + 1
@@ -199,7 +235,7 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     for count in entry_counts:
         agent = Agent()
 
-        def register(body: dict, partition: str = "default") -> None:
+        def register(body: dict, partition: str = "default", agent: Agent = agent) -> None:
             agent.services.register(agent.bodies.service(json.dumps(body).encode()), Scope(partition))
 
         for p in ("finance", "api"):
@@ -295,6 +331,34 @@ def hcl_loading(count: int, repeats: int) -> tuple[float, float]:
     return statistics.median(ours), statistics.median(plain)
 
 
+def kv_rows(tiny: bool, total: int, repeats: int) -> list[tuple]:
+    """KV figures: PUT and GET throughput against the baseline's dict, prefix reads by store size, memory
+    per key, a write under a prefix with readers blocked elsewhere."""
+    import kv
+
+    rows = []
+    put_c, put_b = put_load(consulite_cmd, total, 32, repeats, mode="kv"), put_load(baseline_cmd, total, 32,
+                                                                                     repeats, mode="kv")
+    ratio = put_c["rps"] / put_b["rps"]
+    rows.append(("KV PUT throughput (req/s)", put_c["rps"], put_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
+    get_c, get_b = (put_load(cmd, total, 32, repeats, mode="kv-get") for cmd in (consulite_cmd, baseline_cmd))
+    ratio = get_c["rps"] / get_b["rps"]
+    rows.append(("KV GET one key throughput (req/s)", get_c["rps"], get_b["rps"], ratio, ">= 0.8x", ratio >= 0.8))
+    small, large = (10_000, 100_000) if tiny else (10_000, 1_000_000)
+    big, little = kv.recurse_seconds(large, 20), kv.recurse_seconds(small, 20)
+    ratio = big / little
+    rows.append((f"?recurse 1000 keys, store {large}:{small} (ms)", big * 1e3, little * 1e3, ratio, "<= 1.2x",
+                 ratio <= 1.2))
+    keys = 20_000 if tiny else 1_000_000
+    mem = kv.memory_per_key(keys)
+    rows.append((f"memory per KV key at {keys} (bytes)", mem, None, None, "<= 300", mem <= 300))
+    readers = 100 if tiny else 1000
+    woken, busy, alone = kv.write_with_blocked_readers(readers, 50)
+    rows.append((f"KV write, {readers} readers blocked elsewhere (us)", busy * 1e6, alone * 1e6, busy / alone,
+                 "0 woken", woken == 0))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
@@ -351,17 +415,29 @@ def main() -> None:
     ours, plain = hcl_loading(files, repeats)
     rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
                  ours / plain <= 1.3))
+    checked = 200 if args.tiny else 1000
+    probes = checks_under_load(checked, repeats, 0.5 if args.tiny else 12.0)
+    ratio = probes["running"] / probes["stored"]
+    rows.append((f"register, {checked} HTTP checks vs stored (req/s)", probes["running"],
+                 probes["stored"], ratio, ">= 0.8x", ratio >= 0.8))
+    ratio = probes["running"] / probes["plain"]
+    rows.append((f"register, {checked} HTTP checks vs none (req/s)", probes["running"], probes["plain"],
+                 ratio, ">= 0.8x", ratio >= 0.8))
+    rows.append((f"latest probe start, {probes['runs']} runs (s)", probes["late_max"], None, None, "<= 1 s",
+                 probes["late_max"] <= 1.0))
     mem = memory_per_service(services)
     rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
+    rows += kv_rows(args.tiny, total, repeats)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
     print("baseline: a bare aiohttp app parsing the same JSON into a dict; for the ACL row, consulite with ACLs "
-          "off; for config rows, consulite's own "
-          "register path and service read in the same run")
+          "off; for config rows, consulite's own register path and service read in the same run; for the check "
+          "rows, the same registrations with their checks stored only, and without a check")
     print(f"| {'figure':<48} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
     print(f"|{'-' * 50}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
     for name, c, b, r, target, met in rows:
-        fmt = (lambda v: "" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
+        def fmt(v):
+            return ("" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
         print(f"| {name:<48} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
               f"{'' if met is None else 'yes' if met else 'NO':>4} |")
 

@@ -177,6 +177,74 @@ DOCKER_START_STATUS = "start exec failed for container {id} with status {code}: 
 DOCKER_START_FAILED = "start exec failed for container {id}: {err}"
 OS_SERVICE_NOT_IMPLEMENTED = "not implemented"
 
+# --- issue 11: decode-level hardening ---
+# go-bexpr v0.1.2 validate.go: a `matches` operand that Go's regexp.Compile refuses
+FILTER_BAD_REGEXP = "Failed to compile regular expression {pattern}: {err}"
+# Go regexp/syntax Error.Error(): "error parsing regexp: " + code text [+ ": `" + expr + "`"]
+GO_REGEXP_ERROR = "error parsing regexp: {code}"
+# consulite's wording: go-bexpr has no nesting limit, consulite's recursive parser does
+FILTER_TOO_DEEP = "expression nests deeper than {limit} levels of parentheses or \"not\" at offset {offset} (consulite's limit)"
+# Go time.ParseDuration (src/time/format.go); {raw} is already quoted as the time package quotes
+INVALID_DURATION_QUOTED = "time: invalid duration {raw}"
+DURATION_MISSING_UNIT = "time: missing unit in duration {raw}"
+DURATION_UNKNOWN_UNIT = "time: unknown unit {unit} in duration {raw}"
+# consulite's wording: JSON nesting past this is refused so that whatever is accepted can be rendered back
+JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays (consulite's limit)"
+
+# KV, sessions, transactions, events (reference kv-sessions-txn.md; agent/kvs_endpoint.go,
+# agent/session_endpoint.go, agent/consul/session_endpoint.go, agent/consul/state/kvs.go, session.go,
+# txn.go, agent/txn_endpoint.go, agent/event_endpoint.go)
+MISSING_KEY_NAME = "Missing key name"  # §1.2, §1.5
+CONFLICTING_FLAGS = "Conflicting flags: {query}"  # §1.5 (MPL-era text: no trailing newline)
+PARSE_UINT = 'strconv.ParseUint: parsing "{raw}": invalid syntax'  # §1.5
+KV_TOO_LARGE = ("Request body({size} bytes) too large, max size: {max} bytes. See "
+                "https://www.consul.io/docs/agent/config/config-files#kv_max_value_size.")  # §1.5
+MISSING_SESSION_ID = "missing session"  # §1.5 acquire/release with an empty session
+INVALID_SESSION = 'invalid session "{id}"'  # §1.5
+MISSING_SESSION = "Missing session"  # §2.4: destroy/info/renew with an empty ID
+MISSING_NODE_REGISTRATION = "Missing node registration"  # §2.2
+MUST_PROVIDE_NODE = "Must provide Node"  # agent/consul/session_endpoint.go
+MISSING_CHECK_REGISTRATION = "Missing check '{id}' registration"  # §2.2
+CHECK_CRITICAL = "Check '{id}' is in critical state"  # §2.2
+INVALID_BEHAVIOR = "Invalid Behavior setting '{behavior}'"  # §2.2
+SESSION_TTL_INVALID = "Session TTL '{ttl}' invalid: {err}"  # §2.2
+SESSION_TTL_RANGE = "Invalid Session TTL '{ns}', must be between [{min}={max}]"  # §2.2
+SESSION_NOT_FOUND = "Session id '{id}' not found"  # §2.4 renew
+TXN_PARSE_FAILED = "Failed to parse body: {err}"  # §3.1
+TXN_TOO_MANY = "Transaction contains too many operations ({n} > {max})"  # §3.2 (128 since 1.14)
+TXN_TOO_LARGE = ("Request body({size} bytes) too large, max size: {max} bytes. See "
+                 "https://www.consul.io/docs/agent/config/config-files#txn_max_req_len.")  # §3.2
+TXN_VALUE_TOO_LARGE = 'Value for key "{key}" is too large ({size} > {max} bytes)'  # §3.2
+TXN_MUST_PROVIDE_KEY = "Must provide key"  # §3.3
+TXN_LOCK_DELAY = 'failed to lock key "{key}" due to lock delay'  # §3.3, §3.5
+TXN_STALE_SET = 'failed to set key "{key}", index is stale'  # §3.5
+TXN_LOCK_HELD = 'failed to lock key "{key}", lock is already held'
+TXN_UNLOCK = 'failed to unlock key "{key}", lock isn\'t held, or is held by another session'
+TXN_KEY_MISSING = 'key "{key}" doesn\'t exist'
+TXN_CHECK_INDEX_MISSING = 'failed to check index, key "{key}" doesn\'t exist'
+TXN_CHECK_INDEX = 'failed index check for key "{key}", current modify index {current} != {wanted}'
+TXN_CHECK_SESSION_MISSING = 'failed to check session, key "{key}" doesn\'t exist'
+TXN_CHECK_SESSION = 'failed session check for key "{key}", current session "{current}" != "{wanted}"'
+TXN_KEY_EXISTS = 'key "{key}" exists'
+TXN_DELETE_STALE = 'failed to delete key "{key}", index is stale'
+TXN_UNKNOWN_VERB = 'unknown {family} verb "{verb}"'  # §3.5, §3.6 (KV, Node, Service, Check)
+TXN_NODE_MISSING = 'node "{node}" doesn\'t exist'  # §3.6
+TXN_SERVICE_MISSING = 'service "{id}" on node "{node}" doesn\'t exist'
+TXN_SERVICE_STALE = 'failed to {op} service "{id}" on node "{node}", index is stale'
+TXN_CHECK_MISSING = 'check "{id}" on node "{node}" doesn\'t exist'
+TXN_CHECK_STALE = 'failed to {op} check "{id}" on node "{node}", index is stale'
+TXN_NODE_STALE = 'failed to {op} node "{node}", index is stale'
+TXN_OTHER_NODE = 'consulite does not implement catalog writes for node "{node}" yet'  # consulite's own
+EVENT_MISSING_NAME = "Missing name"  # agent/event_endpoint.go
+SESSION_LOOKUP_FAILED = "failed session lookup: index error: UUID must be 36 characters"  # memdb's UUID index (real 1.8.7)
+SESSION_NOT_OBJECT = "json: cannot unmarshal {got} into Go value of type struct {{ LockDelay interface {{}}; *structs.Alias }}"
+
+# alias checks: the Output an alias reports (agent/checks/alias.go processChecks, checked against 1.8.7)
+ALIAS_NO_CHECKS = "No checks found."
+ALIAS_ALL_PASSING = "All checks passing."
+ALIAS_FAILING = 'Aliased check "{name}" failing: {output}'
+ALIAS_NOT_FOUND = "Service {id} could not be found on node {node}"
+
 # ACL (reference acl.md): resolution, 403 texts, the /v1/acl API's errors
 ACL_DISABLED = "ACL support disabled"
 BAD_REQUEST = "Bad request: {reason}"

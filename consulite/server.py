@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -32,5 +33,7 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
     except OSError:
         await runner.cleanup()
         raise
-    bound = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - aiohttp exposes no public accessor
+    server = site._server  # aiohttp exposes no public accessor of the bound port
+    assert isinstance(server, asyncio.Server)
+    bound: int = server.sockets[0].getsockname()[1]
     return runner, bound

@@ -6,18 +6,21 @@ import asyncio
 
 import pytest
 
-pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
-
 from consulite.http.app import make_app
 from consulite.model.agent_config import AgentConfig
 
+pytest_plugins = ["pytester"]  # tests of the pytest plugin run inner sessions
+
 
 class ManualClock:
-    """A Scheduler whose time moves only when a test calls `advance`."""
+    """A clock (consulite.agent.clock.Clock's interface) whose time moves only when a test calls `advance`."""
 
     def __init__(self) -> None:
         self.now = 0.0
         self._pending: list[list] = []
+
+    def time(self) -> float:
+        return self.now
 
     def call_later(self, delay, callback):
         entry = [self.now + delay, callback, False]
@@ -28,9 +31,6 @@ class ManualClock:
                 entry[2] = True
 
         return Handle()
-
-    def time(self) -> float:
-        return self.now
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
@@ -76,3 +76,19 @@ def agent_of():
     from consulite.http.app import AGENT_KEY
 
     return lambda c: c.app[AGENT_KEY]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly what did not run because ../shared (the HCL corpus, real Consul's notes) is absent."""
+    from tests.decode.test_corpus import MISSING, ROWS
+
+    if not ROWS:
+        terminalreporter.write_sep("!", "NOT RUN: " + MISSING, red=True, bold=True)
+
+
+@pytest.fixture
+async def acl_client(aiohttp_client, clock):
+    """An Enterprise agent with ACLs on, default deny, initial management token tests.http.acl_helpers.ROOT."""
+    from tests.http.acl_helpers import acl_config
+
+    return await aiohttp_client(make_app(acl_config(), clock))

@@ -83,6 +83,7 @@ class _Running:
     interval: float
     reap_after: float
     critical_since: float | None = None
+    due: float = 0.0  # when the next run is scheduled to start
     timer: Handle | None = None
     task: asyncio.Task | None = None
     stopped: bool = False
@@ -102,8 +103,10 @@ class CheckRunner:
                  reap_interval: float = REAP_INTERVAL, deregister_min: float = DEREGISTER_MIN) -> None:
         self._update = update
         self._deregister = deregister
-        self._driver = None if probe is not None else ProbeDriver()
-        self._probe: Probe = probe if probe is not None else self._driver
+        self._driver: ProbeDriver | None = None
+        if probe is None:
+            probe = self._driver = ProbeDriver()
+        self._probe: Probe = probe
         self._clock = clock or Clock()
         self._rand = rand
         self._reap_interval = reap_interval
@@ -112,6 +115,9 @@ class CheckRunner:
         self._reap_timer: Handle | None = None
         self._epoch = self._clock.time()  # Consul's reap passes keep the agent's own 30 s beat
         self._tasks: set[asyncio.Task] = set()
+        #: probes started so far, and the most any started after its due time (seconds): the benchmark's figure
+        self.runs = 0
+        self.late_max = 0.0
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -131,7 +137,7 @@ class CheckRunner:
         run = _Running(key, check, service_key, StatusHandler.for_check(check), interval, reap_after)
         self._checks[key] = run
         if check_type_name(check) in RUNNABLE:
-            run.timer = self._clock.call_later(random_stagger(interval, self._rand), lambda: self._fire(run))
+            self._schedule(run, random_stagger(interval, self._rand))
         if reap_after and service_key is not None and self._reap_timer is None:
             self._schedule_reap()
 
@@ -184,6 +190,10 @@ class CheckRunner:
         if run.task is not None and not run.task.done() and run.task is not _current_task():
             run.task.cancel()  # a script in flight dies with its process group
 
+    def _schedule(self, run: _Running, delay: float) -> None:
+        run.due = self._clock.time() + delay
+        run.timer = self._clock.call_later(delay, lambda: self._fire(run))
+
     def _fire(self, run: _Running) -> None:
         if run.stopped:
             return
@@ -192,6 +202,8 @@ class CheckRunner:
         run.task.add_done_callback(self._tasks.discard)
 
     async def _run_once(self, run: _Running) -> None:
+        self.runs += 1
+        self.late_max = max(self.late_max, self._clock.time() - run.due)
         try:
             status, output = await self._probe(run.check)
         except asyncio.CancelledError:
@@ -207,7 +219,7 @@ class CheckRunner:
                 await _call(self._update, run.key, *reported)
         finally:
             if not run.stopped:  # Consul waits a full Interval after each run ends
-                run.timer = self._clock.call_later(run.interval, lambda: self._fire(run))
+                self._schedule(run, run.interval)
 
     def _track(self, run: _Running, status: str) -> None:
         if status == CRITICAL:

@@ -1,15 +1,28 @@
-"""Checks on the agent's node: service checks, standalone checks, TTL updates and expiry, maintenance."""
+"""Checks on the agent's node: service checks, standalone checks, TTL updates and expiry, maintenance, and
+the checks that run (probes through `CheckRunner`, aliases following their target, DeregisterCritical-
+ServiceAfter reaping). Every status change goes through `_set_status`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, cast
 
 from consulite import messages as M
+from consulite.agent.alias import Aliases
+from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.check import (
-    CRITICAL, MAINTENANCE, STATUSES, CheckDefinition, CheckType, HealthCheck, check_type_name,
+    CRITICAL,
+    MAINTENANCE,
+    STATUSES,
+    TTL,
+    CheckDefinition,
+    CheckType,
+    HealthCheck,
+    check_type_name,
 )
 from consulite.model.rules import validate_check
 from consulite.model.scope import DEFAULT_SCOPE, Scope
@@ -28,6 +41,14 @@ class Checks:
         self.agent = agent
         self.store = agent.store
         self._timers: dict[Key, Handle] = {}
+        #: called as (tx, check, removed) when a check is written or removed (sessions invalidate on it)
+        self.listeners: list[Callable[[Tx, HealthCheck, bool], None]] = []
+        self.aliases = Aliases(self)
+        #: None with `checks_run = false`: checks are stored and reported, never run
+        self.runner: CheckRunner | None = None
+        if agent.config.checks_run:
+            self.runner = CheckRunner(self._probed, deregister=self._reap, clock=agent.clock)
+            self.store.on_commit.append(self.aliases.on_commit)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -52,12 +73,31 @@ class Checks:
                     self.remove(tx, old)
 
     def put(self, tx: Tx, check: HealthCheck) -> None:
+        """Store a check and (re)start it: a re-registration restarts its schedule with its new definition."""
         self.store.checks.put(tx, check)
-        self._arm_ttl(check)
+        if not check.service_id:
+            self.aliases.node_check(check)
+        self._start(check)
+        self._notify(tx, check, False)
 
     def remove(self, tx: Tx, check: HealthCheck) -> None:
-        self._cancel(key_of(check))
+        """Stop a check at once (a probe in flight reports nothing) and remove it."""
+        self._stop(key_of(check))
+        if not check.service_id:
+            self.aliases.node_check(check, present=False)
         self.store.checks.remove(tx, key_of(check))
+        self._notify(tx, check, True)
+
+    def _notify(self, tx: Tx, check: HealthCheck, removed: bool) -> None:
+        for listener in self.listeners:
+            listener(tx, check, removed)
+
+    @staticmethod
+    def refuse_unrunnable(types: list[CheckType]) -> None:
+        """agent.go addCheck: an OS service check needs the platform's service manager; off Windows
+        NewOSServiceClient fails and the registration is refused with its error (a 500)."""
+        if any(ct.os_service for ct in types):
+            raise ConsulError(M.OS_SERVICE_NOT_IMPLEMENTED)
 
     def register(self, defn: CheckDefinition, scope: Scope) -> None:
         """`PUT /v1/agent/check/register`: a standalone check, of the node or of a service."""
@@ -78,6 +118,7 @@ class Checks:
             if svc is None:  # agent/agent_endpoint.go: a missing service is a 404
                 raise NotFound(M.CHECK_SERVICE_MISSING.format(id=defn.service_id))
             service_name = svc.name
+        self.refuse_unrunnable([defn])  # AddCheck's error, after the handler's own refusals
         check = HealthCheck(
             check_id=defn.id or defn.check_id or defn.name, name=defn.name, status=defn.status or CRITICAL,
             partition=scope.partition, namespace=scope.namespace, type=check_type_name(defn), notes=defn.notes,
@@ -99,7 +140,7 @@ class Checks:
     def update_ttl(self, scope: Scope, check_id: str, status: str, output: str) -> None:
         """Set a TTL check's status and output (capped as Consul caps it), and restart its TTL."""
         check = self.require(scope, check_id)
-        if check.type != "ttl":
+        if check.type != TTL:
             raise ConsulError(M.CHECK_NO_TTL.format(id=check_id))
         limit = (check.definition.output_max_size if check.definition else 0) or OUTPUT_MAX
         if len(output) > limit:
@@ -108,11 +149,18 @@ class Checks:
         self._set_status(check, status, output)
 
     def _set_status(self, check: HealthCheck, status: str, output: str) -> None:
+        """The one status path (TTL updates and expiry, probe results, aliases): one write, none when
+        nothing changes; the runner learns the status for DeregisterCriticalServiceAfter."""
+        if self.runner is not None:
+            self.runner.observe(key_of(check), status)
         if check.status == status and check.output == output:
             return
+        if not check.service_id:
+            self.aliases.node_check(check)
         with self.store.write() as tx:
             check.status, check.output = status, output
             self.store.checks.touched(tx, check)
+            self._notify(tx, check, False)
 
     def maintenance(self, scope: Scope, check_id: str, enable: bool, name: str, notes: str,
                     svc: Service | None = None) -> None:
@@ -134,23 +182,46 @@ class Checks:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def list(self, scope: Scope) -> list[HealthCheck]:
+    def listing(self, scope: Scope) -> list[HealthCheck]:
         """The agent's checks in a scope, with the node's own (serfHealth is the servers')."""
         return [c for c in self.store.checks.in_scope(scope.partition, scope.namespace) if not is_node_owned(c)]
 
-    def service_tags(self, check: HealthCheck) -> list[str] | None:
+    def service_tags(self, check: HealthCheck) -> builtins.list[str] | None:
         """The tags a check's JSON shows: its service's, None for a node check."""
         if not check.service_id:
             return None
         svc = self.store.services.get((check.partition, check.namespace, check.service_id))
         return svc.tags if svc is not None else None
 
-    # -- TTL timers ----------------------------------------------------------------------------
+    # -- running checks ------------------------------------------------------------------------
+
+    def _start(self, check: HealthCheck) -> None:
+        """A TTL check's timer; with checks running, its schedule in the runner (probes, and reaping for
+        every type) and, for an alias, its place among the aliases re-evaluated at each commit."""
+        key = key_of(check)
+        self._stop(key)
+        ct = check.definition
+        if ct is None:
+            return
+        if check.type == TTL:
+            self._arm_ttl(check)
+        if self.runner is None:
+            return
+        owner = (check.partition, check.namespace, check.service_id) if check.service_id else None
+        self.runner.start(key, ct, service_key=owner)
+        if check.type == "alias":
+            self.aliases.add(check, ct)
+
+    def _stop(self, key: Key) -> None:
+        self._cancel(key)
+        if self.runner is not None:
+            self.runner.stop(key)
+            self.aliases.discard(key)
 
     def _arm_ttl(self, check: HealthCheck) -> None:
         key = key_of(check)
         self._cancel(key)
-        if check.definition is not None and check.type == "ttl":
+        if check.definition is not None and check.type == TTL:
             self._timers[key] = self.agent.clock.call_later(check.definition.ttl / 1e9, lambda: self._expire(key))
 
     def _cancel(self, key: Key) -> None:
@@ -166,15 +237,44 @@ class Checks:
         output = M.TTL_EXPIRED_WITH_OUTPUT.format(output=check.output) if check.output else M.TTL_EXPIRED
         self._set_status(check, CRITICAL, output)
 
+    def _probed(self, key: Hashable, status: str, output: str) -> None:
+        """A probe's result (past its thresholds) for a check that may have gone meanwhile."""
+        check = self.store.checks.get(cast(Key, key))
+        if check is not None:
+            self._set_status(check, status, output)
+
+    def _reap(self, service: Hashable) -> None:
+        """DeregisterCriticalServiceAfter passed: the service and its checks go, as a deregistration."""
+        partition, namespace, service_id = cast(Key, service)
+        scope = Scope(partition, namespace)
+        if self.agent.services.get(scope, service_id) is not None:
+            self.agent.services.deregister(scope, service_id)
+
     def stop_all(self) -> None:
         for key in list(self._timers):
             self._cancel(key)
+        if self.runner is not None:
+            self.runner.stop_all()
+        self.aliases.clear()
 
     def stop_partition(self, partition: str) -> None:
-        for key in [k for k in self._timers if k[0] == partition]:
-            self._cancel(key)
+        for key in [k for k in self.store.checks.rows if k[0] == partition]:
+            self._stop(key)
 
     def start_all(self) -> None:
-        """After a restore: every TTL check's timer starts again."""
+        """After a restore: every check starts again (TTL timers, probes, aliases)."""
         for check in self.store.checks.rows.values():
-            self._arm_ttl(check)
+            self._start(check)
+        self.aliases.reindex()
+        self.aliases.follow(everything=True)
+
+    async def settle(self) -> None:
+        """Wait for every probe in flight and the writes it makes (tests, after advancing the clock)."""
+        if self.runner is not None:
+            await self.runner.settle()
+
+    async def aclose(self) -> None:
+        """Stop every check and close the probes' HTTP session (the app's shutdown)."""
+        self.stop_all()
+        if self.runner is not None:
+            await self.runner.aclose()

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.model.config import KINDS, ConfigEntry, Context, EntryError
-from consulite.model.config.apply import check_graph, prepare_write, scope as scope_entry
+from consulite.model.config import kinds as K
+from consulite.model.config.apply import check_graph, prepare_write
+from consulite.model.config.apply import scope as scope_entry
 from consulite.model.scope import DEFAULT, Scope
 from consulite.resolve.acl import MANAGE_ALL, Authorizer
 from consulite.resolve.acl_entries import require_write
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from consulite.agent.core import Agent
 
 #: Kinds that feed a proxy's merged view (agent-service-api.md §4.2).
-MERGED_KINDS = frozenset({"proxy-defaults", "service-defaults"})
+MERGED_KINDS = frozenset({K.PROXY_DEFAULTS, K.SERVICE_DEFAULTS})
 
 
 def decoding_failed(text: str) -> BadRequest:
@@ -102,7 +104,7 @@ class ConfigEntries:
     def key(kind: str, name: str, scope: Scope) -> tuple[str, str, str, str]:
         """Where an entry of `kind` named `name` lives when read in `scope`."""
         namespace = DEFAULT if KINDS[kind].partition_scoped else scope.namespace
-        partition = name if kind == "exported-services" else scope.partition
+        partition = name if kind == K.EXPORTED_SERVICES else scope.partition
         return (kind, partition, namespace, name)
 
     def get(self, kind: str, name: str, scope: Scope, ws: set) -> tuple[int, ConfigEntry | None]:
@@ -114,7 +116,7 @@ class ConfigEntries:
     def not_found(kind: str, name: str, headers: dict[str, str]) -> NotFound:
         return NotFound(f'Config entry not found for "{kind}" / "{name}"', headers=headers)
 
-    def list(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
+    def listing(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
         """Entries of a kind (every kind when None) in the scope's partition; namespace `*` is every one."""
         namespace = None if scope.namespace == "*" else scope.namespace
         found = self.store.config.list(kind, scope.partition, namespace, ws)

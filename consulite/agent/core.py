@@ -26,8 +26,22 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
-            acl, acl_auth, acl_tokens, catalog, checks, config_entries, discovery_chain, explain, health,
-            partitions, services, state,
+            acl,
+            acl_auth,
+            acl_tokens,
+            catalog,
+            checks,
+            config_entries,
+            discovery_chain,
+            events,
+            explain,
+            health,
+            kv,
+            partitions,
+            services,
+            sessions,
+            state,
+            txn,
         )
 
         self.config = config = config or AgentConfig()
@@ -51,6 +65,10 @@ class Agent:
         self.config_entries = config_entries.ConfigEntries(self)
         self.discovery_chain = discovery_chain.DiscoveryChain(self)
         self.explain = explain.Explain(self)
+        self.kv = kv.KV(self)
+        self.sessions = sessions.Sessions(self)
+        self.txn = txn.Txn(self)
+        self.events = events.Events(self)
         self.state = state.State(self)
         self.state.reset()
 

@@ -7,6 +7,7 @@ A probe that fails to connect reports what Go's `net` package would have said (`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import functools
 import ipaddress
@@ -114,8 +115,8 @@ async def resolve(network: str, host: str, port: str) -> list[tuple[str, int]]:
         raise GoError(f"dial {network}: {lookup_failure(host)}") from None
     seen: list[tuple[str, int]] = []
     for *_, sockaddr in infos:
-        if (sockaddr[0], port_num) not in seen:
-            seen.append((sockaddr[0], port_num))
+        if (str(sockaddr[0]), port_num) not in seen:
+            seen.append((str(sockaddr[0]), port_num))
     return seen
 
 
@@ -262,11 +263,9 @@ async def http_error(op: str, url: str, err: BaseException) -> str:
         inner = f"dial tcp: {lookup_failure(err.host)}"
     elif isinstance(err, aiohttp.ClientConnectorError):
         host = err.host
-        try:
+        with contextlib.suppress(GoError):
             host = (await resolve("tcp", err.host, str(err.port)))[0][0]
-        except GoError:
-            pass
-        inner = f"dial tcp {join_host_port(host, err.port)}: connect: {errno_text(err.os_error)}"
+        inner = f"dial tcp {join_host_port(host, err.port or 0)}: connect: {errno_text(err.os_error)}"
     elif isinstance(err, (aiohttp.ServerDisconnectedError, ConnectionResetError)):
         inner = "EOF"
     elif isinstance(err, (aiohttp.InvalidURL, ValueError)):

@@ -66,5 +66,5 @@ class Partitions:
             self.store.drop_partition(tx, name)
             self.store.partitions.delete(tx, name)
 
-    def list(self, ws: set | None = None) -> tuple[int, list[Partition]]:
+    def listing(self, ws: set | None = None) -> tuple[int, list[Partition]]:
         return self.store.index, self.store.partitions.list(ws)

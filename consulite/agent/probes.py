@@ -21,9 +21,22 @@ import aiohttp
 from multidict import CIMultiDict
 
 from consulite import messages
-from consulite.agent.goerr import (MAX_REDIRECTS, GoError, Tail, dial_tcp, docker_target, errno_text, go_code,
-                                   go_url_scheme, http_error, join_host_port, resolve, split_host_port, tls_context,
-                                   url_op)
+from consulite.agent.goerr import (
+    MAX_REDIRECTS,
+    GoError,
+    Tail,
+    dial_tcp,
+    docker_target,
+    errno_text,
+    go_code,
+    go_url_scheme,
+    http_error,
+    join_host_port,
+    resolve,
+    split_host_port,
+    tls_context,
+    url_op,
+)
 from consulite.decode.duration import format_duration
 from consulite.model.check import CRITICAL, PASSING, WARNING, CheckType, check_type_name
 
@@ -201,7 +214,7 @@ async def _peer_certificate(address: str, timeout: float, server_name: str) -> b
     import ssl
 
     try:
-        reader, writer = await dial_tcp(address, timeout, tls_context(True), server_name or None)
+        _reader, writer = await dial_tcp(address, timeout, tls_context(True), server_name or None)
     except GoError:
         return None
     der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
@@ -294,6 +307,7 @@ async def script_probe(args: list[str], timeout_ns: int = 0, max_output: int = D
     tail = Tail(max_output)
 
     async def pump() -> None:
+        assert proc.stdout is not None  # started with stdout=PIPE
         while chunk := await proc.stdout.read(65536):
             tail.write(chunk)
 

@@ -53,6 +53,7 @@ class Services:
         reg = prepare(defn, scope.partition, scope.namespace, inherit=agent.enterprise,
                       script_checks=agent.config.enable_script_checks)
         agent.partitions.require(scope.partition)
+        agent.checks.refuse_unrunnable(reg.checks + reg.sidecar_checks)
         if not authz.manage_all:
             self.vet(reg, scope, authz)
         if agent.acl.enabled:
@@ -142,7 +143,7 @@ class Services:
             raise NotFound(M.UNKNOWN_SERVICE_ID.format(id=service_id))
         return self.store.index_of(ws), self.agent.view(svc)
 
-    def list(self, scope: Scope) -> list[Service]:
+    def listing(self, scope: Scope) -> list[Service]:
         """The agent's services in a scope, as merged views."""
         view = self.agent.view
         return [view(s) for s in self.store.services.in_scope(scope.partition, scope.namespace)

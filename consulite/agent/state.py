@@ -10,6 +10,7 @@ import orjson
 from consulite.errors import ConsulError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
+from consulite.model.config import kinds as K
 from consulite.model.partition import Node
 from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
@@ -38,6 +39,7 @@ class State:
         """Back to a fresh agent: the default partition, the node, its serfHealth check, the consul service."""
         agent = self.agent
         agent.checks.stop_all()
+        agent.sessions.stop_all()
         agent.store.clear()
         agent.partitions.create(DEFAULT, "Builtin Default Partition")
         agent.acl.setup()
@@ -84,12 +86,14 @@ class State:
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
         agent.checks.start_all()
+        agent.sessions.start_all()
 
     # -- files at start-up -------------------------------------------------------------------------
 
-    def load(self, loaded: Loaded) -> None:
-        """Create the partitions the files name, write their config entries, then register their services;
-        a refusal is a FileError naming the file."""
+    def load(self, loaded: Loaded, problems: list[str] | None = None) -> None:
+        """Create the partitions the files name, write their config entries, then register their services,
+        through the same operations as the API. A refusal is a FileError naming the file; with `problems`,
+        every refusal is collected there instead and loading goes on (`consulite validate`)."""
         from consulite.decode.files import FileError
 
         agent = self.agent
@@ -97,21 +101,27 @@ class State:
             for name in sorted(partitions_used(loaded)):
                 if name not in agent.store.partitions:
                     agent.partitions.create(name)
+
+        def refused(path: str, what: str, text: str) -> None:
+            if problems is None:
+                raise FileError(path, f"{what}: {text}")
+            problems.append(f"{path}: {what}: {text}")
+
         for path, entry in loaded.entries:
             try:
                 agent.config_entries.write(entry, DEFAULT_SCOPE)
             except (ConsulError, EntryError) as e:
-                raise FileError(path, f"{entry.kind}/{entry.name}: {e.text}") from None
+                refused(path, f"{entry.kind}/{entry.name}", e.text)
         for path, body in loaded.services:
             try:
                 defn = agent.bodies.service(orjson.dumps(body))
                 agent.services.register(defn, Scope(defn.partition or DEFAULT, defn.namespace or DEFAULT))
             except ConsulError as e:
-                raise FileError(path, f"service {body.get('Name', '')!r}: {e.text}") from None
+                refused(path, f"service {body.get('Name', '')!r}", e.text)
 
 
 def partitions_used(loaded: Loaded) -> set[str]:
     used = {body.get("Partition") for _, body in loaded.services}
     used |= {e.partition for _, e in loaded.entries}
-    used |= {e.name for _, e in loaded.entries if e.kind == "exported-services"}
+    used |= {e.name for _, e in loaded.entries if e.kind == K.EXPORTED_SERVICES}
     return {p for p in used if p} - {DEFAULT}

@@ -14,8 +14,8 @@ from pathlib import Path
 from consulite.model.agent_config import EDITIONS
 
 #: The flags that are AgentConfig settings (argparse dest = field name).
-FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "log_level",
-         "acl_enabled", "acl_default_policy", "acl_initial_management")
+FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "checks_run",
+         "log_level", "acl_enabled", "acl_default_policy", "acl_initial_management")
 _LEVELS = {"trace": logging.DEBUG, "warn": logging.WARNING, "err": logging.ERROR}
 
 
@@ -32,7 +32,10 @@ def add_parser(sub) -> None:
     p.add_argument("-node", "--node", dest="node_name", default=None, help="node name (default node1)")
     p.add_argument("-edition", "--edition", choices=EDITIONS, default=None, help="enterprise (default) or ce")
     p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_const", const=True,
-                   default=None, help="accept script checks over the HTTP API (they are stored, never run)")
+                   default=None, help="accept script checks over the HTTP API (they run as Consul runs them)")
+    p.add_argument("-checks-run", "--checks-run", dest="checks_run", nargs="?", const=True, default=None,
+                   type=_go_bool, metavar="BOOL",
+                   help="run checks (default true); -checks-run=false stores and reports them only")
     p.add_argument("-acl-enabled", "--acl-enabled", dest="acl_enabled", action="store_const", const=True,
                    default=None, help="turn ACLs on (as acl { enabled = true })")
     p.add_argument("-acl-default-policy", "--acl-default-policy", dest="acl_default_policy", default=None,
@@ -47,6 +50,15 @@ def add_parser(sub) -> None:
                    help="start from a state document saved from GET /_consulite/state")
     p.add_argument("-log-level", "--log-level", default=None,
                    help="trace, debug, info (default), warn or error; debug logs every request")
+
+
+def _go_bool(text: str) -> bool:
+    """strconv.ParseBool, as Go's flag package reads `-flag=value` for a bool flag."""
+    if text in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if text in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    raise argparse.ArgumentTypeError(f'parse error on "{text}": invalid syntax')
 
 
 def run_agent(args: argparse.Namespace) -> int:
@@ -86,8 +98,8 @@ def _read_state(path: str):
     from consulite.agent.core import Agent
     from consulite.decode import state
     from consulite.decode.files import FileError
-    from consulite.model.partition import Node
     from consulite.errors import DecodeError
+    from consulite.model.partition import Node
 
     try:
         doc = json.loads(Path(path).read_text())

@@ -47,7 +47,7 @@ def render(report: dict) -> str:
         rows.append((dest, mode, decided, dial.get("Via", "-"), gw, dial.get("SNI", "-")))
         notes += [f"{u['DestinationName']}: {w}" for w in u.get("Warnings") or []]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip() for row in rows]
     if len(rows) == 1:
         lines.append("(no upstreams)")
     if notes:

@@ -3,14 +3,9 @@ parsed and decoded before anything is sent."""
 
 from __future__ import annotations
 
-import orjson
-
-from consulite.decode.bodies import BodyDecoder
 from consulite.decode.config import EntryCodec
 from consulite.decode.files import AGENT, ENTRY, FileError, read_file, read_text
-from consulite.errors import ConsulError
 from consulite.model.config import KINDS, ConfigEntry
-from consulite.model.registration import prepare
 
 #: Client commands decode entries as Enterprise does; the agent answers for its own edition.
 CODEC = EntryCodec(enterprise=True)
@@ -24,7 +19,6 @@ def services_of(paths: list[str]) -> list[dict]:
     files writes nothing when one is wrong; ConfigError or FileError on the first problem."""
     from consulite.decode.agent_config import config_sources
 
-    decoder = BodyDecoder(enterprise=True)
     bodies = []
     files, _ = config_sources(paths)
     for path in files:
@@ -32,21 +26,23 @@ def services_of(paths: list[str]) -> list[dict]:
         if not found or not found.services:
             raise FileError(path, "no service definitions found (expected `service` or `services`)")
         for body in found.services:
-            problem = register_problem(decoder, body)
+            problem = register_problem(body, path)
             if problem:
                 raise FileError(path, problem)
         bodies += found.services
     return bodies
 
 
-def register_problem(decoder: BodyDecoder, body: dict) -> str | None:
-    """What the agent would refuse in a register body (its 400s and 500s), or None."""
-    try:
-        defn = decoder.service(orjson.dumps(body))
-        prepare(defn, defn.partition or "default", defn.namespace or "default", script_checks=True)
-    except ConsulError as e:
-        return f"service {body.get('Name', '')!r}: {e.text}"
-    return None
+def register_problem(body: dict, path: str) -> str | None:
+    """What the agent would refuse in a register body (its 400s and 500s), or None: the body is registered
+    into a throwaway agent through the register operation itself."""
+    from consulite.agent.core import Agent
+    from consulite.decode.files import Loaded
+    from consulite.model.agent_config import AgentConfig
+
+    problems: list[str] = []
+    Agent(AgentConfig(enable_script_checks=True)).state.load(Loaded(services=[(path, body)]), problems)
+    return problems[0].removeprefix(f"{path}: ") if problems else None
 
 
 def entry_of(path: str) -> ConfigEntry:

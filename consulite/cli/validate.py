@@ -13,35 +13,25 @@ def add_parser(sub) -> None:
 
 
 def problems_of(path: str) -> list[str]:
-    """Every problem Consul would report for one file (parse, decode, register and entry validation)."""
-    from consulite.cli.files import CODEC, read, register_problem
-    from consulite.decode.bodies import BodyDecoder
-    from consulite.decode.files import FileError, bootstrap_entries, config_entry, parse, service_bodies
-    from consulite.model.config import KINDS, Context, EntryError
+    """Every problem Consul would report for one file: it is read with the one loader, then loaded into a
+    throwaway agent through the same operations as the API, each refusal collected."""
+    from consulite.agent.core import Agent
+    from consulite.cli.files import CODEC
+    from consulite.decode.files import FileError, Loaded, read_file
+    from consulite.model.agent_config import AgentConfig
 
     try:
-        raw = parse(read(path), path)
+        found = read_file(path, CODEC)
     except FileError as e:
         return [e.text]
-    if not isinstance(raw, dict):
-        return [f"{path}: expected an object at the top level"]
-    found: list[str] = []
-    try:
-        if "kind" in raw or "Kind" in raw:  # a config entry file, as `consul config write` takes
-            entries, bodies = [config_entry(raw, path, CODEC)], []
-        else:  # a service definition or agent config file
-            entries, bodies = bootstrap_entries(raw, path, CODEC), service_bodies(raw, path)
-    except FileError as e:
-        return [e.text]
-    for entry in entries:
-        try:
-            KINDS[entry.kind].normalize(entry, Context())
-            KINDS[entry.kind].validate(entry, Context())
-        except EntryError as e:
-            found.append(f"{path}: {entry.kind}/{entry.name}: {e.text}")
-    decoder = BodyDecoder(enterprise=True)
-    found += [f"{path}: {p}" for p in map(lambda body: register_problem(decoder, body), bodies) if p]
-    return found
+    loaded = Loaded()
+    if found.entry is not None:
+        loaded.entries.append((path, found.entry))
+    elif found.agent is not None:
+        loaded.add(found.agent)
+    problems: list[str] = []
+    Agent(AgentConfig(enable_script_checks=True)).state.load(loaded, problems)
+    return problems
 
 
 def expand(paths: list[str]) -> list[str]:

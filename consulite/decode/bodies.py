@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import orjson
 
 from consulite import messages as M
-from consulite.decode.schema import Schema, json_kind
+from consulite.decode.schema import NumberMismatch, Schema, json_kind
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.check import CheckDefinition
 from consulite.model.service import ServiceDefinition
 
 _CE_DROP = frozenset({"namespace", "partition"})
+# Containers (objects and arrays) one JSON document may nest. orjson renders at most 254 levels and a listing or
+# the state document wraps a value in a few more, so everything accepted under this limit renders back.
+MAX_JSON_DEPTH = 128
 _GO_TYPES = {str: "string", int: "int", bool: "bool"}
 
 
@@ -36,7 +41,14 @@ class BodyDecoder:
             value = parse_json(body)
             if value is None:  # JSON null decodes to the zero value, as in Go
                 return cls()
-            return schema.decode(cls, value)
+            try:
+                return schema.decode(cls, value)
+            except NumberMismatch as first:  # the same decode over numbers that carry their text, for Go's wording
+                try:
+                    literal = with_number_literals(body)
+                except (ValueError, RecursionError):
+                    raise first from None
+                return schema.decode(cls, literal)
         except DecodeError as e:
             raise BadRequest(M.REQUEST_DECODE_FAILED.format(err=e.text)) from None
 
@@ -46,9 +58,52 @@ def parse_json(body: bytes):
     if not body.strip():
         raise DecodeError(M.JSON_EOF)
     try:
-        return orjson.loads(body)
+        value = orjson.loads(body)
     except orjson.JSONDecodeError as e:
+        if "depth limit" in str(e):
+            raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
         raise DecodeError(f"invalid character in JSON: {e}") from None
+    if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper: skip the walk
+        check_depth(value)
+    return value
+
+
+def check_depth(value, limit: int = MAX_JSON_DEPTH) -> None:
+    """`DecodeError` when `value` nests more than `limit` objects and arrays (iteratively: no recursion)."""
+    if not isinstance(value, (dict, list)):
+        return
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            raise DecodeError(M.JSON_TOO_DEEP.format(limit=limit))
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+
+
+class _Int(int):
+    literal: str
+
+
+class _Float(float):
+    literal: str
+
+
+def _int_literal(text: str) -> int:
+    n = _Int(text)
+    n.literal = text
+    return n
+
+
+def _float_literal(text: str) -> float:
+    f = _Float(text)
+    f.literal = text
+    return f
+
+
+def with_number_literals(body: bytes):
+    """`body` (already valid for orjson) with each number carrying its JSON text as `literal`."""
+    return json.loads(body, parse_int=_int_literal, parse_float=_float_literal)
 
 
 def decode_object(body: bytes, fields: dict[str, type], type_name: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consulite.decode.bodies import check_depth
 from consulite.decode.entries import decode_body, render_body
 from consulite.decode.render import scoped
 from consulite.errors import DecodeError
@@ -39,6 +40,7 @@ class EntryCodec:
         """`structs.DecodeConfigEntry` (config-entries-and-resolver.md §2); DecodeError with Consul's text."""
         if not isinstance(raw, dict):
             raise DecodeError("json: cannot unmarshal array into Go value of type map[string]interface {}")
+        check_depth(raw)  # a value nested past what renders is refused here too (files, state, tests)
         kind_value = raw["Kind"] if "Kind" in raw else raw.get("kind", _MISSING)
         if kind_value is _MISSING:
             raise DecodeError("Payload does not contain a kind/Kind key at the top level")

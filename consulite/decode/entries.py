@@ -8,8 +8,11 @@ list of maps unwrapped where a struct is expected; unused keys collected as `inv
 from __future__ import annotations
 
 import datetime
+import math
+import re
 
 from consulite.decode.duration import format_duration, parse_duration
+from consulite.decode.filter import go_quote
 from consulite.errors import DecodeError
 from consulite.model.config import fields as F
 from consulite.model.config.fields import Struct
@@ -139,24 +142,62 @@ def _to_string(v, path):
     raise _Mismatch
 
 
-def _to_int(v, path, unsigned=False):
+def _to_int(v, path, go_type=F.INT):
+    """mapstructure's weakly typed decodeInt/decodeUint into a Go integer of `go_type` (int, uint64, uint32)."""
+    lo, hi = F.INT_RANGES[go_type]
+    unsigned = lo == 0
     if isinstance(v, bool):
         return int(v)
-    if isinstance(v, (int, float)):
+    if isinstance(v, str):
+        return _parse_go_int(v, path, go_type)
+    if isinstance(v, int):
+        n = v
+    elif isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(_overflow(path, v, go_type))
         n = int(v)
-    elif isinstance(v, str):
-        if v == "":
-            return 0
-        try:
-            n = int(v, 0)
-        except ValueError:
-            kind = "ParseUint" if unsigned else "ParseInt"
-            raise ValueError(f"cannot parse '{path}' as {'uint' if unsigned else 'int'}: strconv.{kind}: "
-                             f'parsing "{v}": invalid syntax') from None
     else:
         raise _Mismatch
     if unsigned and n < 0:
         raise ValueError(f"cannot parse '{path}', {n} overflows uint")
+    if not lo <= n <= hi:
+        # Consul converts the float64 of a JSON number with no check (the result is implementation-defined);
+        # consulite refuses, in the words mapstructure uses for a negative number into a uint.
+        raise ValueError(_overflow(path, v, go_type))
+    return n
+
+
+def _overflow(path: str, v, go_type: str) -> str:
+    return f"cannot parse '{path}', {float(v):f} overflows {go_type}"
+
+
+_GO_INT_LITERAL = re.compile(r"([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*"
+                             r"|[1-9](?:_?[0-9])*)")
+_GO_BASES = {"x": 16, "b": 2, "o": 8}
+
+
+def _parse_go_int(text: str, path: str, go_type: str) -> int:
+    """strconv.ParseInt / ParseUint with base 0 and the bit size of `go_type`, as mapstructure calls them."""
+    lo, hi = F.INT_RANGES[go_type]
+    unsigned = lo == 0
+    what, func = ("uint", "ParseUint") if unsigned else ("int", "ParseInt")
+    if text == "":
+        return 0  # weak decoding: an empty string is the zero value
+    m = _GO_INT_LITERAL.fullmatch(text)
+    if m is None or (unsigned and m.group(1)):
+        raise ValueError(f"cannot parse '{path}' as {what}: strconv.{func}: parsing {go_quote(text)}: invalid syntax")
+    body = m.group(2).replace("_", "")
+    base = 10
+    if len(body) > 1 and body[0] == "0":
+        base = _GO_BASES.get(body[1].lower(), 8)
+        body = body[2:] if base != 8 or body[1] in "oO" else body[1:]
+    body = body.lstrip("0") or "0"
+    n = int(body, base) if len(body) <= 80 else hi + 1  # longer than any 64-bit value: out of range
+    if m.group(1) == "-":
+        n = -n
+    if not lo <= n <= hi:
+        raise ValueError(f"cannot parse '{path}' as {what}: strconv.{func}: parsing {go_quote(text)}: "
+                         "value out of range")
     return n
 
 
@@ -169,10 +210,14 @@ def _to_float(v, path):
         if v == "":
             return 0.0
         try:
-            return float(v)
+            f = float(v)
         except ValueError:
-            raise ValueError(f"cannot parse '{path}' as float: strconv.ParseFloat: parsing \"{v}\": invalid syntax") \
-                from None
+            raise ValueError(f"cannot parse '{path}' as float: strconv.ParseFloat: parsing {go_quote(v)}: "
+                             "invalid syntax") from None
+        if math.isinf(f) and "inf" not in v.lower():
+            raise ValueError(f"cannot parse '{path}' as float: strconv.ParseFloat: parsing {go_quote(v)}: "
+                             "value out of range")
+        return f
     raise _Mismatch
 
 
@@ -208,7 +253,8 @@ def _to_time(v, path):
 
 
 _SCALAR = {
-    F.STRING: _to_string, F.INT: _to_int, F.UINT: lambda v, p: _to_int(v, p, unsigned=True), F.FLOAT: _to_float,
+    F.STRING: _to_string, F.INT: _to_int, F.UINT: lambda v, p: _to_int(v, p, F.UINT),
+    F.UINT32: lambda v, p: _to_int(v, p, F.UINT32), F.FLOAT: _to_float,
     F.BOOL: _to_bool, F.DURATION: _to_duration, F.DURATION_NS: _to_duration, F.TIME: _to_time,
     F.ANY: lambda v, p: v,
 }

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import attrs
 
+from consulite import messages as M
+from consulite.decode.bodies import MAX_JSON_DEPTH, check_depth
 from consulite.decode.config import EntryCodec
 from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
@@ -84,13 +86,17 @@ def parse(text: str, path: str, fmt: str | None = None):
     starting with `{` as HCL's JSON, as hcl.Decode does)."""
     fmt = fmt or ("json" if path.endswith(".json") else "hcl")
     try:
-        if fmt == "json":
-            return json.loads(text)
-        return hcl_loads(text)
+        value = json.loads(text) if fmt == "json" else hcl_loads(text)
+        check_depth(value)
+        return value
     except json.JSONDecodeError as e:
         raise FileError(path, f"At {e.lineno}:{e.colno}: {e.msg}") from None
+    except RecursionError:
+        raise FileError(path, M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
     except DecodeError as e:
         raise FileError(path, e.text) from None
+    except ValueError as e:  # Python's json: an integer of more than 4,300 digits
+        raise FileError(path, str(e)) from None
 
 
 # -- agent-config files (agent/config/config.go: mapstructure, no weak typing, unused keys refused) ---------
@@ -198,6 +204,8 @@ class _ServiceDecoder:
             return un_slice(item)
         if kind in (STR_MAP, HEADERS):
             return _unwrap(item)
+        if isinstance(item, int) and not isinstance(item, bool) and not -(1 << 63) <= item < (1 << 63):
+            raise DecodeError(f"cannot parse '{path}', {float(item):f} overflows int")  # as decode.entries words it
         return item
 
 
@@ -236,6 +244,15 @@ def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = Fa
     if not isinstance(raw, dict):
         raise FileError(path, "json: cannot unmarshal array into Go value of type map[string]interface {}",
                         agent=True)
+    try:
+        return _agent_file(raw, path, codec, json_numbers)
+    except FileError:
+        raise
+    except DecodeError as e:  # a value no Go field could hold (past int64, too deep)
+        raise FileError(path, e.text, agent=True) from None
+
+
+def _agent_file(raw: dict, path: str, codec: EntryCodec | None, json_numbers: bool) -> AgentFile:
     d = _Decoding(json_numbers)
     settings: dict = {}
     services: list[dict] = []
@@ -248,10 +265,10 @@ def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = Fa
             if len(items) > 1:
                 raise FileError(path, "service: only one service may be defined with `service`; use `services`",
                                 agent=True)
-            services += [_SERVICES.struct(ServiceDefinition, v, "service", d) for v in items]
+            services += _services(d, items, lambda i: "service")
         elif low == "services":
             items = value if isinstance(value, list) else [value]
-            services += [_SERVICES.struct(ServiceDefinition, v, f"services[{i}]", d) for i, v in enumerate(items)]
+            services += _services(d, items, lambda i: f"services[{i}]")
         elif low == "config_entries":
             for block in value if isinstance(value, list) else [value]:
                 for k, v in (d.block(block, "config_entries") or {}).items():
@@ -265,6 +282,11 @@ def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = Fa
     d.finish(path)
     entries = [config_entry(e, path, codec) for e in bootstrap] if codec is not None else []
     return AgentFile(path, settings, services, entries)
+
+
+def _services(d: _Decoding, items: list, where) -> list[dict]:
+    """Register bodies of service blocks; a value no Go field could hold is refused naming the file."""
+    return [_SERVICES.struct(ServiceDefinition, v, where(i), d) for i, v in enumerate(items)]
 
 
 def _setting(d: _Decoding, node: dict, key: str, value, where: str, out: dict, own: list[str]) -> None:

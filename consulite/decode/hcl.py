@@ -181,13 +181,20 @@ def _heredoc_value(lines: list[str], marker_indent: str, indented: bool) -> str:
 
 
 def _parse_int(raw: str) -> int:
+    """HCL v1 reads a NUMBER with strconv.ParseInt(text, 0, 0): past int64 it is Go's range error."""
     sign = -1 if raw.startswith("-") else 1
     digits = raw.lstrip("-")
+    if len(digits.lstrip("0xX")) > 40:  # past any int64 in any base HCL allows; int() would refuse it anyway
+        raise DecodeError(f'strconv.ParseInt: parsing "{raw}": value out of range')
     if digits[:2] in ("0x", "0X"):
-        return sign * int(digits[2:], 16)
-    if len(digits) > 1 and digits.startswith("0") and all(c in "01234567" for c in digits):
-        return sign * int(digits, 8)
-    return sign * int(digits)
+        n = sign * int(digits[2:], 16)
+    elif len(digits) > 1 and digits.startswith("0") and all(c in "01234567" for c in digits):
+        n = sign * int(digits, 8)
+    else:
+        n = sign * int(digits)
+    if not -(1 << 63) <= n < (1 << 63):
+        raise DecodeError(f'strconv.ParseInt: parsing "{raw}": value out of range')
+    return n
 
 
 class _Parser:

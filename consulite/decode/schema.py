@@ -21,15 +21,26 @@ Decoder = Callable[[Any, str], Any]
 
 
 def json_kind(value: Any) -> str:
+    literal = getattr(value, "literal", None)
+    if literal is not None:  # a number re-read with its text (see bodies.with_number_literals)
+        return f"number {literal}"
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, str):
         return "string"
     if isinstance(value, (int, float)):
-        return f"number {value}" if isinstance(value, float) else "number"
+        return "number"  # Go names the number's text only where it was meant for a number (number_mismatch)
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+class NumberMismatch(DecodeError):
+    """A number that does not fit an integer field, decoded without the number's text: the caller re-reads the
+    document with `literal`-carrying numbers to give Go's exact text (`number 99999999999999999999`)."""
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 class Schema:
@@ -39,6 +50,13 @@ class Schema:
         self.root = root
         self.drop = drop  # lower-case wire names this edition does not know (CE: namespace, partition)
         self._cache: dict[type, Decoder] = {}
+
+    def number_mismatch(self, value: Any, path: str, go_type: str) -> DecodeError:
+        """A JSON number the Go integer `go_type` cannot hold: Go names the number's text (`number 1e5`)."""
+        err = self.mismatch(value, path, go_type)
+        if getattr(value, "literal", None) is None:
+            return NumberMismatch(err.text)
+        return err
 
     def mismatch(self, value: Any, path: str, go_type: str) -> DecodeError:
         if not path:
@@ -139,12 +157,26 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _int(schema: Schema) -> Decoder:
+    """Go's int (64 bits): a JSON number that is not an integer, or is past int64, is refused with its text."""
+    def decode_int(value, path):
+        if _is_int(value) and INT64_MIN <= value <= INT64_MAX:
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise schema.number_mismatch(value, path, F.INT)
+        raise schema.mismatch(value, path, F.INT)
+
+    return decode_int
+
+
 def _duration(schema: Schema) -> Decoder:
     def decode_duration(value, path):
         if isinstance(value, str):
             return parse_duration(value)
-        if _is_int(value):
+        if _is_int(value) and INT64_MIN <= value <= INT64_MAX:
             return value
+        if _is_int(value):
+            raise schema.number_mismatch(value, path, F.DURATION)
         raise schema.mismatch(value, path, F.DURATION)
 
     return decode_duration
@@ -196,7 +228,7 @@ def _headers(schema: Schema) -> Decoder:
 
 _SCALARS = {
     F.STR: _scalar(lambda v: isinstance(v, str), F.STR),
-    F.INT: _scalar(_is_int, F.INT),
+    F.INT: _int,
     F.BOOL: _scalar(lambda v: isinstance(v, bool), F.BOOL),
     F.FLOAT: _scalar(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), F.FLOAT),
     F.DURATION: _duration,

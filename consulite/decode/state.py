@@ -3,6 +3,7 @@ cattrs. The document's keys are the store's table names; `layout` gives the type
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import cattrs
@@ -12,6 +13,9 @@ from consulite.errors import DecodeError
 
 FORMAT = 1
 _CONVERTER = cattrs.Converter(forbid_extra_keys=True)
+# byte values (KV values, event payloads) as standard base64 text
+_CONVERTER.register_unstructure_hook(bytes, lambda b: base64.b64encode(b).decode())
+_CONVERTER.register_structure_hook(bytes, lambda v, _: base64.b64decode(v, validate=True))
 
 
 def to_json(doc: dict[str, Any]) -> dict[str, Any]:

@@ -126,4 +126,9 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
         return resp
 
     app.router.add_route("*", "/{tail:.*}", dispatch)
+
+    async def close_checks(_: web.Application) -> None:  # running checks stop with the server
+        await agent.checks.aclose()
+
+    app.on_cleanup.append(close_checks)
     return app

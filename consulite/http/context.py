@@ -69,16 +69,16 @@ class RequestContext:
         text = self.request.query.get("filter")
         return compile_filter(text, fields) if text else None
 
-    def meta(self, index: int) -> dict[str, str]:
-        """The query meta headers of a read answered at `index`."""
-        return query_meta(index, self.query.consistency)
+    def meta(self, index: int, consistency: bool = True) -> dict[str, str]:
+        """The query meta headers of a read answered at `index` (with `consistency`, the effective mode)."""
+        return query_meta(index, self.query.consistency if consistency else None)
 
     def json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         return json_response(self.request, data, status, headers)
 
-    def read(self, data: Any, index: int, status: int = 200) -> web.Response:
+    def read(self, data: Any, index: int, status: int = 200, consistency: bool = True) -> web.Response:
         """A read's JSON answer with its query meta."""
-        return json_response(self.request, data, status, query_meta(index, self.query.consistency))
+        return json_response(self.request, data, status, self.meta(index, consistency))
 
     async def block(self, read: Callable[[set], tuple[int, Any]], content: bool = False,
                     digest_of: Callable[[Any], str] | None = None) -> tuple[int, Any]:

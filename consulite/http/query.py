@@ -4,7 +4,7 @@ the query options (dc, consistency, blocking index and wait, content hash, filte
 from __future__ import annotations
 
 import attrs
-from multidict import CIMultiDictProxy, MultiDictProxy
+from multidict import MultiMapping
 
 from consulite import messages as M
 from consulite.decode.duration import parse_duration
@@ -26,7 +26,7 @@ class QueryOptions:
 NO_OPTIONS = QueryOptions()
 
 
-def parse_scope(enterprise: bool, q: MultiDictProxy[str], h: CIMultiDictProxy[str]) -> Scope:
+def parse_scope(enterprise: bool, q: MultiMapping[str], h: MultiMapping[str]) -> Scope:
     """(partition, namespace) of a request (reference agent-service-api.md §7).
 
     Enterprise: `partition`/`ns`, then the X-Consul-* header, then `default` (a body's own value wins
@@ -44,7 +44,7 @@ def parse_scope(enterprise: bool, q: MultiDictProxy[str], h: CIMultiDictProxy[st
     return Scope(partition, namespace) if (partition, namespace) != (DEFAULT, DEFAULT) else DEFAULT_SCOPE
 
 
-def parse_options(datacenter: str, q: MultiDictProxy[str], blocking: bool) -> QueryOptions:
+def parse_options(datacenter: str, q: MultiMapping[str], blocking: bool) -> QueryOptions:
     """Consul's query options: another datacenter has no path from here; stale and consistent conflict;
     `wait` and `index` for blocking routes, with Consul's defaults, cap and 400s."""
     if "stale" in q and "consistent" in q:

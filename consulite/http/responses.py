@@ -12,10 +12,7 @@ TEXT = "text/plain; charset=utf-8"
 
 
 def json_response(request: web.Request, data, status: int = 200, headers: dict | None = None) -> web.Response:
-    if "pretty" in request.query:
-        body = (json.dumps(data, indent=4) + "\n").encode()
-    else:
-        body = orjson.dumps(data)
+    body = (json.dumps(data, indent=4) + "\n").encode() if "pretty" in request.query else orjson.dumps(data)
     return web.Response(body=body, status=status, content_type=JSON, headers=headers)
 
 
@@ -28,11 +25,14 @@ def empty_response() -> web.Response:
     return web.Response(status=200)
 
 
-def query_meta(index: int, consistency: str = "leader") -> dict[str, str]:
-    """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, consistency mode."""
-    return {
+def query_meta(index: int, consistency: str | None = "leader") -> dict[str, str]:
+    """Headers Consul's setMeta writes on reads: the index (never 0), leader contact, and the consistency
+    mode where the handler sets it (None: KV and sessions do not, kv-sessions-txn.md §1.2)."""
+    meta = {
         "X-Consul-Index": str(max(index, 1)),
         "X-Consul-Knownleader": "true",
         "X-Consul-Lastcontact": "0",
-        "X-Consul-Effective-Consistency": consistency,
     }
+    if consistency is not None:
+        meta["X-Consul-Effective-Consistency"] = consistency
+    return meta

@@ -74,9 +74,9 @@ UNIMPLEMENTED_PREFIXES = (
     "/v1/agent/connect/", "/v1/agent/join/", "/v1/agent/leave",
     "/v1/agent/force-leave/", "/v1/agent/monitor", "/v1/agent/metrics", "/v1/agent/reload", "/v1/agent/host",
     "/v1/catalog/register", "/v1/catalog/deregister", "/v1/catalog/gateway-services/",
-    "/v1/connect/", "/v1/coordinate/", "/v1/event/", "/v1/exported-services",
-    "/v1/imported-services", "/v1/health/ingress/", "/v1/internal/", "/v1/kv/", "/v1/namespace", "/v1/operator/",
-    "/v1/peering", "/v1/query", "/v1/session/", "/v1/snapshot", "/v1/txn",
+    "/v1/connect/", "/v1/coordinate/", "/v1/exported-services",
+    "/v1/imported-services", "/v1/health/ingress/", "/v1/internal/", "/v1/namespace", "/v1/operator/",
+    "/v1/peering", "/v1/query", "/v1/snapshot",
 )
 
 

@@ -25,6 +25,7 @@ class AgentConfig:
     client_addr: str = _setting("127.0.0.1", "client_addr", "string")
     http_port: int = _setting(8500, "ports.http", "int")  # 0 (flag only): a free port
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
+    checks_run: bool = _setting(True, "checks_run", "bool")  # consulite's own: false stores checks only
     log_level: str = _setting("info", "log_level", "string")
     primary_datacenter: str = _setting("", "primary_datacenter", "string")
     # ACLs (reference acl.md §1.1); 1.8 spells initial_management `master`, agent_recovery `agent_master`

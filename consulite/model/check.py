@@ -9,6 +9,7 @@ import attrs
 from consulite.model.fields import BOOL, DURATION, HEADERS, INT, STR, STR_LIST, wire
 
 PASSING, WARNING, CRITICAL, MAINTENANCE = "passing", "warning", "critical", "maintenance"
+TTL = "ttl"  # the Type of a TTL check
 STATUSES = frozenset({PASSING, WARNING, CRITICAL})
 
 
@@ -90,7 +91,7 @@ def check_type_name(c: CheckType) -> str:
     if c.udp:
         return "udp"
     if c.ttl:
-        return "ttl"
+        return TTL
     return ""
 
 

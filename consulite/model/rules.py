@@ -5,6 +5,7 @@ Texts and their order follow reference agent-service-api.md §2.1, §3, §3.1 an
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -14,8 +15,8 @@ from consulite import messages as M
 from consulite.errors import BadRequest, ConsulError
 from consulite.model.check import STATUSES, CheckType
 from consulite.model.go import join_host_port, multierror
+from consulite.model.scope import DEFAULT
 from consulite.model.service import (
-    DEFAULT,
     GATEWAY_KINDS,
     KIND_API_GATEWAY,
     KIND_CONNECT_PROXY,
@@ -107,7 +108,9 @@ def check_types(defn: ServiceDefinition, wrap: str) -> list[CheckType]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_ip(address: str) -> int:
+    """4 or 6 for an IP literal, else 0 (cached: registrations repeat a handful of addresses)."""
     try:
         return ipaddress.ip_address(address).version
     except ValueError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from consulite.model.scope import DEFAULT
 from consulite.resolve.entries import Entries
 from consulite.resolve.mesh_gateway import NOTHING, Decision, target_mode
 
@@ -32,7 +33,7 @@ class Target:
     def sni(self, trust_domain: str) -> str:
         """Consul's ServiceSNI: `internal` for the default partition, `internal-v1` with the partition otherwise."""
         prefix = f"{self.subset}.{self.service}" if self.subset else self.service
-        if self.partition == "default":
+        if self.partition == DEFAULT:
             return f"{prefix}.{self.namespace}.{self.datacenter}.internal.{trust_domain}"
         return f"{prefix}.{self.namespace}.{self.partition}.{self.datacenter}.internal-v1.{trust_domain}"
 

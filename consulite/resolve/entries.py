@@ -9,9 +9,10 @@ from typing import Any
 
 import attrs
 
+from consulite.model.config import kinds as K
 from consulite.model.config.entry import ConfigEntry
+from consulite.model.scope import DEFAULT
 
-DEFAULT = "default"
 Get = Callable[[str, str, str, str], ConfigEntry | None]  # (kind, partition, namespace, name) -> entry or None
 
 
@@ -22,10 +23,10 @@ class Entries:
     get: Get
 
     def proxy_defaults(self, partition: str) -> ConfigEntry | None:
-        return self.get("proxy-defaults", partition, DEFAULT, "global")
+        return self.get(K.PROXY_DEFAULTS, partition, DEFAULT, K.PROXY_DEFAULTS_GLOBAL)
 
     def service_defaults(self, partition: str, namespace: str, name: str) -> ConfigEntry | None:
-        return self.get("service-defaults", partition, namespace, name)
+        return self.get(K.SERVICE_DEFAULTS, partition, namespace, name)
 
     def body(self, kind: str, partition: str, namespace: str, name: str) -> dict[str, Any] | None:
         """An entry's body (the `Lookup` the model's rules take)."""

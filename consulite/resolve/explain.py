@@ -7,7 +7,9 @@ from typing import Any
 
 import attrs
 
+from consulite.model.config import kinds as K
 from consulite.model.config.entry import ConfigEntry
+from consulite.model.scope import DEFAULT
 from consulite.model.service import Service, Upstream
 from consulite.resolve.chain import resolve_target
 from consulite.resolve.entries import Entries
@@ -127,11 +129,11 @@ def _gateway(world: World, partition: str, via: str, datacenter: str) -> tuple[d
 
 def _exported(entries: Entries, service: str, namespace: str, partition: str, consumer: str) -> bool:
     """Whether partition's exported-services entry exports `service` to partition `consumer`."""
-    entry = entries.get("exported-services", partition, "default", partition)
+    entry = entries.get(K.EXPORTED_SERVICES, partition, DEFAULT, partition)
     for svc in (entry.body.get("Services") or []) if entry else []:
         if (
             svc.get("Name") in (service, "*")
-            and (svc.get("Namespace") or "default") in (namespace, "*")
+            and (svc.get("Namespace") or DEFAULT) in (namespace, "*")
             and any(c.get("Partition") == consumer for c in svc.get("Consumers") or [])
         ):
             return True

@@ -7,8 +7,10 @@ from typing import Any
 
 import attrs
 
+from consulite.model.config import kinds as K
 from consulite.model.config.entry import ConfigEntry
-from consulite.model.service import Service, Upstream
+from consulite.model.scope import DEFAULT
+from consulite.model.service import KIND_CONNECT_PROXY, Service, Upstream
 from consulite.resolve.entries import Entries, mode_of
 
 VALID_MODES = frozenset({"none", "local", "remote"})
@@ -18,9 +20,7 @@ UPSTREAM = "upstream"
 UPSTREAM_CONFIG_OVERRIDE = "upstream-config-override"
 SERVICE_INSTANCE = "service-instance"
 UPSTREAM_CONFIG_DEFAULTS = "upstream-config-defaults"
-SERVICE_DEFAULTS = "service-defaults"
-PROXY_DEFAULTS = "proxy-defaults"
-DEFAULT = "default"
+SERVICE_DEFAULTS, PROXY_DEFAULTS = K.SERVICE_DEFAULTS, K.PROXY_DEFAULTS
 TARGET_SERVICE_DEFAULTS = "target-service-defaults"
 TARGET_PROXY_DEFAULTS = "target-proxy-defaults"
 
@@ -47,7 +47,7 @@ def first_set(*candidates: tuple[str, str, ConfigEntry | None]) -> Decision:
 
 def destination_name(svc: Service) -> str:
     """The service whose service-defaults apply: a sidecar's destination, or a gateway's own name."""
-    if svc.kind == "connect-proxy" and svc.proxy is not None:
+    if svc.kind == KIND_CONNECT_PROXY and svc.proxy is not None:
         return svc.proxy.destination_service_name
     return svc.name
 

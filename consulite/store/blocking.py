@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from consulite.store.watch import Watches, WatchSet
 
@@ -26,23 +26,23 @@ def jittered(wait: float) -> float:
     return wait + random.random() * wait / 16
 
 
-def index_unchanged(min_index: int) -> KeepWaiting:
+def index_unchanged(min_index: int) -> KeepWaiting[Any]:
     """`?index=N`: wait while the index is N (a lower one means the state was reset: answer at once)."""
     return lambda first, latest: min_index > 0 and latest[0] == min_index
 
 
-def content_unchanged(min_index: int) -> KeepWaiting:
+def content_unchanged(min_index: int) -> KeepWaiting[Any]:
     """`?index=N` over an answer whose index moves with unrelated writes: when the client is up to date,
     wait while the answer is still the first one."""
     return lambda first, latest: min_index > 0 and first[0] == min_index and latest[1] == first[1]
 
 
-def hash_unchanged(wanted: str, digest_of: Callable[[T], str]) -> KeepWaiting:
+def hash_unchanged(wanted: str, digest_of: Callable[[T], str]) -> KeepWaiting[Any]:
     """`?hash=H`: wait while the content hash of the answer is H."""
     return lambda first, latest: bool(wanted) and digest_of(latest[1]) == wanted
 
 
-async def blocking(watches: Watches, read: Read, wait: float, keep_waiting: KeepWaiting) -> tuple[int, T]:
+async def blocking(watches: Watches, read: Read[T], wait: float, keep_waiting: KeepWaiting[T]) -> tuple[int, T]:
     """Run `read` until `keep_waiting` is false or `wait` seconds (jittered) pass; the last (index, value)."""
     ws: WatchSet = set()
     first = latest = read(ws)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from consulite.model.check import HealthCheck
 from consulite.store import topics
 from consulite.store.services import ServicesTable, service_topics
+from consulite.store.watch import Topic, WatchSet
 
 if TYPE_CHECKING:
     from consulite.store.core import Tx
@@ -43,7 +44,7 @@ class ChecksTable:
         for key in [k for k in self.rows if k[0] == partition]:
             self.remove(tx, key)
 
-    def topics_of(self, check: HealthCheck) -> list[tuple]:
+    def topics_of(self, check: HealthCheck) -> list[Topic]:
         found = [topics.checks(check.partition, check.namespace)]
         if check.service_id:
             svc = self._services.rows.get((check.partition, check.namespace, check.service_id))
@@ -61,6 +62,7 @@ class ChecksTable:
             self._unindex(old)
         check.create_index, check.modify_index = create, tx.index
         self._index(check)
+        tx.on_rollback(lambda: self._undo(check, old))
         tx.touch(*self.topics_of(check))
 
     def touched(self, tx: Tx, check: HealthCheck) -> None:
@@ -72,7 +74,15 @@ class ChecksTable:
         check = self.rows[key]
         tx.touch(*self.topics_of(check))
         self._unindex(check)
+        tx.on_rollback(lambda: self._undo(None, check))
         return check
+
+    def _undo(self, new: HealthCheck | None, old: HealthCheck | None) -> None:
+        """A failed write: `new` goes, `old` is back."""
+        if new is not None:
+            self._unindex(new)
+        if old is not None:
+            self._index(old)
 
     def _index(self, check: HealthCheck) -> None:
         self.rows[key_of(check)] = check
@@ -95,7 +105,7 @@ class ChecksTable:
     def of_node(self) -> list[HealthCheck]:
         return [c for c in self.rows.values() if not c.service_id]
 
-    def in_scope(self, partition: str, namespace: str, ws: set | None = None) -> list[HealthCheck]:
+    def in_scope(self, partition: str, namespace: str, ws: WatchSet | None = None) -> list[HealthCheck]:
         """Checks of services in (partition, namespace), plus the node's own checks."""
         if ws is not None:
             ws.add(topics.checks(partition, namespace))

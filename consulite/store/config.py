@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from consulite.model.config import KINDS, ConfigEntry
 from consulite.store import topics
+from consulite.store.watch import WatchSet
 
 if TYPE_CHECKING:
     from consulite.store.core import Tx
@@ -39,13 +40,13 @@ class ConfigTable:
         for key in [k for k in self.rows if k[1] == partition]:
             self._remove(tx, key)
 
-    def get(self, key: Key, ws: set | None = None) -> ConfigEntry | None:
+    def get(self, key: Key, ws: WatchSet | None = None) -> ConfigEntry | None:
         if ws is not None:
             ws.add(topics.config_entry(key))
         return self.rows.get(key)
 
     def list(self, kind: str | None, partition: str, namespace: str | None = None,
-             ws: set | None = None) -> list[ConfigEntry]:
+             ws: WatchSet | None = None) -> list[ConfigEntry]:
         """Entries of `kind` (all kinds when None) in a partition, in Consul's kind order and by name."""
         if ws is not None:
             ws.add(topics.config_kind(kind) if kind else topics.CONFIG)

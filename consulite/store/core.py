@@ -4,7 +4,7 @@ add the topics they look at to a watch set; `index_of(ws)` is the index to answe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,10 +13,13 @@ from consulite.store.acl import acl_tables
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
+from consulite.store.events import EventsTable
+from consulite.store.kv import KVTable, TombstonesTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
+from consulite.store.sessions import SessionsTable
 from consulite.store.table import Table
-from consulite.store.watch import Watches
+from consulite.store.watch import Topic, Watches, WatchSet
 
 
 class Tx:
@@ -25,7 +28,10 @@ class Tx:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._index: int | None = None
-        self.topics: set = set()
+        self.topics: set[Topic] = set()
+        #: topics to wake whose index lives in their table (KV keys and prefixes, one session, events)
+        self.woken: list[tuple[Topic, str | None]] = []
+        self._undo: list[Callable[[], object]] = []
 
     @property
     def index(self) -> int:
@@ -37,39 +43,75 @@ class Tx:
     def touch(self, *changed: Any) -> None:
         self.topics.update(changed)
 
+    def on_rollback(self, undo: Callable[[], object]) -> None:
+        """Record how to undo a change, should the write fail."""
+        self._undo.append(undo)
+
+    def rollback(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+        self.woken.clear()
+
+    def wake(self, *woken: Topic) -> None:
+        """Wake the readers of `woken` at commit, recording no index for them."""
+        self.woken.extend((t, None) for t in woken)
+
+    def wake_key(self, space: Topic, key: str) -> None:
+        """Wake the readers of `key` and of every prefix of it at commit (`Watches.wake_key`)."""
+        self.woken.append((space, key))
+
     def commit(self) -> None:
-        if self._index is None and not self.topics:
-            return
         store = self._store
-        store.index = self.index
-        if self.topics != {topics.ACL}:  # ACL writes do not move the node's view
-            self.topics.add(topics.NODE)
-        store.watches.touch(self.topics, store.index)
+        if self._index is not None or self.topics:
+            store.index = self.index
+            if self.topics != {topics.ACL}:  # ACL writes do not move the node's view
+                self.topics.add(topics.NODE)
+            store.watches.touch(self.topics, store.index)
+            for listener in store.on_commit:
+                listener(self.topics)
+        for topic, key in self.woken:
+            if key is None:
+                store.watches.wake((topic,))
+            else:
+                store.watches.wake_key(topic, key)
 
 
 class Store:
     def __init__(self) -> None:
         self.watches = Watches()
         self.index = 0
+        #: called with the touched topics after each commit (the agent's checks follow their targets)
+        self.on_commit: list[Callable[[set[Any]], None]] = []
         self.partitions = PartitionsTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
         self.config = ConfigTable()
+        self.kv = KVTable()
+        self.sessions = SessionsTable()
+        self.events = EventsTable()
         self.acl = acl_tables()
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
+                                          self.kv, TombstonesTable(self.kv), self.sessions, self.events,
                                           *self.acl.values())
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
+        """One write; an exception inside it undoes what tables recorded with `tx.on_rollback` and commits
+        nothing (a transaction that fails is not half-applied)."""
         tx = Tx(self)
-        yield tx
+        try:
+            yield tx
+        except BaseException:
+            tx.rollback()
+            raise
         tx.commit()
 
-    def index_of(self, ws: set) -> int:
+    def index_of(self, ws: WatchSet) -> int:
         return self.watches.index_of(ws)
 
-    async def block(self, read: Read, wait: float, keep_waiting: KeepWaiting) -> tuple[int, Any]:
+    async def block(self, read: Read[Any], wait: float, keep_waiting: KeepWaiting[Any]) -> tuple[int, Any]:
         return await blocking(self.watches, read, wait, keep_waiting)
 
     def clear(self) -> None:
@@ -92,7 +134,7 @@ class Store:
     def layout(self) -> dict[str, Any]:
         """The type of each key of `dump()`, for structuring a saved document."""
         return {"index": int, **{t.name: list[t.item_type] for t in self.tables},  # type: ignore[name-defined]
-                "topics": list[tuple[list, int]]}
+                "topics": list[tuple[list[str], int]]}
 
     def load(self, doc: dict[str, Any]) -> None:
         """Replace everything with a dump: indexes as saved, blocked readers woken."""

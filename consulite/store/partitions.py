@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from consulite.model.partition import Partition
 from consulite.store import topics
+from consulite.store.watch import WatchSet
 
 if TYPE_CHECKING:
     from consulite.store.core import Tx
@@ -30,7 +31,7 @@ class PartitionsTable:
     def drop_partition(self, tx: Tx, partition: str) -> None:
         """A partition's contents go with it; the row itself goes only with `delete`."""
 
-    def get(self, name: str, ws: set | None = None) -> Partition | None:
+    def get(self, name: str, ws: WatchSet | None = None) -> Partition | None:
         if ws is not None:
             ws.add(topics.PARTITIONS)
         return self.rows.get(name)
@@ -38,7 +39,7 @@ class PartitionsTable:
     def __contains__(self, name: str) -> bool:
         return name in self.rows
 
-    def list(self, ws: set | None = None) -> list[Partition]:
+    def list(self, ws: WatchSet | None = None) -> list[Partition]:
         if ws is not None:
             ws.add(topics.PARTITIONS)
         return sorted(self.rows.values(), key=lambda p: p.name)

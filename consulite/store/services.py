@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from consulite.model.service import KIND_CONNECT_PROXY, KIND_MESH_GATEWAY, Service
 from consulite.store import topics
+from consulite.store.watch import Topic, WatchSet
 
 if TYPE_CHECKING:
     from consulite.store.core import Tx
@@ -18,7 +19,7 @@ def key_of(svc: Service) -> Key:
     return (svc.partition, svc.namespace, svc.id)
 
 
-def service_topics(svc: Service) -> list[tuple]:
+def service_topics(svc: Service) -> list[Topic]:
     p, ns = svc.partition, svc.namespace
     found = [topics.service_name(p, ns, svc.name), topics.service_list(p, ns), topics.agent_service(p, ns, svc.id)]
     if svc.kind == KIND_CONNECT_PROXY and svc.proxy is not None:
@@ -68,13 +69,22 @@ class ServicesTable:
             self._unindex(old)
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
+        tx.on_rollback(lambda: self._undo(svc, old))
         tx.touch(*service_topics(svc))
 
     def remove(self, tx: Tx, key: Key) -> Service:
         svc = self.rows[key]
         self._unindex(svc)
+        tx.on_rollback(lambda: self._undo(None, svc))
         tx.touch(*service_topics(svc))
         return svc
+
+    def _undo(self, new: Service | None, old: Service | None) -> None:
+        """A failed write: `new` goes, `old` is back."""
+        if new is not None:
+            self._unindex(new)
+        if old is not None:
+            self._index(old)
 
     def _index(self, svc: Service) -> None:
         key = key_of(svc)
@@ -104,22 +114,22 @@ class ServicesTable:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def get(self, key: Key, ws: set | None = None) -> Service | None:
+    def get(self, key: Key, ws: WatchSet | None = None) -> Service | None:
         if ws is not None:
             ws.add(topics.agent_service(*key))
         return self.rows.get(key)
 
-    def in_scope(self, partition: str, namespace: str, ws: set | None = None) -> list[Service]:
+    def in_scope(self, partition: str, namespace: str, ws: WatchSet | None = None) -> list[Service]:
         if ws is not None:
             ws.add(topics.service_list(partition, namespace))
         return [s for (p, ns, _), s in self.rows.items() if p == partition and ns == namespace]
 
-    def instances(self, partition: str, namespace: str, name: str, ws: set | None = None) -> list[Service]:
+    def instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
         if ws is not None:
             ws.add(topics.service_name(partition, namespace, name))
         return list(self.by_name.get((partition, namespace, name), {}).values())
 
-    def connect_instances(self, partition: str, namespace: str, name: str, ws: set | None = None) -> list[Service]:
+    def connect_instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
         """Proxies for `name` and its Connect-native instances (Consul's connect query)."""
         if ws is not None:
             ws.add(topics.connect(partition, namespace, name))
@@ -127,7 +137,7 @@ class ServicesTable:
             (s.kind == KIND_CONNECT_PROXY and s.proxy is not None and s.proxy.destination_service_name == name)
             or (s.native and s.name == name))]
 
-    def names(self, partition: str, namespace: str, ws: set | None = None) -> dict[str, list[Service]]:
+    def names(self, partition: str, namespace: str, ws: WatchSet | None = None) -> dict[str, list[Service]]:
         if ws is not None:
             ws.add(topics.service_list(partition, namespace))
         return {name: list(ids.values()) for (p, ns, name), ids in self.by_name.items()
@@ -136,6 +146,6 @@ class ServicesTable:
     def mesh_gateways(self, partition: str) -> list[Service]:
         return list(self.gateways.get(partition, {}).values())
 
-    def proxy_topics(self, partition: str) -> list[tuple]:
+    def proxy_topics(self, partition: str) -> list[Topic]:
         """The topics of a partition's proxies and gateways (their merged view follows central config)."""
         return [t for key in self.proxies if key[0] == partition for t in service_topics(self.rows[key])]

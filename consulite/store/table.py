@@ -10,10 +10,13 @@ if TYPE_CHECKING:
 
 
 class Table(Protocol):
-    #: the table's key in a state document
-    name: str
-    #: the model class of its rows (the state document is structured into it)
-    item_type: type
+    @property
+    def name(self) -> str:
+        """The table's key in a state document."""
+
+    @property
+    def item_type(self) -> type:
+        """The model class of its rows (the state document is structured into it)."""
 
     def clear(self) -> None:
         """Empty the table in place."""

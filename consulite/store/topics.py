@@ -3,37 +3,56 @@
 
 from __future__ import annotations
 
-NODE = ("node",)
-PARTITIONS = ("partitions",)
-CONFIG = ("config",)
-ACL = ("acl",)
+from consulite.store.watch import Topic
+
+NODE: Topic = ("node",)
+PARTITIONS: Topic = ("partitions",)
+CONFIG: Topic = ("config",)
+ACL: Topic = ("acl",)
 
 
-def service_name(partition: str, namespace: str, name: str) -> tuple:
+def service_name(partition: str, namespace: str, name: str) -> Topic:
     """Instances and checks of one service name."""
     return ("svc", partition, namespace, name)
 
 
-def service_list(partition: str, namespace: str) -> tuple:
+def service_list(partition: str, namespace: str) -> Topic:
     return ("svcs", partition, namespace)
 
 
-def connect(partition: str, namespace: str, name: str) -> tuple:
+def connect(partition: str, namespace: str, name: str) -> Topic:
     """Proxies and Connect-native instances for a service."""
     return ("connect", partition, namespace, name)
 
 
-def agent_service(partition: str, namespace: str, service_id: str) -> tuple:
+def agent_service(partition: str, namespace: str, service_id: str) -> Topic:
     return ("agent", partition, namespace, service_id)
 
 
-def checks(partition: str, namespace: str) -> tuple:
+def checks(partition: str, namespace: str) -> Topic:
     return ("checks", partition, namespace)
 
 
-def config_kind(kind: str) -> tuple:
+def config_kind(kind: str) -> Topic:
     return ("config", kind)
 
 
-def config_entry(key: tuple[str, str, str, str]) -> tuple:
+def config_entry(key: tuple[str, str, str, str]) -> Topic:
     return ("config", *key)
+
+
+SESSIONS: Topic = ("sessions",)
+
+
+def kv_space(partition: str, namespace: str) -> Topic:
+    """The space of KV keys and prefixes in one (partition, namespace): see `watch.key_topic`/`prefix_topic`."""
+    return ("kv", partition, namespace)
+
+
+def session(session_id: str) -> Topic:
+    """Readers of one session (`/v1/session/info/:id`)."""
+    return ("session", session_id)
+
+
+#: User events: woken at a fire, the index is derived from the last event's ID.
+EVENTS = ("events",)

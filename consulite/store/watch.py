@@ -7,10 +7,20 @@ topics it touched, once, and a reader's registration is gone as soon as it retur
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
-Topic = Hashable
-WatchSet = set  # the topics a read looked at
+Topic = tuple[str, ...]
+WatchSet = set[Topic]  # the topics a read looked at
+
+
+def key_topic(space: Topic, key: str) -> Topic:
+    """Readers of exactly `key` wait on this (woken by `Watches.wake_key`)."""
+    return (*space, "=", key)
+
+
+def prefix_topic(space: Topic, prefix: str) -> Topic:
+    """Readers of every key under `prefix` wait on this (woken by `Watches.wake_key`)."""
+    return (*space, "*", prefix)
 
 
 class Watches:
@@ -31,15 +41,31 @@ class Watches:
         return max((self.changed.get(t, 0) for t in topics), default=0) or floor
 
     def touch(self, topics: Iterable[Topic], index: int) -> None:
-        changed, waiters = self.changed, self._waiters
+        topics = list(topics)
+        changed = self.changed
         for topic in topics:
             changed[topic] = index
+        self.wake(topics)
+
+    def wake(self, topics: Iterable[Topic]) -> None:
+        """Wake the waiters of `topics` without recording an index (topics whose index lives elsewhere,
+        such as KV keys: no memory grows with the topics written)."""
+        waiters = self._waiters
+        for topic in topics:
             woken = waiters.pop(topic, None)
             if woken:
                 for fut in woken:
                     if not fut.done():
                         fut.set_result(None)
                         self.woken += 1
+
+    def wake_key(self, space: Topic, key: str) -> None:
+        """A write of `key` in `space`: wake the readers of that key and of every prefix of it (Consul's
+        prefixes are not slash-bounded). O(len(key)) lookups; only watched prefixes hold waiters."""
+        waiters = self._waiters
+        if not waiters:
+            return
+        self.wake([key_topic(space, key), *(prefix_topic(space, key[:i]) for i in range(len(key) + 1))])
 
     def wake_all(self, forget: bool = True) -> None:
         """Wake every waiter; with `forget`, also forget every topic's index (the state they described is gone)."""
@@ -50,6 +76,7 @@ class Watches:
             for fut in waiters:
                 if not fut.done():
                     fut.set_result(None)
+                    self.woken += 1
         self._waiters.clear()
 
     async def wait(self, topics: Iterable[Topic], timeout: float) -> None:
@@ -62,7 +89,7 @@ class Watches:
         self._notify_blocked()
         try:
             await asyncio.wait_for(fut, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         finally:
             self.blocked -= 1

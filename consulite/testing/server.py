@@ -8,6 +8,8 @@ import threading
 import urllib.error
 import urllib.request
 
+from aiohttp import web
+
 from consulite.decode.config import EntryCodec
 from consulite.decode.files import read_file
 from consulite.model.agent_config import AgentConfig
@@ -26,7 +28,7 @@ class ConsuliteServer:
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._runner = None
+        self._runner: web.AppRunner | None = None
 
     @property
     def http_addr(self) -> str:
@@ -50,7 +52,8 @@ class ConsuliteServer:
                 return
             ready.set()
             loop.run_forever()
-            loop.run_until_complete(self._runner.cleanup())
+            if self._runner is not None:
+                loop.run_until_complete(self._runner.cleanup())
             loop.close()
 
         self._thread = threading.Thread(target=run, name="consulite", daemon=True)

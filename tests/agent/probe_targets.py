@@ -81,11 +81,8 @@ class HTTPTarget:
 
 
 @contextlib.asynccontextmanager
-async def tcp_listener(ssl_context=None):
-    """A TCP (or TLS) server that accepts and closes; yields its address."""
-    async def on_conn(reader, writer):
-        writer.close()
-
+async def _serving(on_conn, ssl_context):
+    """A stream server on a free loopback port running `on_conn`; yields its address."""
     server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
     port = server.sockets[0].getsockname()[1]
     try:
@@ -93,6 +90,16 @@ async def tcp_listener(ssl_context=None):
     finally:
         server.close()
         await server.wait_closed()
+
+
+@contextlib.asynccontextmanager
+async def tcp_listener(ssl_context=None):
+    """A TCP (or TLS) server that accepts and closes; yields its address."""
+    async def on_conn(reader, writer):
+        writer.close()
+
+    async with _serving(on_conn, ssl_context) as address:
+        yield address
 
 
 class _Echo(asyncio.DatagramProtocol):
@@ -110,7 +117,7 @@ async def udp_echo(answer: bool = True):
     proto = _Echo if answer else asyncio.DatagramProtocol
     transport, _ = await loop.create_datagram_endpoint(proto, local_addr=("127.0.0.1", 0))
     try:
-        yield "127.0.0.1:%d" % transport.get_extra_info("sockname")[1]
+        yield f"127.0.0.1:{transport.get_extra_info('sockname')[1]}"
     finally:
         transport.close()
 
@@ -158,13 +165,8 @@ async def h2_server(ssl_context=None):
         finally:
             writer.close()
 
-    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl_context)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
+    async with _serving(on_conn, ssl_context) as address:
+        yield address
 
 
 class SelfSigned:
@@ -236,3 +238,32 @@ async def fake_docker(path: str, exit_code: int = 0, output: bytes = b"inside\n"
         yield calls
     finally:
         await runner.cleanup()
+
+
+@contextlib.contextmanager
+def threaded_http(answers: dict[str, tuple[int, bytes]] | None = None, default: tuple[int, bytes] = (200, b"ok")):
+    """An HTTP server in a thread, for tests on real time against a server in another thread or process:
+    GET `path` answers `answers[path]` (status, body), else `default`. Yields its base URL."""
+    import http.server
+    import threading
+
+    table = answers or {}
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            code, body = table.get(self.path, default)
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

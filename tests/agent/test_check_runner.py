@@ -17,13 +17,6 @@ from tests.conftest import ManualClock
 S = 10**9
 
 
-class Clock(ManualClock):
-    """tests/conftest.py's manual clock, telling its time as consulite.agent.clock.Clock does."""
-
-    def time(self) -> float:
-        return self.now
-
-
 class ScriptedProbe:
     """Answers each run with the next scripted result (the last one repeats); records run times."""
 
@@ -44,7 +37,7 @@ class ScriptedProbe:
 
 class Harness:
     def __init__(self, *results, rand=lambda: 0.0) -> None:
-        self.clock = Clock()
+        self.clock = ManualClock()
         self.probe = ScriptedProbe(self.clock, *results)
         self.updates: list[tuple] = []
         self.queue: asyncio.Queue = asyncio.Queue()
@@ -88,6 +81,16 @@ async def test_first_run_after_the_stagger_then_every_interval():
     assert h.updates == [("c1", "passing", "ok")]
     await h.run_for(20)
     assert [t for _, t in h.probe.runs] == [5.0, 15.0, 25.0]
+
+
+async def test_lateness_is_measured_from_each_runs_due_time():
+    h = Harness(rand=lambda: 0.5)
+    h.runner.start("c1", http(10))
+    await h.run_for(5, step=5)
+    assert (h.runner.runs, h.runner.late_max) == (1, 0.0)  # started exactly when due
+    h.clock.advance(13)  # the next run was due at 15: it starts 3 s late
+    await h.runner.settle()
+    assert (h.runner.runs, h.runner.late_max) == (2, 3.0)
 
 
 async def test_interval_below_one_second_is_raised_to_it():

@@ -17,8 +17,17 @@ import pytest
 from consulite.agent.goerr import nameserver
 from consulite.agent.probes import ProbeDriver, docker_probe, script_probe
 from consulite.model.check import CheckType
-from tests.agent.probe_targets import (HTTPTarget, closed_port, fake_docker, grpc_health_server, h2_server,
-                                       SelfSigned, silent_tcp, tcp_listener, udp_echo)
+from tests.agent.probe_targets import (
+    HTTPTarget,
+    SelfSigned,
+    closed_port,
+    fake_docker,
+    grpc_health_server,
+    h2_server,
+    silent_tcp,
+    tcp_listener,
+    udp_echo,
+)
 
 MS = 10**6
 

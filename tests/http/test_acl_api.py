@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consulite.model.acl import ANONYMOUS_ACCESSOR, GLOBAL_MANAGEMENT_ID
-from tests.http.acl_helpers import H, ROOT, acl_ce, acl_client, token_with  # noqa: F401
+from tests.http.acl_helpers import ROOT, H, token_with
 
 
 async def test_acls_off_every_acl_route_is_401(client):
@@ -165,7 +165,8 @@ async def test_templated_policies(acl_client):
     t = await (await acl_client.put("/v1/acl/token", json={"TemplatedPolicies": [
         {"TemplateName": "builtin/service", "TemplateVariables": {"Name": "api"}}]}, headers=H)).json()
     assert t["TemplatedPolicies"] == [{"TemplateName": "builtin/service", "TemplateVariables": {"name": "api"}}]
-    r = await acl_client.put("/v1/agent/service/register", json={"Name": "api"}, headers={"X-Consul-Token": t["SecretID"]})
+    r = await acl_client.put("/v1/agent/service/register", json={"Name": "api"},
+                             headers={"X-Consul-Token": t["SecretID"]})
     assert r.status == 200
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.http.acl_helpers import H, acl_client, token_with  # noqa: F401
+from tests.http.acl_helpers import H, token_with
 
 FILTERED = "X-Consul-Results-Filtered-By-ACLs"
 WEB_WRITE = 'service "web" { policy = "write" }\nnode_prefix "" { policy = "read" }'
@@ -104,17 +104,20 @@ async def test_checks(acl_client):
     await _setup(acl_client)
     t = await token_with(acl_client, WEB_WRITE)
     tok = {"X-Consul-Token": t["SecretID"]}
-    r = await acl_client.put("/v1/agent/check/register", json={"Name": "c", "TTL": "5s", "ServiceID": "web"}, headers=tok)
+    r = await acl_client.put("/v1/agent/check/register", json={"Name": "c", "TTL": "5s", "ServiceID": "web"},
+                             headers=tok)
     assert r.status == 200
-    r = await acl_client.put("/v1/agent/check/register", json={"Name": "c2", "TTL": "5s", "ServiceID": "db"}, headers=tok)
+    r = await acl_client.put("/v1/agent/check/register", json={"Name": "c2", "TTL": "5s", "ServiceID": "db"},
+                             headers=tok)
     assert (r.status, await r.text()) == (403, denied(t["AccessorID"], "service:write", "db"))
     r = await acl_client.put("/v1/agent/check/register", json={"Name": "n", "TTL": "5s"}, headers=tok)
     assert (r.status, await r.text()) == (403, denied(t["AccessorID"], "node:write", "node1"))
     for path in ("pass", "warn", "fail"):
         assert (await acl_client.put(f"/v1/agent/check/{path}/web-ttl", headers=tok)).status == 200
         assert (await acl_client.put(f"/v1/agent/check/{path}/db-ttl", headers=tok)).status == 403
-    assert (await acl_client.put("/v1/agent/check/update/web-ttl", json={"Status": "passing"}, headers=tok)).status == 200
-    assert (await acl_client.put("/v1/agent/check/update/db-ttl", json={"Status": "passing"}, headers=tok)).status == 403
+    passing = {"Status": "passing"}
+    assert (await acl_client.put("/v1/agent/check/update/web-ttl", json=passing, headers=tok)).status == 200
+    assert (await acl_client.put("/v1/agent/check/update/db-ttl", json=passing, headers=tok)).status == 403
     assert (await acl_client.put("/v1/agent/check/deregister/node-check", headers=tok)).status == 403
     assert (await acl_client.put("/v1/agent/check/deregister/web-ttl", headers=tok)).status == 200
 

@@ -4,7 +4,7 @@ name; a token lacking it is refused with Consul's text and nothing is registered
 
 from __future__ import annotations
 
-from tests.http.acl_helpers import H, acl_client, token_with  # noqa: F401
+from tests.http.acl_helpers import H, token_with
 
 DEFAULT_POLICY = '''
 mesh = "write"
@@ -39,7 +39,8 @@ async def test_gateway_tokens_in_default_and_finance(acl_client):
     default = await token_with(acl_client, DEFAULT_POLICY)
     finance = await token_with(acl_client, PARTITION_POLICY, Partition="finance")
     assert finance["Partition"] == "finance"
-    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": default["SecretID"]})
+    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY,
+                             headers={"X-Consul-Token": default["SecretID"]})
     assert r.status == 200, await r.text()
     r = await acl_client.put("/v1/agent/service/register", json={**GATEWAY, "Partition": "finance"},
                              headers={"X-Consul-Token": finance["SecretID"]})
@@ -56,7 +57,8 @@ async def test_gateway_tokens_in_default_and_finance(acl_client):
 async def test_a_token_lacking_service_write_on_the_gateway_is_refused_and_registers_nothing(acl_client):
     lacking = await token_with(acl_client, 'mesh = "write"\nservice_prefix "" { policy = "read" }\n'
                                            'node_prefix "" { policy = "read" }')
-    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY, headers={"X-Consul-Token": lacking["SecretID"]})
+    r = await acl_client.put("/v1/agent/service/register", json=GATEWAY,
+                             headers={"X-Consul-Token": lacking["SecretID"]})
     assert (r.status, await r.text()) == (403, (
         f"Permission denied: token with AccessorID '{lacking['AccessorID']}' lacks permission 'service:write' "
         'on "mesh-gateway"'))

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.http.acl_helpers import H, acl_client  # noqa: F401
+from tests.http.acl_helpers import H
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """`/v1/agent/service*` through the HTTP API (reference agent-service-api.md §1-§6)."""
 
-import asyncio
 
 import pytest
 

@@ -30,8 +30,8 @@ async def test_unknown_paths(client):
         404, "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n")
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/v1/kv/app/config"), ("GET", "/v1/session/list"),
-                                          ("GET", "/v1/agent/connect/ca/roots"), ("PUT", "/v1/txn")])
+@pytest.mark.parametrize("method, path", [("GET", "/v1/snapshot"), ("GET", "/v1/query"),
+                                          ("GET", "/v1/agent/connect/ca/roots"), ("PUT", "/v1/coordinate/nodes")])
 async def test_real_consul_paths_not_yet_implemented_are_501(client, method, path):
     r = await client.request(method, path)
     assert (r.status, await r.text()) == (501, f"consulite does not implement {method} {path} yet")

@@ -1,12 +1,13 @@
 """`/_consulite/state`: a state loaded into a fresh server answers every GET as the server it came from."""
 
-import pytest
-import orjson
 import asyncio
 import json
 import subprocess
 import sys
 import urllib.request
+
+import orjson
+import pytest
 
 from consulite.http.app import make_app
 
@@ -55,6 +56,7 @@ async def test_bad_state_documents_are_refused_and_change_nothing(client):
     assert list(await (await client.get("/v1/agent/services")).json()) == ["keep"]
 
 
+@pytest.mark.slow  # a subprocess
 def test_agent_starts_from_a_state_file(consulite, tmp_path):
     consulite.register_service({"Name": "saved", "Port": 1234})
     state = tmp_path / "state.json"

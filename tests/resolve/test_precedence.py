@@ -4,7 +4,8 @@ below it, an empty layer inherits, nothing anywhere is mode "" from `default`.""
 import itertools
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from consulite.model.config import ConfigEntry
 from consulite.model.service import MeshGatewayConfig, Proxy, Service, Upstream
@@ -92,7 +93,7 @@ def test_override_naming_another_partition_does_not_match():
     assert upstream_mode(svc, upstream, layers).source == "default"
 
 
-@given(st.fixed_dictionaries({layer: st.sampled_from(MODES + ["Local", "bogus"]) for layer in LAYERS}))
+@given(st.fixed_dictionaries({layer: st.sampled_from([*MODES, "Local", "bogus"]) for layer in LAYERS}))
 def test_result_is_the_first_non_empty_layer(modes):
     svc, upstream, layers = scenario(modes)
     decided = upstream_mode(svc, upstream, layers)

@@ -41,7 +41,7 @@ from consulite.testing.server import ConsuliteServer
 NODE, DATACENTER = "node1", "dc1"
 ACL_ROOT = "11111111-2222-3333-4444-555555555555"
 #: 1.8 spells the initial management token `master` (consulite accepts both)
-ACL_CONFIG = 'acl {\n  enabled = true\n  default_policy = "deny"\n  tokens {\n    master = "%s"\n  }\n}\n' % ACL_ROOT
+ACL_CONFIG = f'acl {{\n  enabled = true\n  default_policy = "deny"\n  tokens {{\n    master = "{ACL_ROOT}"\n  }}\n}}\n'
 SKIP_REAL = "real Consul 1.8.7 not available: run scripts/real-consul.sh"
 CONFIG_KINDS = ("service-defaults", "proxy-defaults", "service-router", "service-splitter", "service-resolver",
                 "ingress-gateway", "terminating-gateway")
@@ -99,7 +99,7 @@ class RealConsul:
             extra = self.log_path.parent / "extra.hcl"
             extra.write_text(self.config_text)
             args += ["-config-file", str(extra)]
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the agent's lifetime
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.START_TIMEOUT
         while time.monotonic() < deadline:  # bounded poll on a condition: the agent is serving, has a leader
@@ -212,7 +212,8 @@ class Target:
         """Wait until the catalog shows this agent's services and checks. Real Consul copies agent writes to
         the catalog asynchronously (anti-entropy sync, `agent/local/state.go`); this waits on blocking
         queries (bounded, no sleeps) until the two agree. Check output is not compared: Consul defers an
-        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the request: no-op."""
+        output-only change to `check_update_interval` (5 minutes by default). consulite writes the catalog in the
+        request: no-op."""
         if not self.is_real:
             return
         deadline = time.monotonic() + timeout

@@ -54,13 +54,13 @@ def _mismatch(actual, expected, path: str) -> str | None:
             return f"{path}: expected a list, got {actual!r}"
         if len(actual) != len(expected):
             return f"{path}: expected {len(expected)} items, got {len(actual)}: {actual!r}"
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
             m = _mismatch(a, e, f"{path}[{i}]")
             if m:
                 return m
         return None
-    if type(actual) is not type(expected) and not (isinstance(actual, (int, float)) and isinstance(expected, (int, float))
-                                                   and not isinstance(actual, bool)):
+    numbers = isinstance(actual, (int, float)) and isinstance(expected, (int, float)) and not isinstance(actual, bool)
+    if type(actual) is not type(expected) and not numbers:
         return f"{path}: {actual!r} ({type(actual).__name__}) != {expected!r} ({type(expected).__name__})"
     return None if actual == expected else f"{path}: {actual!r} != {expected!r}"
 

@@ -4,7 +4,7 @@ real Consul 1.8.7 (reference acl.md). Where Consul 1.12+ answers otherwise, `new
 from __future__ import annotations
 
 from tests.verified.conftest import ACL_ROOT
-from tests.verified.helpers import ABSENT, ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error
+from tests.verified.helpers import ABSENT, ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error
 
 ANONYMOUS = "00000000-0000-0000-0000-000000000002"
 MANAGEMENT = "00000000-0000-0000-0000-000000000001"
@@ -42,7 +42,7 @@ def test_builtin_objects(acl_target):
                                 "ModifyIndex": ANY_INDEX})
     root = t.root_request("GET", "/v1/acl/token/self").body
     assert_contains(root, {"SecretID": ACL_ROOT, "Local": False,
-                           "Description": t.is_real and "Master Token" or "Initial Management Token",
+                           "Description": (t.is_real and "Master Token") or "Initial Management Token",
                            "Policies": [{"ID": MANAGEMENT, "Name": "global-management"}]})
     policies = t.root_request("GET", "/v1/acl/policies").body
     assert_contains([p for p in policies if p["ID"] == MANAGEMENT], [{
@@ -123,7 +123,7 @@ def test_register_needs_service_write(acl_target):
     current = (f"Permission denied: token with AccessorID '{token['AccessorID']}' lacks permission "
                f"'service:write' on \"{other}\"")
     assert_error(as_it("PUT", "/v1/agent/service/register", {"Name": other}), 403,
-                 t.is_real and f"Permission denied: Missing service:write on {other}" or current)  # acl/errors.go
+                 (t.is_real and f"Permission denied: Missing service:write on {other}") or current)  # acl/errors.go
     assert other not in t.root_request("GET", "/v1/agent/services").body
 
 

@@ -6,7 +6,7 @@ Texts are pinned from real Consul 1.8.7; where 1.17+ answers otherwise, `newer` 
 
 import pytest
 
-from tests.verified.helpers import ABSENT, ANY, ANY_STR, NONEMPTY_STR, assert_contains, assert_error, newer
+from tests.verified.helpers import ABSENT, NONEMPTY_STR, assert_contains, assert_error, newer
 
 WEIGHTS = {"Passing": 1, "Warning": 1}
 
@@ -41,7 +41,7 @@ def test_content_hash_follows_the_definition(target):
 def test_explicit_id_and_lowercase_keys(target):
     name, sid = target.name("api"), target.name("api-1")
     target.ok("PUT", "/v1/agent/service/register", {"name": name, "id": sid, "port": 8080, "tags": ["x"]})
-    status, _, services = target.get("/v1/agent/services")
+    _status, _, services = target.get("/v1/agent/services")
     assert_contains(services[sid], {"ID": sid, "Service": name, "Port": 8080, "Tags": ["x"]})
     assert name not in services
 
@@ -49,7 +49,7 @@ def test_explicit_id_and_lowercase_keys(target):
 def test_empty_tags_and_meta_render_as_empty(target):
     name = target.name("bare")
     target.ok("PUT", "/v1/agent/service/register", {"Name": name})
-    status, _, service = target.get(f"/v1/agent/service/{name}")
+    _status, _, service = target.get(f"/v1/agent/service/{name}")
     assert_contains(service, {"Tags": [], "Meta": {}, "Port": 0, "Address": "", "Kind": ABSENT})
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.verified.helpers import ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error, index
+from tests.verified.helpers import ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error, index
 
 SERF = {"CheckID": "serfHealth", "Name": "Serf Health Status", "Node": "node1", "Status": "passing",
         "Output": "Agent alive and reachable", "ServiceID": "", "ServiceName": "", "ServiceTags": [],

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.verified.helpers import ABSENT, ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error
 from tests.verified.conftest import Response
+from tests.verified.helpers import ABSENT, ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, assert_error
 
 
 def test_extra_keys_are_allowed():

@@ -1,7 +1,20 @@
 """One module per family; each registers its routes. Adding a family is one line here."""
 
 from consulite.http.routes import (
-    acl, agent, catalog, config, consulite_api, discovery_chain, health, partition, status,
+    acl,
+    agent,
+    catalog,
+    config,
+    consulite_api,
+    discovery_chain,
+    event,
+    health,
+    kv,
+    partition,
+    session,
+    status,
+    txn,
 )
 
-FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, consulite_api, acl)
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event,
+            consulite_api, acl)

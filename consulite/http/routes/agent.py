@@ -17,6 +17,7 @@ from consulite.http.responses import JSON, TEXT, empty_response
 from consulite.http.router import Router
 from consulite.model.check import CRITICAL, PASSING, STATUSES, WARNING
 from consulite.model.go import parse_bool
+from consulite.model.scope import DEFAULT
 
 AGENT_SERVICE_FIELDS = frozenset({
     "Kind", "ID", "Service", "Tags", "Meta", "Port", "Address", "SocketPath", "TaggedAddresses", "Weights",
@@ -51,7 +52,7 @@ def register(router: Router) -> None:
 # -- services ------------------------------------------------------------------------------------
 
 async def list_services(ctx: RequestContext):
-    services = ctx.visible(ctx.agent.services.list(ctx.scope), service_readable(ctx))
+    services = ctx.visible(ctx.agent.services.listing(ctx.scope), service_readable(ctx))
     keep = ctx.filter(AGENT_SERVICE_FIELDS)
     if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
         return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
@@ -179,7 +180,7 @@ async def list_checks(ctx: RequestContext):
     keep = ctx.filter(HEALTH_CHECK_FIELDS)
     checks = ctx.agent.checks
     out = {}
-    for c in ctx.visible(checks.list(ctx.scope), check_readable(ctx)):
+    for c in ctx.visible(checks.listing(ctx.scope), check_readable(ctx)):
         rendered = ctx.render.health_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
@@ -247,7 +248,7 @@ def member(ctx: RequestContext, wan: bool = False) -> dict:
         "ft_si": "1", "raft_vsn": "3", "expect": "1", "wan_join_port": "8302", "grpc_port": "8502",
     }
     if cfg.enterprise:
-        tags["ap"] = "default"
+        tags["ap"] = DEFAULT
     name = f"{cfg.node_name}.{cfg.datacenter}" if wan else cfg.node_name  # WAN members are <node>.<dc>
     return {"Name": name, "Addr": agent.node.address, "Port": 8302 if wan else 8301, "Tags": tags, "Status": 1,
             "ProtocolMin": 1, "ProtocolMax": 5, "ProtocolCur": 2, "DelegateMin": 2, "DelegateMax": 5,
@@ -265,7 +266,7 @@ async def self_info(ctx: RequestContext):
               "NodeID": agent.node.id, "Revision": "consulite", "Server": True, "Version": _version(ctx),
               "BuildDate": "2025-01-01T00:00:00Z"}
     if cfg.enterprise:
-        config["Partition"] = "default"
+        config["Partition"] = DEFAULT
     leader = f"{agent.node.address}:8300"
     return ctx.json({
         "Config": config,

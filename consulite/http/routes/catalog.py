@@ -32,7 +32,7 @@ def selection(ctx: RequestContext) -> Selection:
     """`?tag=` (repeatable), `?node-meta=key:value` (repeatable) and `?peer=` of a catalog or health read."""
     q = ctx.params
     pairs = tuple(tuple(raw.split(":", 1)) if ":" in raw else (raw, "") for raw in q.getall("node-meta", []))
-    return Selection(tags=tuple(q.getall("tag", [])), node_meta=pairs, peer=q.get("peer", ""))  # type: ignore[arg-type]
+    return Selection(tags=tuple(q.getall("tag", [])), node_meta=pairs, peer=q.get("peer", ""))
 
 
 async def services(ctx: RequestContext):

@@ -9,6 +9,7 @@ from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.acl import entry_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
+from consulite.model.config import kinds as K
 from consulite.resolve.acl_entries import require_read, require_write
 
 SERVICE_DEFAULTS_FIELDS = frozenset({
@@ -64,14 +65,14 @@ async def read(ctx: RequestContext):
 async def _list(ctx: RequestContext, kind: str | None):
     keep = None
     if ctx.params.get("filter"):
-        if kind != "service-defaults":
+        if kind != K.SERVICE_DEFAULTS:
             raise ConsulError(f"filtering not supported for config entry kind={kind or ''}")
         keep = ctx.filter(SERVICE_DEFAULTS_FIELDS)
     codec = ctx.agent.codec
     readable = entry_readable(ctx)
 
     def current(ws: set):
-        index, found = ctx.agent.config_entries.list(kind, ctx.scope, ws)
+        index, found = ctx.agent.config_entries.listing(kind, ctx.scope, ws)
         rendered = [codec.render(e) for e in ctx.visible(found, readable)]
         return index, [r for r in rendered if keep is None or keep(r)]
 

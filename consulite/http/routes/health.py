@@ -29,9 +29,10 @@ async def _entries(ctx: RequestContext, connect: bool):
     passing = False
     if "passing" in ctx.params:
         raw = ctx.params["passing"]
-        passing = True if raw == "" else parse_bool(raw)
-        if passing is None:
+        parsed = True if raw == "" else parse_bool(raw)
+        if parsed is None:
             return web.Response(text=M.INVALID_PASSING, status=400, headers=ctx.meta(ctx.agent.index))
+        passing = parsed
     keep = ctx.filter(CHECK_SERVICE_NODE_FIELDS)
     index, found = await ctx.block(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel))
     render = ctx.render

@@ -45,5 +45,5 @@ async def delete(ctx: RequestContext):
 
 
 async def list_partitions(ctx: RequestContext):
-    index, parts = ctx.agent.partitions.list()
+    index, parts = ctx.agent.partitions.listing()
     return ctx.read([ctx.render.partition(p) for p in parts], index)

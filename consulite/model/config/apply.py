@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from consulite.model.config import KINDS
+from consulite.model.config import kinds as K
 from consulite.model.config.chain import require_l7
 from consulite.model.config.entry import ConfigEntry, Context, EntryError
+from consulite.model.scope import DEFAULT
 
-DEFAULT = "default"
 #: Kinds whose change can alter a service's protocol, so routers and splitters are checked again.
-_PROTOCOL_KINDS = frozenset({"service-defaults", "proxy-defaults"})
+_PROTOCOL_KINDS = frozenset({K.SERVICE_DEFAULTS, K.PROXY_DEFAULTS})
 
 
 def scope(entry: ConfigEntry, partition: str, namespace: str, enterprise: bool) -> None:
@@ -25,7 +26,7 @@ def scope(entry: ConfigEntry, partition: str, namespace: str, enterprise: bool) 
 def prepare_write(entry: ConfigEntry, ctx: Context) -> None:
     """Normalize and Validate an entry (any failure is an EntryError: a 500 with Consul's text)."""
     kind = KINDS[entry.kind]
-    if not ctx.partition_exists(entry.partition) and entry.kind != "exported-services":
+    if not ctx.partition_exists(entry.partition) and entry.kind != K.EXPORTED_SERVICES:
         raise EntryError(f'Partition "{entry.partition}" does not exist')
     kind.normalize(entry, ctx)
     kind.validate(entry, ctx)
@@ -37,6 +38,6 @@ def check_graph(kind: str, partition: str, namespace: str, name: str, ctx: Conte
     if kind not in _PROTOCOL_KINDS:
         return
     for chain_kind in ("service-router", "service-splitter"):
-        for other in ctx.related(chain_kind, partition, None if kind == "proxy-defaults" else namespace,
-                                 None if kind == "proxy-defaults" else name):
+        for other in ctx.related(chain_kind, partition, None if kind == K.PROXY_DEFAULTS else namespace,
+                                 None if kind == K.PROXY_DEFAULTS else name):
             require_l7(other, ctx)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from struct import pack, unpack
+import struct as _struct
 from typing import Any
 
+from consulite.model.config import kinds as K
 from consulite.model.config.common import (
     FAILOVER_POLICY,
     HEADER_MODIFIERS,
@@ -24,11 +25,13 @@ from consulite.model.config.fields import (
     STR_LIST,
     STRING,
     UINT,
+    UINT32,
     list_of,
     map_of,
     struct,
 )
 from consulite.model.go import multierror
+from consulite.model.scope import DEFAULT
 
 L7_PROTOCOLS = frozenset({"http", "http2", "grpc"})
 
@@ -53,7 +56,7 @@ RESOLVER_SPEC = struct(
         "LoadBalancer", ("Policy", STRING),
         ("RingHashConfig", struct("RingHashConfig", ("MinimumRingSize", UINT, "minimum_ring_size"),
                                   ("MaximumRingSize", UINT, "maximum_ring_size")).ptr(), "ring_hash_config"),
-        ("LeastRequestConfig", struct("LeastRequestConfig", ("ChoiceCount", UINT, "choice_count")).ptr(),
+        ("LeastRequestConfig", struct("LeastRequestConfig", ("ChoiceCount", UINT32, "choice_count")).ptr(),
          "least_request_config"),
         ("HashPolicies", list_of(struct(
             "HashPolicy", ("Field", STRING), ("FieldValue", STRING, "field_value"),
@@ -83,8 +86,8 @@ ROUTER_SPEC = struct(
             "ServiceRouteDestination", ("Service", STRING), ("ServiceSubset", STRING, "service_subset"),
             ("Namespace", STRING), ("Partition", STRING), ("PrefixRewrite", STRING, "prefix_rewrite"),
             ("RequestTimeout", DURATION, "request_timeout"), ("IdleTimeout", DURATION, "idle_timeout"),
-            ("NumRetries", UINT, "num_retries"), ("RetryOnConnectFailure", BOOL, "retry_on_connect_failure"),
-            ("RetryOn", STR_LIST, "retry_on"), ("RetryOnStatusCodes", list_of(UINT), "retry_on_status_codes"),
+            ("NumRetries", UINT32, "num_retries"), ("RetryOnConnectFailure", BOOL, "retry_on_connect_failure"),
+            ("RetryOn", STR_LIST, "retry_on"), ("RetryOnStatusCodes", list_of(UINT32), "retry_on_status_codes"),
             ("RequestHeaders", HEADER_MODIFIERS, "request_headers"),
             ("ResponseHeaders", HEADER_MODIFIERS, "response_headers")).ptr())))),
     META,
@@ -298,25 +301,30 @@ def _validate_router(e: ConfigEntry, ctx: Context) -> None:
     require_l7(e, ctx)
 
 
-def _float32(x: float) -> float:
-    """The nearest float32 (Go's float32(x)); beyond its range, an infinity."""
-    value: float = unpack("f", pack("f", x))[0]
-    return value
-
-
-def _scaled_weight(weight: float) -> int:
-    """Consul's scaleWeight: the float32 weight times 100 (in float32), rounded half away from zero."""
-    scaled = _float32(_float32(weight) * 100)
-    if math.isinf(scaled):
-        return -(2**63)  # what Go's int(±Inf) gives on amd64
-    return int(math.copysign(math.floor(abs(scaled) + 0.5), scaled))
-
-
 def _normalize_splitter(e: ConfigEntry, ctx: Context) -> None:
     """Weights to 0.01. (Consul's Normalize also means to default each split's namespace, but assigns it to a
     loop copy, so the stored split keeps its scope as sent.)"""
     for split in e.body.get("Splits") or []:
         split["Weight"] = _scaled_weight(split.get("Weight", 0.0)) / 100  # float32 renders short: 33.33
+
+
+def _scaled_weight(weight: float) -> int:
+    """Consul's scaleWeight: `int(math.Round(float64(weight * 100)))` on a float32 weight, the product taken in
+    float32. Go's math.Round rounds half away from zero; a weight past float32 (1e308 becomes +Inf) or an int64
+    gives what amd64 gives, -2^63, not an error."""
+    scaled = _float32(_float32(weight) * 100)
+    if not math.isfinite(scaled):
+        return -(1 << 63)
+    rounded = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)
+    return rounded if -(1 << 63) <= rounded < (1 << 63) else -(1 << 63)
+
+
+def _float32(value: float) -> float:
+    """`float32(value)`: rounded to single precision, +-Inf past its range (as Go converts)."""
+    if not math.isfinite(value) or abs(value) >= 3.4028235677973366e38:
+        return math.copysign(math.inf, value) if abs(value) >= 3.4028235677973366e38 else value
+    rounded: float = _struct.unpack("f", _struct.pack("f", value))[0]
+    return rounded
 
 
 def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
@@ -338,7 +346,7 @@ def _validate_splitter(e: ConfigEntry, ctx: Context) -> None:
         seen.add(ident)
     total = sum(_scaled_weight(s.get("Weight", 0.0)) for s in splits)
     if total != 10000:
-        raise EntryError(f"the sum of all split weights must be 100, not {_float32(total / 100):f}")
+        raise EntryError(f"the sum of all split weights must be 100, not {_float32(_float32(total) / 100):f}")
     require_l7(e, ctx)
 
 
@@ -346,11 +354,11 @@ def service_protocol(lookup: Lookup, partition: str, namespace: str, name: str) 
     """The protocol a discovery chain uses for a service: its service-defaults' Protocol, then the
     proxy-defaults' `Config.protocol` as written (Consul compares it case-sensitively, so `HTTP` is not
     L7), then tcp. The one home of this rule: the graph check, the discovery chain and explain use it."""
-    sd = lookup("service-defaults", partition, namespace, name)
+    sd = lookup(K.SERVICE_DEFAULTS, partition, namespace, name)
     if sd and sd.get("Protocol"):
         protocol: str = sd["Protocol"]  # a Go string field: decode made it a str
         return protocol
-    pd = lookup("proxy-defaults", partition, "default", "global")
+    pd = lookup(K.PROXY_DEFAULTS, partition, DEFAULT, K.PROXY_DEFAULTS_GLOBAL)
     configured = ((pd or {}).get("Config") or {}).get("protocol")
     return configured if isinstance(configured, str) and configured else "tcp"
 

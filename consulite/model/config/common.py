@@ -10,7 +10,7 @@ from consulite.model.config.fields import (
     STR_LIST,
     STR_MAP,
     STRING,
-    UINT,
+    UINT32,
     list_of,
     struct,
     struct_of,
@@ -24,9 +24,9 @@ ACCESS_LOGS = struct_of(AccessLogs)
 ENVOY_EXTENSION = struct_of(EnvoyExtension)
 HEADER_MODIFIERS = struct("HTTPHeaderModifiers", ("Add", STR_MAP), ("Set", STR_MAP), ("Remove", STR_LIST)).ptr()
 PASSIVE_HEALTH_CHECK = struct(
-    "PassiveHealthCheck", ("Interval", DURATION_NS), ("MaxFailures", UINT, "max_failures"),
-    ("EnforcingConsecutive5xx", UINT, "enforcing_consecutive_5xx"),
-    ("MaxEjectionPercent", UINT, "max_ejection_percent"), ("BaseEjectionTime", DURATION_NS, "base_ejection_time"),
+    "PassiveHealthCheck", ("Interval", DURATION_NS), ("MaxFailures", UINT32, "max_failures"),
+    ("EnforcingConsecutive5xx", UINT32, "enforcing_consecutive_5xx"),
+    ("MaxEjectionPercent", UINT32, "max_ejection_percent"), ("BaseEjectionTime", DURATION_NS, "base_ejection_time"),
 ).ptr()
 LIMITS = struct("UpstreamLimits", ("MaxConnections", INT, "max_connections"),
                 ("MaxPendingRequests", INT, "max_pending_requests"),

@@ -11,6 +11,9 @@ from typing import Any
 import attrs
 
 STRING, INT, UINT, FLOAT, BOOL, TIME = "string", "int", "uint64", "float64", "bool", "time.Time"
+UINT32 = "uint32"
+# The range of each Go integer type a field may have (int is 64 bits, as on the platforms Consul ships for)
+INT_RANGES = {INT: (-(1 << 63), (1 << 63) - 1), UINT: (0, (1 << 64) - 1), UINT32: (0, (1 << 32) - 1)}
 DURATION = "time.Duration"  # rendered as a Go duration string ("5s"): types with a custom MarshalJSON
 DURATION_NS = "time.Duration(ns)"  # rendered as integer nanoseconds: plain time.Duration fields
 ANY = "interface {}"
@@ -19,7 +22,7 @@ STR_MAP = ("map", STRING)
 ANY_MAP = ("map", ANY)
 
 _ZERO: dict[object, Any] = {
-    STRING: "", INT: 0, UINT: 0, FLOAT: 0.0, BOOL: False, DURATION: 0, DURATION_NS: 0, TIME: None, ANY: None,
+    STRING: "", INT: 0, UINT: 0, UINT32: 0, FLOAT: 0.0, BOOL: False, DURATION: 0, DURATION_NS: 0, TIME: None, ANY: None,
 }
 
 

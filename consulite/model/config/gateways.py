@@ -16,7 +16,7 @@ from consulite.model.config.common import (
     validate_meta,
 )
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
-from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT, list_of, map_of, struct
+from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, UINT32, list_of, map_of, struct
 from consulite.model.go import multierror
 
 _SDS = struct("GatewayTLSSDSConfig", ("ClusterName", STRING, "cluster_name"),
@@ -28,8 +28,8 @@ _INGRESS_SERVICE = struct(
     "IngressService", ("Name", STRING), ("Hosts", STR_LIST),
     ("TLS", struct("GatewayServiceTLSConfig", ("SDS", _SDS)).ptr()),
     ("RequestHeaders", HEADER_MODIFIERS, "request_headers"), ("ResponseHeaders", HEADER_MODIFIERS, "response_headers"),
-    ("MaxConnections", UINT, "max_connections"), ("MaxPendingRequests", UINT, "max_pending_requests"),
-    ("MaxConcurrentRequests", UINT, "max_concurrent_requests"),
+    ("MaxConnections", UINT32, "max_connections"), ("MaxPendingRequests", UINT32, "max_pending_requests"),
+    ("MaxConcurrentRequests", UINT32, "max_concurrent_requests"),
     ("PassiveHealthCheck", PASSIVE_HEALTH_CHECK, "passive_health_check"),
     ("Meta", STR_MAP), ("Namespace", STRING), ("Partition", STRING))
 INGRESS_SPEC = struct(
@@ -39,9 +39,9 @@ INGRESS_SPEC = struct(
                                  ("TLS", _GATEWAY_TLS.ptr()), ("Services", list_of(_INGRESS_SERVICE), False))),
      False),
     META,
-    ("Defaults", struct("IngressServiceConfig", ("MaxConnections", UINT, "max_connections"),
-                        ("MaxPendingRequests", UINT, "max_pending_requests"),
-                        ("MaxConcurrentRequests", UINT, "max_concurrent_requests"),
+    ("Defaults", struct("IngressServiceConfig", ("MaxConnections", UINT32, "max_connections"),
+                        ("MaxPendingRequests", UINT32, "max_pending_requests"),
+                        ("MaxConcurrentRequests", UINT32, "max_concurrent_requests"),
                         ("PassiveHealthCheck", PASSIVE_HEALTH_CHECK, "passive_health_check")).ptr()),
 )
 TERMINATING_SPEC = struct(

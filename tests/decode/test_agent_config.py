@@ -150,3 +150,24 @@ def test_log_levels_in_any_case_are_accepted():
 def test_flags_must_be_agent_config_fields():
     with pytest.raises(TypeError):
         build([], {"port": 1})
+
+
+def test_checks_run_key_and_flag(tmp_path):
+    # consulite's own setting: checks run by default (as Consul runs them); false stores them only
+    assert AgentConfig().checks_run is True
+    f = write(tmp_path / "agent.hcl", "checks_run = false\n")
+    assert build([f]).config.checks_run is False
+    assert build([f], {"checks_run": True}).config.checks_run is True
+
+
+@pytest.mark.parametrize("argv, value", [
+    (["-checks-run=false"], False), (["-checks-run=0"], False), (["-checks-run"], True),
+    (["--checks-run=true"], True), ([], None)])
+def test_checks_run_flag_reads_as_a_go_bool(argv, value):
+    import argparse
+
+    from consulite.cli import agent
+
+    parser = argparse.ArgumentParser()
+    agent.add_parser(parser.add_subparsers())
+    assert parser.parse_args(["agent", *argv]).checks_run is value

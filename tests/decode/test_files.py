@@ -98,5 +98,5 @@ def test_the_test_server_loads_files_with_the_same_loader(tmp_path, consulite):
     assert "web" in consulite.client().agent.services()
     bad = tmp_path / "bad.hcl"
     bad.write_text('service {\n  name = "x"\n  bogus = 1\n}\n')
-    with pytest.raises(FileError, match="invalid config key service.bogus"):
+    with pytest.raises(FileError, match=r"invalid config key service\.bogus"):
         consulite.load_files(bad)

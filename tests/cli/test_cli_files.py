@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # every test here runs the command as a subprocess
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "mesh-gateways"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "mesh-gateways"
 
 
 def cli(consulite, *args):
@@ -27,7 +27,7 @@ def test_services_register_and_deregister_the_seed_files(consulite):
         consulite.create_partition(partition)
     proc = cli(consulite, "services", "register", str(EXAMPLES / "web-sidecar-upstreams.hcl"))
     assert (proc.returncode, proc.stdout) == (0, "Registered service: web-sidecar-proxy\n"), proc.stderr
-    status, body = consulite.request("GET", "/v1/agent/service/web-sidecar-proxy")
+    _status, body = consulite.request("GET", "/v1/agent/service/web-sidecar-proxy")
     upstreams = json.loads(body)["Proxy"]["Upstreams"]
     assert [(u["DestinationName"], u["DestinationPartition"], u["MeshGateway"]) for u in upstreams] == [
         ("api", "api", {"Mode": "local"}), ("db", "db", {"Mode": "local"}), ("logging", "logging", {"Mode": "local"})]

@@ -8,7 +8,7 @@ import pytest
 from consulite.model.agent_config import AgentConfig
 from consulite.testing import ConsuliteServer
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "mesh-gateways"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "mesh-gateways"
 
 
 def test_server_in_a_thread_with_seeding_helpers():
@@ -45,9 +45,8 @@ async def test_fixtures_work_in_async_tests(consulite):
 
 
 def test_a_port_in_use_is_reported():
-    with ConsuliteServer() as first:
-        with pytest.raises(OSError):
-            ConsuliteServer(port=first.port).start()
+    with ConsuliteServer() as first, pytest.raises(OSError):
+        ConsuliteServer(port=first.port).start()
 
 
 def test_files_given_to_the_server_are_loaded_at_start_and_after_each_reset(tmp_path):
@@ -123,7 +122,7 @@ def test_defaults(consulite, consulite_config, consulite_files):
 
 def readme_examples() -> list[str]:
     """The python blocks of the README's "In tests" section."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme[readme.index("## In tests"):readme.index("## Compatibility")]
     return [block.split("\n```", 1)[0] for block in section.split("```python\n")[1:]]
 

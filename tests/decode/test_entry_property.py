@@ -2,7 +2,8 @@
 Validate (the 400s and 500s of config-entries-and-resolver.md §1.2)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from consulite.decode.config import EntryCodec
 from consulite.errors import DecodeError
