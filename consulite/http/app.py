@@ -97,7 +97,7 @@ def _authorize(ctx: RequestContext, route: Route) -> None:
         return
     resource, access = need
     name: str | None = None
-    if resource == "agent" or (resource == "node" and not route.is_prefix):
+    if resource == "agent" or (resource in ("node", "session") and not route.is_prefix):
         name = ctx.agent.config.node_name
     elif resource in NAMED:
         name = ctx.rest
