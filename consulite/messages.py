@@ -197,8 +197,7 @@ JSON_TOO_DEEP = "JSON value nests more than {limit} levels of objects and arrays
 MISSING_KEY_NAME = "Missing key name"  # §1.2, §1.5
 CONFLICTING_FLAGS = "Conflicting flags: {query}"  # §1.5 (MPL-era text: no trailing newline)
 PARSE_UINT = 'strconv.ParseUint: parsing "{raw}": invalid syntax'  # §1.5
-KV_TOO_LARGE = ("Request body({size} bytes) too large, max size: {max} bytes. See "
-                "https://www.consul.io/docs/agent/config/config-files#kv_max_value_size.")  # §1.5
+KV_LIMIT_DOC = "https://www.consul.io/docs/agent/config/config-files#kv_max_value_size"  # §1.5, in BODY_TOO_LARGE
 MISSING_SESSION_ID = "missing session"  # §1.5 acquire/release with an empty session
 INVALID_SESSION = 'invalid session "{id}"'  # §1.5
 MISSING_SESSION = "Missing session"  # §2.4: destroy/info/renew with an empty ID
@@ -212,8 +211,7 @@ SESSION_TTL_RANGE = "Invalid Session TTL '{ns}', must be between [{min}={max}]" 
 SESSION_NOT_FOUND = "Session id '{id}' not found"  # §2.4 renew
 TXN_PARSE_FAILED = "Failed to parse body: {err}"  # §3.1
 TXN_TOO_MANY = "Transaction contains too many operations ({n} > {max})"  # §3.2 (128 since 1.14)
-TXN_TOO_LARGE = ("Request body({size} bytes) too large, max size: {max} bytes. See "
-                 "https://www.consul.io/docs/agent/config/config-files#txn_max_req_len.")  # §3.2
+TXN_LIMIT_DOC = "https://www.consul.io/docs/agent/config/config-files#txn_max_req_len"  # §3.2, in BODY_TOO_LARGE
 TXN_VALUE_TOO_LARGE = 'Value for key "{key}" is too large ({size} > {max} bytes)'  # §3.2
 TXN_MUST_PROVIDE_KEY = "Must provide key"  # §3.3
 TXN_LOCK_DELAY = 'failed to lock key "{key}" due to lock delay'  # §3.3, §3.5
@@ -244,6 +242,33 @@ ALIAS_NO_CHECKS = "No checks found."
 ALIAS_ALL_PASSING = "All checks passing."
 ALIAS_FAILING = 'Aliased check "{name}" failing: {output}'
 ALIAS_NOT_FOUND = "Service {id} could not be found on node {node}"
+
+# -- HTTP hardening: limits, refused input, shutdown ------------------------------------------------
+# agent/http.go parseCacheControl: a max-age or stale-if-error that is not an integer
+INVALID_CACHE_CONTROL = "Invalid Cache-Control header."
+# agent/kvs_endpoint.go and agent/txn_endpoint.go: Consul's 413 for a body past its limit
+BODY_TOO_LARGE = "Request body({size} bytes) too large, max size: {limit} bytes. See {doc}."
+BODY_TOO_LARGE_CHUNKED = "Request body too large, max size: {limit} bytes. See {doc}."
+BODY_LIMIT_DOC = "consulite's README, Limits"  # consulite's own limit, for the routes Consul has none on
+# agent/agent.go (connLimiter, via hashicorp/go-connlimit): the 429 past http_max_conns_per_client
+TOO_MANY_CONNS = "Your IP is issuing too many concurrent connections, please rate limit your calls\n"
+# agent/config_endpoint.go: ?cas= parsed with strconv.ParseUint (Go's error text)
+PARSE_UINT = 'strconv.ParseUint: parsing "{raw}": invalid syntax'
+PARSE_UINT_RANGE = 'strconv.ParseUint: parsing "{raw}": value out of range'
+# consulite's wording: Go keeps the raw bytes; consulite refuses a name that is not UTF-8 at the gate
+NOT_UTF8 = "Invalid {what}: not valid UTF-8"
+# consulite's wording: a body that did not arrive within http_body_timeout (Go's ReadTimeout closes instead)
+BODY_TIMEOUT = "Request body not received within {seconds}s"
+# consulite's wording: the answer to a client that left mid-body (nobody reads it; the pipeline logs it)
+CLIENT_LEFT = "client left before its request body arrived"
+
+# --- issue 16: verified against Consul 1.8.7 ---
+# Go encoding/json: a body cut short (io.ErrUnexpectedEOF) and a syntax error (scanner.go, quoteChar + context)
+JSON_UNEXPECTED_EOF = "unexpected EOF"
+JSON_INVALID_CHARACTER = "invalid character {char} {context}"
+# agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
+INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"
+
 
 # ACL (reference acl.md): resolution, 403 texts, the /v1/acl API's errors
 ACL_DISABLED = "ACL support disabled"

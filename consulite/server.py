@@ -1,4 +1,5 @@
-"""Start consulite's HTTP server on an address, in the running event loop."""
+"""Start consulite's HTTP server on an address, in the running event loop, with Consul's connection limits;
+stopping answers every blocked query first (as Consul 1.8.7 does as it stops)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,29 @@ from aiohttp import web
 
 from consulite.agent.clock import Clock
 from consulite.http.app import AGENT_KEY, make_app
+from consulite.http.connections import LimitedServer, install_accept_filter, listen_backlog
 from consulite.model.agent_config import AgentConfig
 
 if TYPE_CHECKING:  # loading files is imported only when asked for (start-up time)
     from consulite.decode.files import Loaded
+
+#: seconds `cleanup()` gives open requests once blocked readers were answered
+SHUTDOWN_GRACE = 0.5
+
+
+class ConsuliteRunner(web.AppRunner):
+    """aiohttp's runner, making the connection-limiting server (aiohttp has no hook for the protocol)."""
+
+    def __init__(self, app: web.Application, config: AgentConfig) -> None:
+        super().__init__(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+        self._config = config
+
+    async def _make_server(self) -> web.Server:
+        app = self._app
+        plain = await super()._make_server()  # startup and freeze, as aiohttp does; its Server is replaced
+        return LimitedServer(app._handle, request_factory=app._make_request, loop=app._loop,
+                             max_conns_per_client=self._config.http_max_conns_per_client,
+                             header_timeout=self._config.http_header_timeout, **plain._kwargs)
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, clock: Clock | None = None,
@@ -25,9 +45,10 @@ async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, 
         agent.state.restore(state)
     if loaded is not None:
         agent.state.load(loaded)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    install_accept_filter()
+    runner = ConsuliteRunner(app, config)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, reuse_address=True)
+    site = web.TCPSite(runner, host, port, reuse_address=True, backlog=listen_backlog())
     try:
         await site.start()
     except OSError:

@@ -3,6 +3,7 @@
 The contract lives in pyproject.toml (`[tool.importlinter]`).
 """
 
+import logging
 import os
 import tomllib
 from pathlib import Path
@@ -17,10 +18,15 @@ PYPROJECT = ROOT / "pyproject.toml"
 def _lint(config: Path) -> int:
     cwd = os.getcwd()
     os.chdir(ROOT)
+    # import-linter's dictConfig disables every logger that exists (consulite's): put them back afterwards
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    disabled = {lg: lg.disabled for lg in loggers}
     try:
         return lint_imports(config_filename=str(config), no_cache=True)
     finally:
         os.chdir(cwd)
+        for lg, was in disabled.items():
+            lg.disabled = was
 
 
 def _contracts() -> list[dict]:

@@ -68,9 +68,9 @@ class Catalog:
     def node_services(self, scope: Scope, name: str, ws: set) -> tuple[int, list[Service] | None]:
         """The services of node `name` in a scope (the server's `consul` service first), None for another node."""
         ws.add(topics.NODE)
+        found = self.store.services.in_scope(scope.partition, scope.namespace, ws)
         index = self.store.index_of(ws)
         if not self.agent.is_this_node(name):
             return index, None
-        found = self.store.services.in_scope(scope.partition, scope.namespace)
         found.sort(key=lambda s: not is_node_owned(s))  # stable: the consul service first, then as registered
         return index, [self.agent.view(s) for s in found]

@@ -14,6 +14,7 @@ from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
+from consulite.logs import event
 from consulite.model.check import (
     CRITICAL,
     MAINTENANCE,
@@ -125,6 +126,7 @@ class Checks:
             service_id=defn.service_id, service_name=service_name, definition=defn)
         with self.store.write() as tx:
             self.put(tx, check)
+        event("Synced check", check=check.check_id, partition=scope.partition, namespace=scope.namespace)
 
     def require(self, scope: Scope, check_id: str) -> HealthCheck:
         check = self.store.checks.get(scope.key(check_id))
@@ -136,6 +138,7 @@ class Checks:
         check = self.require(scope, check_id)
         with self.store.write() as tx:
             self.remove(tx, check)
+        event("Deregistered check", check=check_id, partition=scope.partition, namespace=scope.namespace)
 
     def update_ttl(self, scope: Scope, check_id: str, status: str, output: str) -> None:
         """Set a TTL check's status and output (capped as Consul caps it), and restart its TTL."""

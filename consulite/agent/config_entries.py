@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
+from consulite.logs import event
 from consulite.model.config import KINDS, ConfigEntry, Context, EntryError
 from consulite.model.config import kinds as K
 from consulite.model.config.apply import check_graph, prepare_write
@@ -79,6 +80,9 @@ class ConfigEntries:
         with self.store.write() as tx:
             written = self.store.config.put(tx, entry, cas)
             self._live(tx, entry)
+        if written:
+            event("Wrote config entry", kind=entry.kind, name=entry.name, partition=entry.partition,
+                  namespace=entry.namespace)
         return written
 
     def delete(self, kind: str, name: str, scope: Scope, cas: int | None = None) -> bool:
@@ -93,6 +97,9 @@ class ConfigEntries:
         with self.store.write() as tx:
             deleted = self.store.config.delete(tx, entry.key, cas)
             self._live(tx, entry)
+        if deleted:
+            event("Deleted config entry", kind=entry.kind, name=entry.name, partition=entry.partition,
+                  namespace=entry.namespace)
         return deleted
 
     def _live(self, tx: Tx, entry: ConfigEntry) -> None:

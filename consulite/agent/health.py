@@ -9,6 +9,7 @@ from consulite.model.check import PASSING, HealthCheck
 from consulite.model.scope import Scope
 from consulite.model.service import Service
 from consulite.store import topics
+from consulite.store.checks import by_id
 from consulite.store.services import key_of
 
 if TYPE_CHECKING:
@@ -22,13 +23,14 @@ class Health:
 
     def service(self, scope: Scope, name: str, connect: bool, passing: bool, ws: set,
                 sel: Selection = EVERYTHING) -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
-        """Instances of `name` with the node's checks and their own; with `passing`, only all-passing ones."""
+        """Instances of `name` with the node's checks and their own (by CheckID); with `passing`, only
+        all-passing ones."""
         index, found = self.agent.catalog.instances(scope, name, connect, ws, sel)
         checks = self.store.checks
         node_checks = checks.of_node()
         out = []
         for svc in found:
-            its = node_checks + checks.of_service(*key_of(svc))
+            its = by_id(node_checks + checks.of_service(*key_of(svc)))
             if not passing or all(c.status == PASSING for c in its):
                 out.append((svc, its))
         return index, out
@@ -36,7 +38,7 @@ class Health:
     def service_checks(self, scope: Scope, name: str, ws: set, sel: Selection = EVERYTHING,
                        ) -> tuple[int, list[HealthCheck]]:
         instances = self.store.services.instances(scope.partition, scope.namespace, name, ws)
-        found = [c for svc in instances for c in self.store.checks.of_service(*key_of(svc))]
+        found = by_id(c for svc in instances for c in self.store.checks.of_service(*key_of(svc)))
         return self.store.index_of(ws), found if sel.node_matches() else []
 
     def state(self, scope: Scope, state: str, ws: set) -> tuple[int, list[HealthCheck]]:
@@ -47,5 +49,6 @@ class Health:
 
     def node(self, scope: Scope, name: str, ws: set) -> tuple[int, list[HealthCheck]]:
         ws.add(topics.NODE)
-        found = self.store.checks.in_scope(scope.partition, scope.namespace) if self.agent.is_this_node(name) else []
+        found = self.store.checks.in_scope(scope.partition, scope.namespace, ws)
+        found = found if self.agent.is_this_node(name) else []
         return self.store.index_of(ws), found

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from consulite import messages as M
 from consulite.agent.state import is_node_owned
 from consulite.errors import ConsulError, NotFound
-from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, WARNING, HealthCheck
+from consulite.logs import event
+from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, TTL, WARNING, HealthCheck
 from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.scope import Scope
@@ -88,6 +89,9 @@ class Services:
                 for check in self.store.checks.of_service(*key_of(service)):  # checks carry the service's name
                     check.service_name = service.name
                 self.agent.checks.put_service_checks(tx, service, checks, replace_checks)
+        for service in (svc, reg.sidecar):
+            if service is not None:  # Consul's agent logs each service it syncs
+                event("Synced service", service=service.id, partition=service.partition, namespace=service.namespace)
 
     def _assign_sidecar_port(self, sidecar: Service) -> None:
         low, high = SIDECAR_PORTS
@@ -112,6 +116,7 @@ class Services:
             sidecar = self.store.services.get(scope.key(service_id + "-sidecar-proxy"))
             if sidecar is not None and sidecar.sidecar_of == service_id:
                 self._remove(tx, sidecar)
+        event("Deregistered service", service=service_id, partition=scope.partition, namespace=scope.namespace)
 
     def _remove(self, tx: Tx, svc: Service) -> None:
         for check in self.store.checks.of_service(*key_of(svc)):
@@ -148,6 +153,15 @@ class Services:
         view = self.agent.view
         return [view(s) for s in self.store.services.in_scope(scope.partition, scope.namespace)
                 if not is_node_owned(s)]
+
+    def stats(self) -> dict[str, str]:
+        """`/v1/agent/self` Stats.agent: the agent's own services and checks in every scope (agent/agent.go
+        Stats: the local state's counts, TTL checks, script checks as check_monitors)."""
+        services = [s for s in self.store.services.dump() if not is_node_owned(s)]
+        checks = [c for c in self.store.checks.dump() if not is_node_owned(c)]
+        return {"check_monitors": str(sum(c.type == "script" for c in checks)),
+                "check_ttls": str(sum(c.type == TTL for c in checks)),
+                "checks": str(len(checks)), "services": str(len(services))}
 
     # -- aggregated health ---------------------------------------------------------------------
 

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from consulite.errors import ConsulError
+from consulite import CONSUL_VERSION
+from consulite.errors import ConsulError, DecodeError
 from consulite.model.check import PASSING, HealthCheck
 from consulite.model.config import EntryError
 from consulite.model.config import kinds as K
 from consulite.model.partition import Node
 from consulite.model.scope import DEFAULT, DEFAULT_SCOPE, Scope
 from consulite.model.service import Service
+from consulite.store import topics
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 #: What the server itself registers on its node (not agent services: never listed or deregistered as such).
 CONSUL_SERVICE_KEY = (DEFAULT, DEFAULT, "consul")
 SERF_CHECK_KEY = (DEFAULT, DEFAULT, "serfHealth")
+#: The `consul` service's Meta, as a server writes it for itself (agent/consul/leader_registrator_v1.go
+#: handleAliveMember; no grpc_port: consulite has no gRPC listener).
+CONSUL_SERVICE_META = {"non_voter": "false", "read_replica": "false", "raft_version": "3",
+                       "serf_protocol_current": "2", "serf_protocol_min": "1", "serf_protocol_max": "5",
+                       "version": CONSUL_VERSION}
 
 
 def is_node_owned(obj: Service | HealthCheck) -> bool:
@@ -58,8 +65,10 @@ class State:
     def _seed_node(self) -> None:
         store = self.agent.store
         with store.write() as tx:
+            tx.touch(topics.NODE)  # the node registers itself: the one write that moves the nodes index
             store.services.put(tx, Service(kind="", id="consul", name="consul", partition=DEFAULT,
-                                           namespace=DEFAULT, tags=[], meta={}, port=8300))
+                                           namespace=DEFAULT, tags=[], meta=dict(CONSUL_SERVICE_META),
+                                           port=8300))
             store.checks.put(tx, HealthCheck(check_id="serfHealth", name="Serf Health Status", status=PASSING,
                                              partition=DEFAULT, namespace=DEFAULT,
                                              output="Agent alive and reachable"))
@@ -75,18 +84,33 @@ class State:
 
     def restore(self, doc: Any) -> None:
         """Replace everything with a state document: indexes as saved, TTL timers restarted, blocked
-        readers woken. A document that does not decode changes nothing."""
-        from consulite.decode import state
-
+        readers woken. The whole document is checked first (`check`): a refusal changes nothing."""
+        loaded = self.check(doc)
         agent = self.agent
-        layout = agent.store.layout()
-        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
         node: Node = loaded.pop("node")
         agent.checks.stop_all()
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
         agent.checks.start_all()
         agent.sessions.start_all()
+
+    def check(self, doc: Any) -> dict[str, Any]:
+        """The structured document, once it decoded, is consistent, loads into a scratch agent and renders
+        back to JSON there; DecodeError naming the problem otherwise. The agent itself is not touched."""
+        from consulite.agent.core import Agent
+        from consulite.decode import state
+
+        layout = self.agent.store.layout()
+        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
+        scratch = Agent(self.agent.config, self.agent.clock)
+        try:
+            scratch.store.load({k: v for k, v in loaded.items() if k != "node"})
+            orjson.dumps(scratch.state.snapshot())
+        except (orjson.JSONEncodeError, RecursionError) as e:
+            raise DecodeError(f"invalid state document: a value that cannot be rendered as JSON: {e}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise DecodeError(f"invalid state document: {type(e).__name__}: {e}") from None
+        return loaded
 
     # -- files at start-up -------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
-import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,8 +15,8 @@ from consulite.model.agent_config import EDITIONS
 
 #: The flags that are AgentConfig settings (argparse dest = field name).
 FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "checks_run",
-         "log_level", "acl_enabled", "acl_default_policy", "acl_initial_management")
-_LEVELS = {"trace": logging.DEBUG, "warn": logging.WARNING, "err": logging.ERROR}
+         "log_level", "http_max_conns_per_client",
+         "acl_enabled", "acl_default_policy", "acl_initial_management")
 
 
 def add_parser(sub) -> None:
@@ -50,6 +50,10 @@ def add_parser(sub) -> None:
                    help="start from a state document saved from GET /_consulite/state")
     p.add_argument("-log-level", "--log-level", default=None,
                    help="trace, debug, info (default), warn or error; debug logs every request")
+    p.add_argument("-log-json", "--log-json", action="store_true", help="log JSON lines, as consul agent -log-json")
+    p.add_argument("-http-max-conns-per-client", "--http-max-conns-per-client", dest="http_max_conns_per_client",
+                   type=int, default=None,
+                   help="open HTTP connections allowed per client IP (Consul's default 200; 0: no limit)")
 
 
 def _go_bool(text: str) -> bool:
@@ -73,15 +77,15 @@ def run_agent(args: argparse.Namespace) -> int:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     config = built.config
-    logging.basicConfig(level=_LEVELS.get(config.log_level.lower(), config.log_level.upper()),
-                        format="%(asctime)s [%(levelname)s] %(name)s: %(message)s")
+    _setup_logging(config.log_level.lower(), args.log_json)
     for warning in built.warnings:
         logging.getLogger("consulite.agent").warning("%s", warning)
     host, port = config.client_addr, config.http_port
     loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
     try:
-        snapshot = _read_state(args.state) if args.state else None
-        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot)))
+        snapshot = _read_state(args.state, config) if args.state else None
+        asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot),
+                                        _banner(config, args, loaded)))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
@@ -94,35 +98,74 @@ def run_agent(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_state(path: str):
+def _read_state(path: str, config):
+    """The state document of `-state FILE`, checked whole (as `PUT /_consulite/state` checks it) before the
+    agent starts; any problem is a FileError naming the file (one line, exit code 1)."""
     from consulite.agent.core import Agent
-    from consulite.decode import state
+    from consulite.decode.bodies import parse_json
     from consulite.decode.files import FileError
     from consulite.errors import DecodeError
-    from consulite.model.partition import Node
 
     try:
-        doc = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e:
-        raise FileError(path, str(e)) from None
-    try:  # decoded now, so that a bad document is refused before the agent starts
-        state.from_json(doc, Agent().store.layout() | {"node": Node})
+        doc = parse_json(Path(path).read_bytes())
+        Agent(config).state.check(doc)
+    except OSError as e:
+        raise FileError(path, e.strerror or str(e)) from None
     except DecodeError as e:
-        raise FileError(path, e.text) from None
+        raise FileError(path, _one_line(e.text)) from None
+    except Exception as e:
+        raise FileError(path, _one_line(f"not a valid state document: {type(e).__name__}: {e}")) from None
     return doc
 
 
-async def _serve_until_signal(starting) -> None:
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _setup_logging(level: str, json_lines: bool) -> None:
+    from consulite.logs import configure
+
+    configure(level, json_lines)
+
+
+def _banner(config, args: argparse.Namespace, loaded) -> dict:
+    """What Consul's start-up banner says, for this agent: version, edition, datacenter, node, what was loaded."""
+    from consulite import CONSUL_VERSION
+
+    files = len(loaded.services) + len(loaded.entries) if loaded is not None else 0
+    return {"version": CONSUL_VERSION, "edition": config.edition,
+            "datacenter": config.datacenter, "node": config.node_name,
+            "loaded": f"{len(loaded.services)} service(s), {len(loaded.entries)} config entr(y/ies) from files"
+            if files else "nothing from files", "state": args.state or "none"}
+
+
+async def _serve_until_signal(starting, banner: dict) -> None:
+    """Serve until SIGINT or SIGTERM; then answer blocked queries and stop (a second signal exits at once)."""
+    from consulite.logs import kv
+
     runner, port = await starting
     host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
     print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
+    log = logging.getLogger("consulite.agent")
+    kv(log, logging.INFO, "Consul agent running (emulated by consulite)", **banner, http=f"{host}:{port}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def first_signal() -> None:
+        kv(log, logging.INFO, "Caught signal, stopping: blocked queries are answered")
+        stop.set()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal exits at once
+            loop.add_signal_handler(sig, _exit_now)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, first_signal)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
         print("consulite agent stopped", flush=True)
 
+
+def _exit_now() -> None:
+    print("consulite agent: second signal, exiting now", file=sys.stderr, flush=True)
+    os._exit(1)

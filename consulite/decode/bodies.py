@@ -7,6 +7,7 @@ import json
 import orjson
 
 from consulite import messages as M
+from consulite.decode.gojson import value_end
 from consulite.decode.schema import NumberMismatch, Schema, json_kind
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.check import CheckDefinition
@@ -54,18 +55,27 @@ class BodyDecoder:
 
 
 def parse_json(body: bytes):
-    """The JSON value of `body`; an empty body is Go's `EOF`."""
-    if not body.strip():
-        raise DecodeError(M.JSON_EOF)
+    """The first JSON value of `body`, as Go's `json.Decoder` reads it: an empty body is `EOF`, text after the
+    value is ignored, syntax errors carry Go's texts (`decode/gojson.py`); invalid UTF-8 becomes U+FFFD."""
     try:
         value = orjson.loads(body)
     except orjson.JSONDecodeError as e:
         if "depth limit" in str(e):
             raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
-        raise DecodeError(f"invalid character in JSON: {e}") from None
+        value = _go_decode(body)
     if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper: skip the walk
         check_depth(value)
     return value
+
+
+def _go_decode(body: bytes):
+    first = body[:value_end(body)]
+    try:
+        return orjson.loads(first)
+    except orjson.JSONDecodeError as e:
+        if "depth limit" in str(e):
+            raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
+        return orjson.loads(first.decode("utf-8", "replace"))
 
 
 def check_depth(value, limit: int = MAX_JSON_DEPTH) -> None:

@@ -119,7 +119,9 @@ class Renderer:
         assert loc is not None  # rendered only when set
         return {k: v for k, v in (("Region", loc.region), ("Zone", loc.zone)) if v}
 
-    def proxy(self, p: Proxy, mode_always: bool = False) -> dict:
+    def proxy(self, p: Proxy, structs: bool = False) -> dict:
+        """api.AgentServiceConnectProxyConfig, or with `structs` structs.ConnectProxyConfig (catalog and health
+        views): `Mode` always, and each upstream's `Datacenter` even when empty (no omitempty there)."""
         out: dict = {}
         for key, value in (
             ("DestinationServiceName", p.destination_service_name),
@@ -130,7 +132,7 @@ class Renderer:
         ):
             if value:
                 out[key] = value
-        if p.mode or mode_always:
+        if p.mode or structs:
             out["Mode"] = p.mode
         tp = p.transparent_proxy
         if tp is not None and (tp.outbound_listener_port or tp.dialed_directly):
@@ -139,7 +141,7 @@ class Renderer:
         if p.config:
             out["Config"] = p.config
         if p.upstreams:
-            out["Upstreams"] = [self.upstream(u) for u in p.upstreams]
+            out["Upstreams"] = [self.upstream(u, structs) for u in p.upstreams]
         out["MeshGateway"] = self.mesh_gateway(p.mesh_gateway)
         out["Expose"] = self.expose(p.expose)
         al = p.access_logs
@@ -169,7 +171,7 @@ class Renderer:
             ]
         return out
 
-    def upstream(self, u: Upstream) -> dict:
+    def upstream(self, u: Upstream, structs: bool = False) -> dict:
         out: dict = {}
         for key, value in (
             ("DestinationType", u.destination_type), ("DestinationPartition", u.destination_partition),
@@ -183,7 +185,7 @@ class Renderer:
             ("LocalBindPort", u.local_bind_port), ("LocalBindSocketPath", u.local_bind_socket_path),
             ("LocalBindSocketMode", u.local_bind_socket_mode), ("Config", u.config),
         ):
-            if setting:
+            if setting or (structs and key == "Datacenter"):
                 out[key] = setting
         out["MeshGateway"] = self.mesh_gateway(u.mesh_gateway)
         return out
@@ -231,16 +233,17 @@ class Renderer:
         return out
 
     def node_service(self, svc: Service) -> dict:
-        """structs.NodeService: the `Service` of health entries and `Services` of a catalog node."""
+        """structs.NodeService: the `Service` of health entries and `Services` of a catalog node; an empty Meta
+        is null there (the `/v1/agent` and `/v1/catalog/service` handlers fill theirs, these do not)."""
         out: dict = {"Kind": svc.kind} if svc.kind else {}
         out.update({"ID": svc.id, "Service": svc.name, "Tags": svc.tags, "Address": svc.address})
         if svc.tagged_addresses:
             out["TaggedAddresses"] = self.tagged_addresses(svc)
         out.update({
-            "Meta": svc.meta, "Port": svc.port,
+            "Meta": svc.meta or None, "Port": svc.port,
             "Weights": weights(svc),
             "EnableTagOverride": svc.enable_tag_override,
-            "Proxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
+            "Proxy": self.proxy(svc.proxy or Proxy(), structs=True),
             "Connect": {"Native": True} if svc.native else {},
             "PeerName": "",
         })
@@ -259,7 +262,7 @@ class Renderer:
             "ServiceWeights": weights(svc),
             "ServiceMeta": svc.meta, "ServicePort": svc.port, "ServiceSocketPath": svc.socket_path,
             "ServiceEnableTagOverride": svc.enable_tag_override,
-            "ServiceProxy": self.proxy(svc.proxy or Proxy(), mode_always=True),
+            "ServiceProxy": self.proxy(svc.proxy or Proxy(), structs=True),
             "ServiceConnect": {"Native": True} if svc.native else {},
         }
         if svc.tagged_addresses:

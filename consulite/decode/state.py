@@ -10,6 +10,7 @@ import cattrs
 
 from consulite import __version__
 from consulite.errors import DecodeError
+from consulite.model.config import KINDS
 
 FORMAT = 1
 _CONVERTER = cattrs.Converter(forbid_extra_keys=True)
@@ -39,4 +40,49 @@ def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:
         details = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
         raise DecodeError(f"invalid state document: {key}: {details}") from None
     out["topics"] = [(tuple(tuple(x) if isinstance(x, list) else x for x in t), i) for t, i in out["topics"]]
+    problem = inconsistency(out)
+    if problem:
+        raise DecodeError(f"invalid state document: {problem}")
     return out
+
+
+#: Consul refuses indexes of 2^63 and above; the store's index must stay a Go uint64 that renders
+MAX_INDEX = (1 << 63) - 1
+
+
+def inconsistency(doc: dict[str, Any]) -> str | None:
+    """What makes a structured document impossible to serve (None when it is consistent): indexes out of
+    range, no default partition, rows of an unknown partition or kind, two rows with one key."""
+    index = doc["index"]
+    if not 0 <= index <= MAX_INDEX:
+        return f"index {index} is out of range (0 to {MAX_INDEX})"
+    names = [p.name for p in doc["partitions"]]
+    if "default" not in names:
+        return 'no "default" partition (every agent has it)'
+    tables: dict[str, list[tuple[Any, ...]]] = {"partitions": [(p.name,) for p in doc["partitions"]],
+              "services": [(s.partition, s.namespace, s.id) for s in doc["services"]],
+              "checks": [(c.partition, c.namespace, c.check_id) for c in doc["checks"]],
+              "entries": [e.key for e in doc["entries"]]}
+    for table, keys in tables.items():
+        seen: set = set()
+        for key in keys:
+            if key in seen:
+                return f"{table}: duplicate key {'/'.join(map(str, key))}"
+            seen.add(key)
+        unknown = next((k for k in keys if table != "partitions" and k[1 if table == "entries" else 0] not in names),
+                       None)
+        if unknown is not None:
+            return f"{table}: {'/'.join(map(str, unknown))} is in a partition the document does not have"
+    kind = next((e.kind for e in doc["entries"] if e.kind not in KINDS), None)
+    if kind is not None:
+        return f"entries: unknown config entry kind {kind!r}"
+    for table in ("partitions", "services", "checks", "entries"):
+        for row in doc[table]:
+            for attr in ("create_index", "modify_index"):
+                value = getattr(row, attr, 0)
+                if not isinstance(value, int) or not 0 <= value <= MAX_INDEX:
+                    return f"{table}: {attr} {value} is out of range (0 to {MAX_INDEX})"
+    bad_topic = next((i for _, i in doc["topics"] if not 0 <= i <= MAX_INDEX), None)
+    if bad_topic is not None:
+        return f"topics: index {bad_topic} is out of range (0 to {MAX_INDEX})"
+    return None

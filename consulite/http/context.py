@@ -12,6 +12,7 @@ from aiohttp import web
 from consulite.agent.core import Agent
 from consulite.decode.filter import Predicate, compile_filter
 from consulite.decode.render import Renderer
+from consulite.http.body import read_body
 from consulite.http.query import NO_OPTIONS, QueryOptions
 from consulite.http.responses import json_response, query_meta
 from consulite.model.scope import DEFAULT_SCOPE, Scope
@@ -42,6 +43,10 @@ class RequestContext:
     def params(self):
         return self.request.query
 
+    #: the largest body this request may send (set by the pipeline from the route and the config)
+    max_body: int = 0
+    _body: bytes | None = None
+
     def require(self, resource: str, name: str | None, access: str) -> None:
         """403 with Consul's text unless the token grants `access` on `name` in the request's scope."""
         self.authz.require(resource, name, access, self.scope)
@@ -62,7 +67,10 @@ class RequestContext:
         return kept
 
     async def body(self) -> bytes:
-        return await self.request.read()
+        """The request body, read within the body timeout and up to `max_body` bytes (Consul's 413)."""
+        if self._body is None:
+            self._body = await read_body(self.request, self.max_body, self.agent.config.http_body_timeout)
+        return self._body
 
     def filter(self, fields: Collection[str]) -> Predicate | None:
         """The request's `?filter=`, compiled over `fields`, or None."""

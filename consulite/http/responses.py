@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import orjson
@@ -11,9 +12,32 @@ JSON = "application/json"
 TEXT = "text/plain; charset=utf-8"
 
 
+#: compact answers past this many bytes are pretty-printed off the event loop (json's indenting encoder is
+#: pure Python, so another thread lets the loop serve other clients meanwhile)
+PRETTY_INLINE_BYTES = 64 * 1024
+
+
 def json_response(request: web.Request, data, status: int = 200, headers: dict | None = None) -> web.Response:
-    body = (json.dumps(data, indent=4) + "\n").encode() if "pretty" in request.query else orjson.dumps(data)
-    return web.Response(body=body, status=status, content_type=JSON, headers=headers)
+    body = orjson.dumps(data)
+    resp = web.Response(body=body, status=status, content_type=JSON, headers=headers)
+    if "pretty" in request.query:
+        if len(body) <= PRETTY_INLINE_BYTES:
+            resp.body = pretty(data)
+        else:
+            resp.pretty_data = data  # type: ignore[attr-defined]  # the pipeline renders it in a thread
+    return resp
+
+
+def pretty(data) -> bytes:
+    """Go's json.MarshalIndent with four spaces, and its trailing newline."""
+    return (json.dumps(data, indent=4) + "\n").encode()
+
+
+async def finish_pretty(resp: web.StreamResponse) -> None:
+    """Render a large `?pretty` answer in a worker thread."""
+    data = getattr(resp, "pretty_data", None)
+    if data is not None and isinstance(resp, web.Response):
+        resp.body = await asyncio.to_thread(pretty, data)
 
 
 def text_response(text: str, status: int, headers: dict | None = None) -> web.Response:

@@ -34,6 +34,8 @@ class Route:
     #: per method, the ACL resource and access the route needs, where the pipeline can tell
     acl: dict[str, Access] = attrs.field(factory=dict)
     enterprise_only: bool = False
+    #: the largest body the route takes (None: the agent's `http_max_body_bytes`)
+    max_body: int | None = None
 
     @property
     def is_prefix(self) -> bool:

@@ -17,6 +17,13 @@ def _setting(default: object, key: str, go_type: str, *aliases: str) -> Any:
     one of its deprecated `aliases`."""
     return attrs.field(default=default, metadata={"key": key, "go": go_type, "aliases": aliases})
 
+#: the largest request body on /v1/ routes; past it, Consul's 413 text (README "Limits"). 512 KiB is
+#: Consul's own default for kv_max_value_size and txn_max_req_len, and keeps the decode of the worst
+#: body (deeply nested JSON) short enough not to hold other clients up
+MAX_BODY_BYTES = 512 * 1024
+#: the largest state document `PUT /_consulite/state` takes
+MAX_STATE_BYTES = 256 * 1024 * 1024
+
 
 @attrs.define
 class AgentConfig:
@@ -39,6 +46,15 @@ class AgentConfig:
     acl_default_token: str = _setting("", "acl.tokens.default", "string")
     acl_agent_recovery: str = _setting("", "acl.tokens.agent_recovery", "string", "acl.tokens.agent_master")
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
+    #: `limits { http_max_conns_per_client = 200 }`: Consul's default; 0 means no limit
+    http_max_conns_per_client: int = _setting(200, "limits.http_max_conns_per_client", "int")
+    #: request bodies past this answer 413 (consulite's own limit; Consul has one per endpoint family)
+    http_max_body_bytes: int = MAX_BODY_BYTES
+    #: seconds a request head may take to arrive, and a request body to be read
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
+    #: seconds an idle keep-alive connection is kept
+    http_idle_timeout: float = 60.0
 
     @property
     def enterprise(self) -> bool:

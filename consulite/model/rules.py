@@ -222,6 +222,7 @@ def _upstream_errors(svc: Service, proxy: Proxy) -> list[str]:
             errs.append(M.UPSTREAM_DUPLICATE.format(
                 type=ident[0], name=ident[1], partition=ident[2], namespace=ident[3], peer=ident[4],
                 datacenter=ident[5]))
+            continue  # Consul checks nothing more of a duplicate (agent/structs/structs.go NodeService.Validate)
         seen_ids.add(ident)
         if u.local_bind_port:
             bind = join_host_port(u.local_bind_address or "127.0.0.1", u.local_bind_port)

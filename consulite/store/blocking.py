@@ -56,6 +56,6 @@ async def blocking(watches: Watches, read: Read[T], wait: float, keep_waiting: K
             return read(set())
         ws = set()
         latest = read(ws)
-        if not keep_waiting(first, latest):
+        if not keep_waiting(first, latest) or watches.stopping:  # shutting down: answer what there is
             break
     return latest

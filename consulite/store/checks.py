@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from consulite.model.check import HealthCheck
@@ -17,6 +18,11 @@ Key = tuple[str, str, str]  # (partition, namespace, check ID)
 
 def key_of(check: HealthCheck) -> Key:
     return (check.partition, check.namespace, check.check_id)
+
+
+def by_id(checks: Iterable[HealthCheck]) -> list[HealthCheck]:
+    """Checks in Consul's order: its state store's `id` index, the CheckID lower-cased (one node here)."""
+    return sorted(checks, key=lambda c: (c.check_id.lower(), c.check_id))
 
 
 class ChecksTable:
@@ -100,14 +106,14 @@ class ChecksTable:
         return self.rows.get(key)
 
     def of_service(self, partition: str, namespace: str, service_id: str) -> list[HealthCheck]:
-        return list(self.of.get((partition, namespace, service_id), {}).values())
+        return by_id(self.of.get((partition, namespace, service_id), {}).values())
 
     def of_node(self) -> list[HealthCheck]:
-        return [c for c in self.rows.values() if not c.service_id]
+        return by_id(c for c in self.rows.values() if not c.service_id)
 
     def in_scope(self, partition: str, namespace: str, ws: WatchSet | None = None) -> list[HealthCheck]:
-        """Checks of services in (partition, namespace), plus the node's own checks."""
+        """Checks of services in (partition, namespace), plus the node's own checks, by CheckID."""
         if ws is not None:
             ws.add(topics.checks(partition, namespace))
-        return [c for (p, ns, _), c in self.rows.items()
-                if (p == partition and ns == namespace) or not c.service_id]
+        return by_id(c for (p, ns, _), c in self.rows.items()
+                     if (p == partition and ns == namespace) or not c.service_id)

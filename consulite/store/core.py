@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from consulite.store import topics
 from consulite.store.acl import acl_tables
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
@@ -65,8 +64,6 @@ class Tx:
         store = self._store
         if self._index is not None or self.topics:
             store.index = self.index
-            if self.topics != {topics.ACL}:  # ACL writes do not move the node's view
-                self.topics.add(topics.NODE)
             store.watches.touch(self.topics, store.index)
             for listener in store.on_commit:
                 listener(self.topics)

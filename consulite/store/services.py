@@ -67,6 +67,8 @@ class ServicesTable:
             tx.touch(*service_topics(old))
             create = old.create_index
             self._unindex(old)
+            if old.name != svc.name and (old.partition, old.namespace, old.name) not in self.by_name:
+                tx.touch(topics.extinction(old.partition))
         svc.create_index, svc.modify_index = create, tx.index
         self._index(svc)
         tx.on_rollback(lambda: self._undo(svc, old))
@@ -77,6 +79,8 @@ class ServicesTable:
         self._unindex(svc)
         tx.on_rollback(lambda: self._undo(None, svc))
         tx.touch(*service_topics(svc))
+        if (svc.partition, svc.namespace, svc.name) not in self.by_name:
+            tx.touch(topics.extinction(svc.partition))
         return svc
 
     def _undo(self, new: Service | None, old: Service | None) -> None:
@@ -125,9 +129,14 @@ class ServicesTable:
         return [s for (p, ns, _), s in self.rows.items() if p == partition and ns == namespace]
 
     def instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
+        """The instances of `name`; a name with none also watches the extinction index, which its read answers
+        (Consul's maxIndexAndWatchChForService: `block until an instance appears or another service goes`)."""
+        found = self.by_name.get((partition, namespace, name))
         if ws is not None:
             ws.add(topics.service_name(partition, namespace, name))
-        return list(self.by_name.get((partition, namespace, name), {}).values())
+            if not found:
+                ws.add(topics.extinction(partition))
+        return list(found.values()) if found else []
 
     def connect_instances(self, partition: str, namespace: str, name: str, ws: WatchSet | None = None) -> list[Service]:
         """Proxies for `name` and its Connect-native instances (Consul's connect query)."""

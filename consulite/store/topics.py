@@ -1,5 +1,6 @@
-"""The names of what a blocked reader can wait on. Every write touches the topics of what it changed
-(and NODE: every write moves the node's view); every read adds the topics it looked at to its watch set."""
+"""The names of what a blocked reader can wait on. Every write touches the topics of what it changed; every
+read adds the topics it looked at to its watch set. NODE is the node itself (Consul's `nodes` table): a service
+or check write does not move it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ ACL: Topic = ("acl",)
 def service_name(partition: str, namespace: str, name: str) -> Topic:
     """Instances and checks of one service name."""
     return ("svc", partition, namespace, name)
+
+
+def extinction(partition: str) -> Topic:
+    """The last time a service name lost its last instance (Consul's `service_last_extinction` index)."""
+    return ("extinct", partition)
 
 
 def service_list(partition: str, namespace: str) -> Topic:

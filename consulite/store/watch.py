@@ -34,6 +34,9 @@ class Watches:
         #: moves when the whole state is replaced (reset, restore): blocked readers then answer at once,
         #: as Consul's abandoned state store makes them
         self.epoch = 0
+        #: set at shutdown: waits return at once, and blocking queries answer what they have
+        self.stopping = False
+        self._peak = 0  # the most topics waited on at once since the table was last empty
         self._blocked_hooks: list[tuple[int, asyncio.Future[None]]] = []
 
     def index_of(self, topics: Iterable[Topic], floor: int = 1) -> int:
@@ -79,26 +82,46 @@ class Watches:
                     self.woken += 1
         self._waiters.clear()
 
+    def stop(self) -> None:
+        """Shutdown: answer every blocked reader now (as Consul 1.8.7 answers them 200 as it stops)."""
+        self.stopping = True
+        self.wake_all(forget=False)
+
     async def wait(self, topics: Iterable[Topic], timeout: float) -> None:
-        """Until any of `topics` is touched or `timeout` seconds pass."""
-        fut = asyncio.get_running_loop().create_future()
+        """Until any of `topics` is touched or `timeout` seconds pass (at once while stopping)."""
+        if self.stopping:
+            return
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
         topics = list(topics)
+        waiters = self._waiters
         for t in topics:
-            self._waiters.setdefault(t, set()).add(fut)
+            found = waiters.get(t)
+            if found is None:
+                waiters[t] = {fut}
+            else:
+                found.add(fut)
         self.blocked += 1
+        self._peak = max(self._peak, len(waiters))
         self._notify_blocked()
+        timer = loop.call_later(timeout, _release, fut)  # one timer, no wrapper task (wait_for makes two)
         try:
-            await asyncio.wait_for(fut, timeout)
-        except TimeoutError:
-            pass
+            await fut
         finally:
+            timer.cancel()
             self.blocked -= 1
             for t in topics:
-                waiters = self._waiters.get(t)
-                if waiters is not None:
-                    waiters.discard(fut)
-                    if not waiters:
-                        del self._waiters[t]
+                found = waiters.get(t)
+                if found is not None:
+                    found.discard(fut)
+                    if not found:
+                        del waiters[t]
+            if not waiters and waiters is self._waiters and self._peak > 1024:
+                self._waiters, self._peak = {}, 0  # a dict never shrinks: give a storm's table back
+
+    def waiting_on(self) -> int:
+        """How many topics have readers waiting (0 once every reader is gone: nothing is kept for them)."""
+        return len(self._waiters)
 
     async def readers_blocked(self, count: int = 1) -> None:
         """Test hook: returns once at least `count` readers are really blocked."""
@@ -119,3 +142,8 @@ class Watches:
             else:
                 keep.append((count, fut))
         self._blocked_hooks = keep
+
+
+def _release(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)

@@ -54,6 +54,10 @@ class ConsuliteServer:
             loop.run_forever()
             if self._runner is not None:
                 loop.run_until_complete(self._runner.cleanup())
+            pending = asyncio.all_tasks(loop)  # e.g. a connection still lingering over an unread body
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(_drain(pending))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="consulite", daemon=True)
@@ -65,10 +69,25 @@ class ConsuliteServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: blocked queries are answered first (as Consul answers them when it stops)."""
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop = self._thread = None
+
+    @property
+    def agent(self):
+        """The server's Agent (touch it only from the server's loop, e.g. through `call`)."""
+        from consulite.http.app import AGENT_KEY
+
+        assert self._runner is not None, "the server is not running"
+        return self._runner.app[AGENT_KEY]
+
+    def readers_blocked(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Return once at least `count` blocking queries are waiting in the server."""
+        assert self._loop is not None, "the server is not running"
+        fut = asyncio.run_coroutine_threadsafe(self.agent.store.watches.readers_blocked(count), self._loop)
+        fut.result(timeout)
 
     def __enter__(self) -> ConsuliteServer:
         return self.start()
@@ -146,3 +165,7 @@ class ConsuliteServer:
         if status != 200:
             raise RuntimeError(f"{method} {path} failed: {status} {payload.decode(errors='replace')}")
         return payload
+
+
+async def _drain(tasks) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)

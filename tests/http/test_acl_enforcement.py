@@ -165,7 +165,7 @@ async def test_catalog_nodes_need_node_read(acl_client):
     r = await acl_client.get("/v1/catalog/node/node1", headers=tok)
     assert await r.json() is None
     r = await acl_client.get("/v1/catalog/node-services/node1", headers=tok)
-    assert (await r.json())["Services"] == []
+    assert not (await r.json())["Services"]
     assert len(await (await acl_client.get("/v1/catalog/nodes", headers=H)).json()) == 1
 
 

@@ -73,6 +73,31 @@ async def test_blocking_query_returns_when_its_answer_changes_and_not_before(cli
     assert (await r.json())[0]["Service"]["Tags"] == ["new"]
 
 
+async def test_a_registration_does_not_wake_a_blocked_nodes_query(client, blocked, agent_of):
+    index = (await client.get("/v1/catalog/nodes")).headers["X-Consul-Index"]
+    task = await blocked(client, client.get("/v1/catalog/nodes", params={"index": index, "wait": "30s"}))
+    watches = agent_of(client).store.watches
+    woken = watches.woken
+    await register(client, {"Name": "web"})  # Consul's nodes index does not move on a service write
+    assert watches.woken == woken and not task.done()
+    assert (await client.get("/v1/catalog/nodes")).headers["X-Consul-Index"] == index
+    task.cancel()
+
+
+async def test_an_unknown_service_answers_the_last_extinction_index(client, blocked, agent_of):
+    await register(client, {"Name": "gone"})
+    assert (await client.put("/v1/agent/service/deregister/gone")).status == 200
+    extinct = (await client.get("/v1/catalog/services")).headers["X-Consul-Index"]
+    await register(client, {"Name": "other"})
+    for path in ("/v1/catalog/service/nope", "/v1/health/service/nope", "/v1/health/checks/nope"):
+        assert (await client.get(path)).headers["X-Consul-Index"] == extinct
+    # a blocked read of it wakes when another service loses its last instance (and answers that index)
+    task = await blocked(client, client.get("/v1/catalog/service/nope", params={"index": extinct, "wait": "30s"}))
+    assert (await client.put("/v1/agent/service/deregister/other")).status == 200
+    r = await asyncio.wait_for(task, 10)
+    assert int(r.headers["X-Consul-Index"]) > int(extinct)
+
+
 async def test_blocking_query_times_out_with_the_same_index(client):
     r = await client.get("/v1/catalog/services")
     index = r.headers["X-Consul-Index"]

@@ -121,6 +121,9 @@ async def test_weak_typing_aliases_and_one_element_lists(client):
      "Sources[0].Action must be set to 'allow' or 'deny'"),
     ({"Kind": "ingress-gateway", "Name": "i", "Listeners": [{"Port": 1, "Protocol": "udp", "Services": [
         {"Name": "a"}]}]}, 500, "protocol must be 'tcp', 'http', 'http2', or 'grpc'. 'udp' is an unsupported protocol"),
+    ({"Kind": "ingress-gateway", "Name": "i", "Listeners": [{"Port": 1, "Protocol": "http", "Services": [
+        {"Name": "*", "Hosts": ["a.example"]}]}]}, 500,
+     "Associating hosts to a wildcard service is not supported (listener on port 1)"),
     ({"Kind": "terminating-gateway", "Name": "t", "Services": [{"Name": ""}]}, 500, "Service name cannot be blank."),
     ({"Kind": "exported-services", "Name": "default", "Services": [{"Name": "web"}]}, 500,
      "1 error occurred:\n\t* Services[0]: must have at least one consumer\n\n"),

@@ -19,3 +19,16 @@ async def test_route_survives_odd_input(client, route):
                 r = await client.request(method, path, params=query, data=body)
                 text = await r.text()
                 assert not text.startswith("consulite internal error"), (method, path, query, body, text)
+
+
+@pytest.mark.parametrize("value, status", [
+    ("max-age=abc", 400), ("max-age=", 400), ("max-age=1.5", 400), ("stale-if-error=x", 400),
+    ("no-cache, MAX-AGE=x", 400), ("max-age=99999999999999999999", 400),
+    ("max-age=10", 200), ("max-age=+10", 200), ("max-age=-1", 200), ("must-revalidate", 200), ("maxage=x", 200),
+])
+async def test_cache_control_max_age_is_a_go_integer(client, value, status):
+    """agent/http.go parseCacheControl: strconv.Atoi on max-age and stale-if-error, else 400."""
+    r = await client.get("/v1/catalog/services", headers={"Cache-Control": value})
+    assert r.status == status
+    if status == 400:
+        assert await r.text() == "Invalid Cache-Control header."

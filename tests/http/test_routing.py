@@ -65,9 +65,17 @@ async def test_self_members_version(client):
     assert (r.status, await r.text()) == (400, "Cannot provide a segment with wan=true")
 
 
+async def test_self_counts_the_agents_services_and_checks_in_every_partition(client):
+    await client.put("/v1/partition", json={"Name": "finance"})
+    await client.put("/v1/agent/service/register", json={"Name": "a", "Check": {"TTL": "10s"}})
+    await client.put("/v1/agent/service/register", json={"Name": "b"}, params={"partition": "finance"})
+    stats = (await (await client.get("/v1/agent/self")).json())["Stats"]["agent"]
+    assert stats == {"check_monitors": "0", "check_ttls": "1", "checks": "1", "services": "2"}
+
+
 async def test_consulite_health_and_reset(client):
     assert await (await client.get("/_consulite/health")).json() == {
-        "Status": "ready", "Version": "0.1.0", "Edition": "enterprise", "Datacenter": "dc1"}
+        "Status": "ready", "Version": "0.1.0", "Edition": "enterprise", "Datacenter": "dc1", "BlockedQueries": 0}
     await client.put("/v1/partition", json={"Name": "finance"})
     await client.put("/v1/agent/service/register", json={"Name": "a"})
     await client.put("/v1/agent/service/register", json={"Name": "b"}, params={"partition": "finance"})

@@ -1,8 +1,7 @@
 """Verified: catalog (services, service/<s>, nodes, node/<n>, node-services/<n>) and its indexes."""
 
-import pytest
 
-from tests.verified.helpers import ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, index
+from tests.verified.helpers import ANY, ANY_INDEX, NONEMPTY_STR, assert_contains, index, newer
 
 NODE = {"Node": "node1", "Address": "127.0.0.1", "Datacenter": "dc1", "ID": NONEMPTY_STR,
         "CreateIndex": ANY_INDEX, "ModifyIndex": ANY_INDEX}
@@ -66,10 +65,6 @@ def test_registration_moves_the_services_index(target):
     assert index(r) == after == r.body[0]["ModifyIndex"]
 
 
-@pytest.mark.consulite_differs(
-    "index of a read of a service that does not exist: consulite answers 1; Consul answers the index at which "
-    "a service last disappeared from the catalog (agent/consul/state/catalog.go maxIndexForService, "
-    "serviceLastExtinctionIndexName), which a later registration of another service does not move")
 def test_unknown_service_answers_the_extinction_index(target):
     gone = _register(target, "gone")
     target.ok("PUT", f"/v1/agent/service/deregister/{gone}")
@@ -80,9 +75,6 @@ def test_unknown_service_answers_the_extinction_index(target):
     assert index(target.get(f"/v1/catalog/service/{target.name('nope')}")) == extinct
 
 
-@pytest.mark.consulite_differs(
-    "a service registration moves consulite's /v1/catalog/nodes index (a blocked nodes query wakes); "
-    "in Consul it does not")
 def test_registration_leaves_the_nodes_index(target):
     _register(target, "first")
     before = index(target.get("/v1/catalog/nodes"))
@@ -114,13 +106,13 @@ def test_unknown_node(target):
     assert target.get("/v1/catalog/node/no-such-node")[::2] == (200, None)
 
 
-@pytest.mark.consulite_differs(
-    "the `consul` service's Meta: consulite renders {}; Consul carries raft_version, serf_protocol_current, "
-    "serf_protocol_max, serf_protocol_min, version and non_voter")
 def test_consul_service_meta(target):
     meta = target.get("/v1/catalog/node/node1").body["Services"]["consul"]["Meta"]
-    assert set(meta) == {"non_voter", "raft_version", "serf_protocol_current", "serf_protocol_max",
-                         "serf_protocol_min", "version"}
+    keys = {"non_voter", "raft_version", "serf_protocol_current", "serf_protocol_max", "serf_protocol_min",
+            "version"}
+    # read_replica joined non_voter in 1.9 (agent/consul/leader_registrator_v1.go handleAliveMember)
+    assert set(meta) == newer(target, "agent/consul/leader_registrator_v1.go handleAliveMember",
+                              v187=keys, current=keys | {"read_replica"})
 
 
 def test_node_services(target):
@@ -133,9 +125,6 @@ def test_node_services(target):
     assert_contains(services[1], {"ID": name, "Service": name, "Tags": ["a"], "Port": 80})
 
 
-@pytest.mark.consulite_differs(
-    "/v1/catalog/node-services/<unknown node>: consulite answers Services []; Consul answers "
-    '{"Node": null, "Services": null}')
 def test_node_services_unknown_node(target):
     assert target.get("/v1/catalog/node-services/no-such-node")[::2] == (200, {"Node": None, "Services": None})
 
@@ -165,8 +154,6 @@ def test_connect_instances(target):
     assert_contains(entry, {"Service": {"ID": name, "Kind": "connect-proxy"}, "Node": {"Node": "node1"}})
 
 
-@pytest.mark.consulite_differs("catalog upstreams: consulite leaves out an empty Datacenter; Consul renders "
-                               '"Datacenter": "" on every upstream of /v1/catalog and /v1/health views')
 def test_catalog_upstream_keeps_empty_datacenter(target):
     name, _ = _proxy(target)
     [upstream] = target.get(f"/v1/catalog/service/{name}").body[0]["ServiceProxy"]["Upstreams"]

@@ -93,9 +93,6 @@ def test_ingress_gateway(target):
         "Listeners": [{"Port": 8080, "Protocol": "http", "Services": [{"Name": svc}]}]})
 
 
-@pytest.mark.consulite_differs(
-    "ingress-gateway rendering: consulite answers TLS {} and leaves out Services[].Hosts; Consul renders "
-    'TLS {"Enabled": false} and "Hosts": null (no omitempty on either in agent/structs/config_entry_gateways.go)')
 def test_ingress_gateway_zero_fields(target):
     name = target.name("ig")
     _write(target, {"Kind": "ingress-gateway", "Name": name,
@@ -162,8 +159,6 @@ def test_write_decode_errors(target, body, text):
     assert_error(target.put("/v1/config", body), 400, expected)
 
 
-@pytest.mark.consulite_differs(
-    "malformed JSON: consulite answers the Python parser's text, Consul Go's decoder text 'unexpected EOF'")
 def test_write_truncated_json(target):
     expected = newer(target, BAD_REQUEST, v187="Bad request: Request decoding failed: unexpected EOF",
                      current="Request decoding failed: unexpected EOF")
@@ -248,9 +243,6 @@ def test_ingress_multiple_services_on_tcp(target):
         {"Port": 8080, "Protocol": "tcp", "Services": [{"Name": "a"}, {"Name": "b"}]}]}), 500, text)
 
 
-@pytest.mark.consulite_differs(
-    "ingress-gateway wildcard service with Hosts: consulite accepts it (200 true); Consul refuses it "
-    "(500 Associating hosts to a wildcard service is not supported)")
 def test_ingress_wildcard_with_hosts(target):
     assert_error(target.put("/v1/config", {"Kind": "ingress-gateway", "Name": target.name("ig"), "Listeners": [
         {"Port": 8080, "Protocol": "http", "Services": [{"Name": "*", "Hosts": ["a.example"]}]}]}), 500,

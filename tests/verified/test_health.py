@@ -36,8 +36,6 @@ def test_service(target):
                           "Node": "node1"}]}])
 
 
-@pytest.mark.consulite_differs("/v1/health/service/<s>: consulite renders an empty Service.Meta as {}; "
-                               "Consul renders null")
 def test_service_empty_meta_is_null(target):
     name = _service_with_check(target)
     assert target.get(f"/v1/health/service/{name}").body[0]["Service"]["Meta"] is None
@@ -88,21 +86,18 @@ def _two_checks_registered_out_of_order(target):
     return name
 
 
-@pytest.mark.consulite_differs("check order: consulite keeps registration order; Consul sorts by CheckID")
 def test_checks_of_a_service_sorted_by_id(target):
     name = _two_checks_registered_out_of_order(target)
     ids = [c["CheckID"] for c in target.get(f"/v1/health/checks/{name}").body]
     assert ids == [target.name("a"), target.name("b")]
 
 
-@pytest.mark.consulite_differs("check order: consulite keeps registration order; Consul sorts by CheckID")
 def test_node_checks_sorted_by_id(target):
     _two_checks_registered_out_of_order(target)
     ids = [c["CheckID"] for c in _own_checks(target, target.get("/v1/health/node/node1").body)]
     assert ids == ["serfHealth", target.name("a"), target.name("b")]
 
 
-@pytest.mark.consulite_differs("check order: consulite keeps registration order; Consul sorts by CheckID")
 def test_state_sorted_by_id(target):
     _two_checks_registered_out_of_order(target)
     ids = [c["CheckID"] for c in _own_checks(target, target.get("/v1/health/state/critical").body)]

@@ -274,7 +274,7 @@ async def self_info(ctx: RequestContext):
                         "EnableCentralServiceConfig": True, "EnableScriptChecks": cfg.enable_script_checks},
         "Coord": {"Vec": [0.0] * 8, "Error": 1.5, "Adjustment": 0.0, "Height": 1e-05},
         "Member": member(ctx),
-        "Stats": {"agent": {"check_monitors": "0", "check_ttls": "0", "checks": "0", "services": "0"},
+        "Stats": {"agent": agent.services.stats(),
                   "build": {"version": CONSUL_VERSION, "revision": "consulite", "prerelease": "",
                             "version_metadata": "ent" if cfg.enterprise else ""},
                   "consul": {"leader": "true", "leader_addr": leader, "server": "true", "bootstrap": "true",

@@ -93,7 +93,8 @@ async def node_services(ctx: RequestContext):
 
 async def node_service_list(ctx: RequestContext):
     node, found, index = await _node_and_services(ctx)
-    return ctx.read({"Node": node, "Services": [rendered for _, rendered in found]}, index)
+    services = [rendered for _, rendered in found] if node is not None else None  # Consul's nil slice
+    return ctx.read({"Node": node, "Services": services}, index)
 
 
 async def datacenters(ctx: RequestContext):

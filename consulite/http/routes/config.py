@@ -8,6 +8,7 @@ from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.http.acl import entry_readable
 from consulite.http.context import RequestContext
+from consulite.http.query import parse_uint
 from consulite.http.router import Router
 from consulite.model.config import kinds as K
 from consulite.resolve.acl_entries import require_read, require_write
@@ -28,9 +29,10 @@ def _cas(ctx: RequestContext) -> int | None:
     raw = ctx.params.get("cas")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise ConsulError(f'strconv.ParseUint: parsing "{raw}": invalid syntax')
-    return int(raw)
+    try:
+        return parse_uint(raw)
+    except BadRequest as e:  # Consul answers a bad cas with a plain 500 (agent/config_endpoint.go)
+        raise ConsulError(e.text) from None
 
 
 async def apply(ctx: RequestContext):

@@ -8,6 +8,7 @@ from consulite.errors import BadRequest, DecodeError
 from consulite.http.context import RequestContext
 from consulite.http.responses import empty_response
 from consulite.http.router import Router
+from consulite.model.agent_config import MAX_STATE_BYTES
 
 _MANAGEMENT = ("acl", "write")  # what the control API needs once ACLs are on (management)
 
@@ -16,14 +17,14 @@ def register(router: Router) -> None:
     router.add("/_consulite/health", {"GET": health}, scoped=False)
     router.add("/_consulite/reset", {"PUT": reset}, scoped=False, acl={"PUT": _MANAGEMENT})
     router.add("/_consulite/state", {"GET": get_state, "PUT": put_state}, scoped=False,
-               acl={"GET": _MANAGEMENT, "PUT": _MANAGEMENT})
+               acl={"GET": _MANAGEMENT, "PUT": _MANAGEMENT}, max_body=MAX_STATE_BYTES)
     router.add("/_consulite/explain/", {"GET": explain_service}, acl={"GET": _MANAGEMENT})
 
 
 async def health(ctx: RequestContext):
     cfg = ctx.agent.config
     return ctx.json({"Status": "ready", "Version": __version__, "Edition": cfg.edition,
-                     "Datacenter": cfg.datacenter})
+                     "Datacenter": cfg.datacenter, "BlockedQueries": ctx.agent.store.watches.blocked})
 
 
 async def reset(ctx: RequestContext):

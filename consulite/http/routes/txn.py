@@ -21,7 +21,7 @@ READ_META = {"Index": 1, "LastContact": 0, "KnownLeader": True, "ConsistencyLeve
 
 
 def register(router: Router) -> None:
-    router.add("/v1/txn", {"PUT": txn}, query=True)
+    router.add("/v1/txn", {"PUT": txn}, query=True, max_body=2 * MAX_BODY)  # the handler's own 413 text
 
 
 def _result(ctx: RequestContext, family: str, obj) -> dict:
@@ -66,7 +66,7 @@ def _authorize_ops(ctx: RequestContext, ops) -> None:
 async def txn(ctx: RequestContext):
     size = ctx.request.content_length or 0
     if size > MAX_BODY:
-        raise ConsulError(M.TXN_TOO_LARGE.format(size=size, max=MAX_BODY), 413)
+        raise ConsulError(M.BODY_TOO_LARGE.format(size=size, limit=MAX_BODY, doc=M.TXN_LIMIT_DOC), 413)
     try:
         ops = decode_txn(await ctx.body())
     except DecodeError as e:

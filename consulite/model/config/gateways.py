@@ -7,6 +7,7 @@ carries its field set and the required-field checks.
 
 from __future__ import annotations
 
+from consulite import messages as M
 from consulite.model.config.common import (
     HEADER_MODIFIERS,
     META,
@@ -21,11 +22,11 @@ from consulite.model.go import multierror
 
 _SDS = struct("GatewayTLSSDSConfig", ("ClusterName", STRING, "cluster_name"),
               ("CertResource", STRING, "cert_resource")).ptr()
-_GATEWAY_TLS = struct("GatewayTLSConfig", ("Enabled", BOOL), ("SDS", _SDS),
+_GATEWAY_TLS = struct("GatewayTLSConfig", ("Enabled", BOOL, False), ("SDS", _SDS),
                       ("TLSMinVersion", STRING, "tls_min_version"), ("TLSMaxVersion", STRING, "tls_max_version"),
                       ("CipherSuites", STR_LIST, "cipher_suites"))
 _INGRESS_SERVICE = struct(
-    "IngressService", ("Name", STRING), ("Hosts", STR_LIST),
+    "IngressService", ("Name", STRING), ("Hosts", STR_LIST, False),
     ("TLS", struct("GatewayServiceTLSConfig", ("SDS", _SDS)).ptr()),
     ("RequestHeaders", HEADER_MODIFIERS, "request_headers"), ("ResponseHeaders", HEADER_MODIFIERS, "response_headers"),
     ("MaxConnections", UINT32, "max_connections"), ("MaxPendingRequests", UINT32, "max_pending_requests"),
@@ -88,6 +89,8 @@ def _validate_ingress(e: ConfigEntry, ctx: Context) -> None:
             if svc["Name"] == "*" and protocol != "http":
                 raise EntryError(f"Wildcard service name is only valid for protocol = 'http' (listener on port "
                                  f"{port})")
+            if svc["Name"] == "*" and svc.get("Hosts"):
+                raise EntryError(M.INGRESS_WILDCARD_HOSTS.format(port=port))
     if errs:
         raise EntryError(multierror(errs))
 
