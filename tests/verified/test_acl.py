@@ -150,3 +150,10 @@ def test_members_say_acls_are_on(acl_target):
     assert r.body[0]["Tags"]["acls"] == "1"
     anonymous = acl_target.as_token(None)("GET", "/v1/agent/members")
     assert anonymous.body == []  # default deny: node:read filters the one member
+
+
+def test_query_token_wins_over_the_header(acl_target):
+    """agent/http.go parseTokenInternal: `?token=` first, then X-Consul-Token, then Authorization: Bearer."""
+    t = acl_target
+    assert t.get(f"/v1/acl/token/self?token={ACL_ROOT}", headers={"X-Consul-Token": "bogus"}).status == 200
+    assert_error(t.get("/v1/acl/token/self?token=bogus", headers={"X-Consul-Token": ACL_ROOT}), 403, "ACL not found")
