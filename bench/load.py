@@ -55,7 +55,8 @@ async def main(url: str, total: int, concurrency: int, mode: str) -> None:
                 assert r.status == 200, r.status
             latencies.append(time.perf_counter() - start)
 
-    async with aiohttp.ClientSession() as session:
+    token = os.environ.get("CONSULITE_BENCH_TOKEN")  # ACLs on: every request carries this token
+    async with aiohttp.ClientSession(headers={"X-Consul-Token": token} if token else None) as session:
         if mode == "kv-get":
             async with session.put(url + "/v1/kv/bench/key", data=b"the value") as r:
                 await r.read()

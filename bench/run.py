@@ -50,6 +50,31 @@ def consulite_cmd(port: int) -> list[str]:
             "-http-max-conns-per-client", "0"]
 
 
+ACL_ROOT = "11111111-2222-3333-4444-555555555555"
+
+
+def consulite_acl_cmd(port: int) -> list[str]:
+    return [*consulite_cmd(port), "-acl-enabled", "-acl-default-policy", "deny", "-acl-initial-management", ACL_ROOT]
+
+
+def acl_token_with_a_dozen_policies(port: int) -> dict:
+    """A token holding twelve policies (one grants the load's services), as the environment of the load."""
+    def put(path: str, body: dict) -> dict:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="PUT",
+                                     headers={"X-Consul-Token": ACL_ROOT})
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    ids = []
+    for n in range(12):
+        rules = (f'service_prefix "other{n}-" {{ policy = "write" }}\nkey_prefix "app{n}/" {{ policy = "read" }}\n'
+                 f'node_prefix "" {{ policy = "read" }}')
+        if n == 11:
+            rules += '\nservice_prefix "svc" { policy = "write" }'
+        ids.append({"ID": put("/v1/acl/policy", {"Name": f"bench-{n}", "Rules": rules})["ID"]})
+    return {"CONSULITE_BENCH_TOKEN": put("/v1/acl/token", {"Policies": ids})["SecretID"]}
+
+
 def baseline_cmd(port: int) -> list[str]:
     return [sys.executable, str(HERE / "baseline_server.py"), str(port)]
 
@@ -81,14 +106,16 @@ def startup(cmd_of, repeats: int) -> float:
     return statistics.median(times)
 
 
-def put_load(cmd_of, total: int, concurrency: int, repeats: int, mode: str = "register", after=None) -> dict:
-    """Median stats of `repeats` runs of the load generator against a fresh server; `after(port)` may add
-    figures measured on the loaded server."""
+def put_load(cmd_of, total: int, concurrency: int, repeats: int, mode: str = "register", after=None,
+             before=None) -> dict:
+    """Median stats of `repeats` runs of the load generator against a fresh server; `before(port)` may set the
+    load's environment up (an ACL token), `after(port)` may add figures measured on the loaded server."""
     runs = []
     for _ in range(repeats):
         with serving(cmd_of) as port:
+            env = {**os.environ, **(before(port) if before is not None else {})}
             out = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}", str(total),
-                                  str(concurrency), mode], capture_output=True, text=True, check=True)
+                                  str(concurrency), mode], capture_output=True, text=True, check=True, env=env)
             run = json.loads(out.stdout)
             if after is not None:
                 run.update(after(port))
@@ -375,6 +402,10 @@ def main() -> None:
     list_b = put_load(baseline_cmd, listed, 32, repeats, after=list_services_after_load)
     ratio = reg_c["rps"] / reg_b["rps"]
     rows.append(("register throughput (req/s)", reg_c["rps"], reg_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
+    reg_acl = put_load(consulite_acl_cmd, total, 32, repeats, before=acl_token_with_a_dozen_policies)
+    ratio = reg_acl["rps"] / reg_c["rps"]
+    rows.append(("register with ACLs on, 12 policies (req/s)", reg_acl["rps"], reg_c["rps"], ratio, ">= 0.85x",
+                 ratio >= 0.85))
     rows.append(("register p50 latency (ms)", reg_c["p50_ms"], reg_b["p50_ms"], reg_c["p50_ms"] / reg_b["p50_ms"],
                  "", None))
     rows.append(("register p99 latency (ms)", reg_c["p99_ms"], reg_b["p99_ms"], reg_c["p99_ms"] / reg_b["p99_ms"],
@@ -428,9 +459,9 @@ def main() -> None:
     rows += kv_rows(args.tiny, total, repeats)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
-    print("baseline: a bare aiohttp app parsing the same JSON into a dict; for config rows, consulite's own "
-          "register path and service read in the same run; for the check rows, the same registrations with "
-          "their checks stored only, and without a check")
+    print("baseline: a bare aiohttp app parsing the same JSON into a dict; for the ACL row, consulite with ACLs "
+          "off; for config rows, consulite's own register path and service read in the same run; for the check "
+          "rows, the same registrations with their checks stored only, and without a check")
     print(f"| {'figure':<52} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
     print(f"|{'-' * 54}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
     for name, c, b, r, target, met in rows:

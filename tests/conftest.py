@@ -84,3 +84,11 @@ def pytest_terminal_summary(terminalreporter):
 
     if not ROWS:
         terminalreporter.write_sep("!", "NOT RUN: " + MISSING, red=True, bold=True)
+
+
+@pytest.fixture
+async def acl_client(aiohttp_client, clock):
+    """An Enterprise agent with ACLs on, default deny, initial management token tests.http.acl_helpers.ROOT."""
+    from tests.http.acl_helpers import acl_config
+
+    return await aiohttp_client(make_app(acl_config(), clock))

@@ -13,6 +13,8 @@ from consulite.model.config import kinds as K
 from consulite.model.config.apply import check_graph, prepare_write
 from consulite.model.config.apply import scope as scope_entry
 from consulite.model.scope import DEFAULT, Scope
+from consulite.resolve.acl import MANAGE_ALL, Authorizer
+from consulite.resolve.acl_entries import require_write
 from consulite.store import Tx, topics
 
 if TYPE_CHECKING:
@@ -66,13 +68,15 @@ class ConfigEntries:
         except DecodeError as e:
             raise ConsulError(e.text, status) from None
 
-    def write(self, entry: ConfigEntry, scope: Scope, cas: int | None = None) -> bool:
-        """Scope, Normalize and Validate an entry, then write it; False when `cas` does not match."""
+    def write(self, entry: ConfigEntry, scope: Scope, cas: int | None = None, authz: Authorizer = MANAGE_ALL) -> bool:
+        """Scope, Normalize and Validate an entry, then (the token allowing its kind's write) write it;
+        False when `cas` does not match."""
         scope_entry(entry, scope.partition, scope.namespace, self.agent.enterprise)
         try:
             prepare_write(entry, self.context(entry))
         except EntryError as e:
             raise ConsulError(e.text) from None
+        require_write(authz, entry.kind, entry.name, Scope(entry.partition, entry.namespace))
         with self.store.write() as tx:
             written = self.store.config.put(tx, entry, cas)
             self._live(tx, entry)

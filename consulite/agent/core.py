@@ -27,6 +27,9 @@ from consulite.store.blocking import Read, content_unchanged, hash_unchanged, in
 class Agent:
     def __init__(self, config: AgentConfig | None = None, clock: Clock | None = None) -> None:
         from consulite.agent import (
+            acl,
+            acl_auth,
+            acl_tokens,
             admin,
             catalog,
             checks,
@@ -56,6 +59,9 @@ class Agent:
         self.codec = EntryCodec(config.enterprise)
         self.central = Entries(self._entry)
         # the families, one module each
+        self.acl = acl.ACL(self)
+        self.acl_tokens = acl_tokens.Tokens(self)
+        self.acl_auth = acl_auth.Auth(self)
         self.partitions = partitions.Partitions(self)
         self.services = services.Services(self)
         self.checks = checks.Checks(self)

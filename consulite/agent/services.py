@@ -14,6 +14,7 @@ from consulite.model.registration import Registration, prepare
 from consulite.model.rules import add_automatic_tagged_addresses, sidecar_default_checks
 from consulite.model.scope import Scope
 from consulite.model.service import Service, ServiceDefinition
+from consulite.resolve.acl import MANAGE_ALL, Authorizer
 from consulite.store.services import SIDECAR_PORTS, key_of
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ class Services:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def register(self, defn: ServiceDefinition, scope: Scope, replace_checks: bool = False) -> None:
+    def register(self, defn: ServiceDefinition, scope: Scope, replace_checks: bool = False,
+                 authz: Authorizer = MANAGE_ALL) -> None:
         """Register a service (and its sidecar) in one write; every refusal comes before anything is written.
         The body's Partition/Namespace win over the request's (Enterprise)."""
         agent = self.agent
@@ -53,7 +55,24 @@ class Services:
                       script_checks=agent.config.enable_script_checks)
         agent.partitions.require(scope.partition)
         agent.checks.refuse_unrunnable(reg.checks + reg.sidecar_checks)
+        if not authz.manage_all:
+            self.vet(reg, scope, authz)
+        if agent.acl.enabled:
+            agent.acl.registered_with[key_of(reg.service)] = authz.accessor
         self.write(reg, replace_checks)
+
+    def vet(self, reg: Registration, scope: Scope, authz: Authorizer) -> None:
+        """`service:write` on each service registered (and on the one it replaces); a connect-proxy also on
+        its destination (agent/acl.go vetServiceRegister). Gateways need only their own name."""
+        for svc in (reg.service, reg.sidecar):
+            if svc is None:
+                continue
+            authz.require("service", svc.name, "write", scope)
+            old = self.store.services.get(key_of(svc))
+            if old is not None and old.name != svc.name:
+                authz.require("service", old.name, "write", scope)
+            if svc.kind == "connect-proxy" and svc.proxy is not None and svc.proxy.destination_service_name:
+                authz.require("service", svc.proxy.destination_service_name, "write", scope)
 
     def write(self, reg: Registration, replace_checks: bool = False) -> None:
         svc, sidecar_checks = reg.service, reg.sidecar_checks

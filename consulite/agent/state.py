@@ -49,6 +49,7 @@ class State:
         agent.sessions.stop_all()
         agent.store.clear()
         agent.partitions.create(DEFAULT, "Builtin Default Partition")
+        agent.acl.setup()
         self._seed_node()
 
     def reset_partition(self, name: str) -> None:

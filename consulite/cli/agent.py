@@ -18,7 +18,7 @@ from consulite.model.agent_config import EDITIONS
 #: The flags that are AgentConfig settings (argparse dest = field name).
 FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "checks_run",
          "log_level", "http_max_conns_per_client",
-         "data_dir")
+         "data_dir", "acl_enabled", "acl_default_policy", "acl_initial_management")
 
 
 def add_parser(sub) -> None:
@@ -38,6 +38,12 @@ def add_parser(sub) -> None:
     p.add_argument("-checks-run", "--checks-run", dest="checks_run", nargs="?", const=True, default=None,
                    type=_go_bool, metavar="BOOL",
                    help="run checks (default true); -checks-run=false stores and reports them only")
+    p.add_argument("-acl-enabled", "--acl-enabled", dest="acl_enabled", action="store_const", const=True,
+                   default=None, help="turn ACLs on (as acl { enabled = true })")
+    p.add_argument("-acl-default-policy", "--acl-default-policy", dest="acl_default_policy", default=None,
+                   choices=("allow", "deny"), help="what a token without a matching rule may do (default allow)")
+    p.add_argument("-acl-initial-management", "--acl-initial-management", dest="acl_initial_management",
+                   default=None, metavar="TOKEN", help="the initial management token's SecretID")
     p.add_argument("-config-dir", "--config-dir", dest="config_paths", action="append", default=[],
                    help="load the .hcl and .json files of a directory (repeatable)")
     p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],

@@ -88,6 +88,8 @@ def _check(config: AgentConfig) -> None:
     """The builder's value checks for the settings consulite has, each with Consul's text."""
     if not 0 <= config.http_port <= 65535:  # portVal; consulite reads 0 as "pick a free port"
         raise ConfigError(f"ports.http: invalid port: {config.http_port}")
+    if config.acl_default_policy not in ("allow", "deny"):
+        raise ConfigError(f"Invalid acl.default_policy: {config.acl_default_policy!r}, must be 'allow' or 'deny'")
     if config.log_level.upper() not in LOG_LEVELS:
         raise ConfigError(f"Invalid log level: {config.log_level}. Valid log levels are: [{' '.join(LOG_LEVELS)}]")
 

@@ -111,6 +111,8 @@ SERVICE_DEFAULTS = struct(
     LocalConnectTimeoutMs=INT, LocalRequestTimeoutMs=INT, BalanceInboundConnections=STR, Meta=STR_MAP)
 
 #: the oracle's name for each schema (oracles/bexpr/main.go `types`)
+#: an ACL binding rule's selector runs over the login's claims (agent/consul/authmethod: `value` and `list`)
+BINDING_RULE_VARS = struct("BindingRuleVars", value=STR_MAP, list=MapOf(STRS))
 ORACLE_NAMES = {AGENT_SERVICE: "agent-service", SERVICE_NODE: "service-node", NODE_SERVICE: "node-service",
                 CHECK_SERVICE_NODE: "check-service-node", HEALTH_CHECK: "health-check", NODE: "node",
                 SERVICE_DEFAULTS: "service-defaults"}

@@ -26,11 +26,14 @@ from consulite.http.responses import finish_pretty, text_response
 from consulite.http.router import Route, Router, clean_path, is_unimplemented
 from consulite.http.routes import FAMILIES
 from consulite.logs import kv
+from consulite.model.acl import NAMED
 from consulite.model.agent_config import AgentConfig
 
 log = logging.getLogger("consulite.agent.http")
 AGENT_KEY = web.AppKey("agent", Agent)
+#: on every answer; X-Consul-Default-Acl-Policy follows the agent's acl.default_policy
 COMMON_HEADERS = {"X-Consul-Default-Acl-Policy": "allow"}
+FILTERED_HEADER = {"X-Consul-Results-Filtered-By-ACLs": "true"}
 
 
 def build_router() -> Router:
@@ -70,14 +73,47 @@ async def _handle(agent: Agent, request: web.Request, route: Route, rest: str) -
     if request.method in ("PUT", "POST", "PATCH"):
         ctx.max_body = route.max_body or agent.config.http_max_body_bytes
         check_length(request, ctx.max_body)
-    ctx.authz = None  # the token's authorizer: ACL enforcement plugs in here (route.acl says what is needed)
     if route.scoped:
         ctx.scope = parse_scope(agent.enterprise, request.query, request.headers)
+    if agent.acl.enabled:
+        _authorize(ctx, route)
     if route.query or route.blocking:
         ctx.query = parse_options(agent.config.datacenter, request.query, route.blocking, request.headers)
     resp = await route.methods[request.method](ctx)
+    if ctx.filtered and ctx.authz.named:
+        resp.headers.update(FILTERED_HEADER)
     await _durable(agent)
     return resp
+
+
+def token_of(request: web.Request) -> str:
+    """The request's token in Consul's order (agent/http.go parseTokenInternal): `?token=`, then
+    `X-Consul-Token`, then `Authorization: Bearer`; `""` when none is given."""
+    token = request.query.get("token", "")
+    if not token:
+        token = request.headers.get("X-Consul-Token", "")
+    if not token:
+        scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() == "bearer":
+            token = value.strip()
+    return token
+
+
+def _authorize(ctx: RequestContext, route: Route) -> None:
+    """The token and authorizer step: resolve the token (403 `ACL not found`), then check what the route
+    table says the route needs, on the path's name (or the agent's node for `agent`/`node` on exact routes)."""
+    ctx.token = token_of(ctx.request)
+    ctx.authz = ctx.agent.acl.authorizer(ctx.token)
+    need = route.acl.get(ctx.request.method)
+    if need is None:
+        return
+    resource, access = need
+    name: str | None = None
+    if resource == "agent" or (resource in ("node", "session") and not route.is_prefix):
+        name = ctx.agent.config.node_name
+    elif resource in NAMED:
+        name = ctx.rest
+    ctx.require(resource, name, access)
 
 
 async def _durable(agent: Agent) -> None:
@@ -95,6 +131,7 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
         "max_line_size": MAX_HEADER_BYTES, "max_field_size": MAX_HEADER_BYTES, "auto_decompress": False,
         "keepalive_timeout": config.http_idle_timeout})
     agent = app[AGENT_KEY] = Agent(config, clock)
+    common_headers = {**COMMON_HEADERS, "X-Consul-Default-Acl-Policy": config.acl_default_policy}
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         start = time.perf_counter()
@@ -114,7 +151,7 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
             except Exception as e:  # an unexpected exception is a bug; answer as Consul's plain 500 does
                 log.exception("unexpected error on %s %s", request.method, request.path)
                 resp = text_response(f"consulite internal error: {e!r}", 500)
-        resp.headers.update(COMMON_HEADERS)
+        resp.headers.update(common_headers)
         _log_request(request, resp, start)
         agent.admin.count(request.method, "" if isinstance(routed, web.StreamResponse) else routed[0].pattern,
                           resp.status)  # the request counters of /v1/agent/metrics

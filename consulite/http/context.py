@@ -3,8 +3,8 @@ token's authorizer; built once per request by the pipeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import attrs
 from aiohttp import web
@@ -17,6 +17,9 @@ from consulite.http.body import read_body
 from consulite.http.query import NO_OPTIONS, QueryOptions
 from consulite.http.responses import json_response, query_meta
 from consulite.model.scope import DEFAULT_SCOPE, Scope
+from consulite.resolve.acl import MANAGE_ALL, Authorizer
+
+T = TypeVar("T")
 
 
 @attrs.define
@@ -27,8 +30,11 @@ class RequestContext:
     rest: str = ""
     scope: Scope = DEFAULT_SCOPE
     query: QueryOptions = NO_OPTIONS
-    #: the token's authorizer (None until ACLs land: everything is allowed)
-    authz: Any = None
+    #: the request's token (`""`: none given) and its authorizer (MANAGE_ALL with ACLs off)
+    token: str = ""
+    authz: Authorizer = MANAGE_ALL
+    #: a list was filtered by ACLs (the pipeline then says so in `X-Consul-Results-Filtered-By-ACLs`)
+    filtered: bool = False
 
     @property
     def render(self) -> Renderer:
@@ -41,6 +47,25 @@ class RequestContext:
     #: the largest body this request may send (set by the pipeline from the route and the config)
     max_body: int = 0
     _body: bytes | None = None
+
+    def require(self, resource: str, name: str | None, access: str) -> None:
+        """403 with Consul's text unless the token grants `access` on `name` in the request's scope."""
+        self.authz.require(resource, name, access, self.scope)
+
+    def allowed(self, resource: str, name: str | None, access: str) -> bool:
+        return self.authz.allowed(resource, name, access, self.scope)
+
+    def visible(self, items: Iterable[T], readable: Callable[[Authorizer, T], bool]) -> list[T]:
+        """The items the token may read (`readable(authz, item)`); the one helper for ACL-filtered lists:
+        when it drops something, the answer carries `X-Consul-Results-Filtered-By-ACLs: true`."""
+        items = list(items)
+        authz = self.authz
+        if authz.manage_all:
+            return items
+        kept = [item for item in items if readable(authz, item)]
+        if len(kept) != len(items):
+            self.filtered = True
+        return kept
 
     async def body(self) -> bytes:
         """The request body, read within the body timeout and up to `max_body` bytes (Consul's 413)."""

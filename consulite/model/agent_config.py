@@ -12,9 +12,10 @@ LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERR", "ERROR")
 EDITIONS = ("enterprise", "ce")
 
 
-def _setting(default: object, key: str, go_type: str) -> Any:
-    """A field that an agent-config file may set under `key` (snake_case, dots for nested blocks)."""
-    return attrs.field(default=default, metadata={"key": key, "go": go_type})
+def _setting(default: object, key: str, go_type: str, *aliases: str) -> Any:
+    """A field that an agent-config file may set under `key` (snake_case, dots for nested blocks), or under
+    one of its deprecated `aliases`."""
+    return attrs.field(default=default, metadata={"key": key, "go": go_type, "aliases": aliases})
 
 #: the largest request body on /v1/ routes; past it, Consul's 413 text (README "Limits"). 512 KiB is
 #: Consul's own default for kv_max_value_size and txn_max_req_len, and keeps the decode of the worst
@@ -34,6 +35,17 @@ class AgentConfig:
     checks_run: bool = _setting(True, "checks_run", "bool")  # consulite's own: false stores checks only
     log_level: str = _setting("info", "log_level", "string")
     data_dir: str = _setting("", "data_dir", "string")  # "" (and -dev): in memory
+    primary_datacenter: str = _setting("", "primary_datacenter", "string")
+    # ACLs (reference acl.md §1.1); 1.8 spells initial_management `master`, agent_recovery `agent_master`
+    acl_enabled: bool = _setting(False, "acl.enabled", "bool")
+    acl_default_policy: str = _setting("allow", "acl.default_policy", "string")
+    acl_down_policy: str = _setting("extend-cache", "acl.down_policy", "string")
+    acl_enable_token_persistence: bool = _setting(False, "acl.enable_token_persistence", "bool")
+    acl_enable_key_list_policy: bool = _setting(False, "acl.enable_key_list_policy", "bool")
+    acl_initial_management: str = _setting("", "acl.tokens.initial_management", "string", "acl.tokens.master")
+    acl_agent_token: str = _setting("", "acl.tokens.agent", "string")
+    acl_default_token: str = _setting("", "acl.tokens.default", "string")
+    acl_agent_recovery: str = _setting("", "acl.tokens.agent_recovery", "string", "acl.tokens.agent_master")
     edition: str = "enterprise"  # consulite's own: `-edition` only, never a file key
     #: `limits { http_max_conns_per_client = 200 }`: Consul's default; 0 means no limit
     http_max_conns_per_client: int = _setting(200, "limits.http_max_conns_per_client", "int")
@@ -52,4 +64,5 @@ class AgentConfig:
 
 #: file key -> (AgentConfig field, Go type) for every setting a file may hold (besides services and entries).
 FILE_KEYS: dict[str, tuple[str, str]] = {
-    a.metadata["key"]: (a.name, a.metadata["go"]) for a in attrs.fields(AgentConfig) if "key" in a.metadata}
+    key: (a.name, a.metadata["go"]) for a in attrs.fields(AgentConfig) if "key" in a.metadata
+    for key in (a.metadata["key"], *a.metadata["aliases"])}

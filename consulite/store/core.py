@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from consulite.store.acl import acl_tables
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
@@ -107,12 +108,14 @@ class Store:
         self.sessions = SessionsTable()
         self.events = EventsTable()
         self.coordinates = CoordinatesTable()
+        self.acl = acl_tables()
         self.autopilot = AutopilotTable()
         self.queries = QueriesTable()
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
                                           self.kv, TombstonesTable(self.kv), self.sessions, self.events,
-                                          self.coordinates, self.autopilot, self.queries)
+                                          self.coordinates, self.autopilot, self.queries,
+                                          *self.acl.values())
         self.hooks: list[CommitHook] = []
 
     @contextmanager

@@ -9,6 +9,7 @@ from consulite.store.watch import Topic
 NODE: Topic = ("node",)
 PARTITIONS: Topic = ("partitions",)
 CONFIG: Topic = ("config",)
+ACL: Topic = ("acl",)
 
 
 def service_name(partition: str, namespace: str, name: str) -> Topic:

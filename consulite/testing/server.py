@@ -109,6 +109,8 @@ class ConsuliteServer:
         """One HTTP request to the server; (status, body)."""
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         req = urllib.request.Request(self.url + path, data=data, method=method)
+        if self.config.acl_initial_management:  # ACLs on: the seeding helpers act as the management token
+            req.add_header("X-Consul-Token", self.config.acl_initial_management)
         try:
             with urllib.request.urlopen(req) as resp:
                 return resp.status, resp.read()

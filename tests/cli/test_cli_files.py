@@ -126,8 +126,8 @@ def test_agent_loads_a_config_dir(tmp_path):
      "failed to parse {bad}: 1 error occurred:\n\t* invalid config key service.bogus"),
     ('service {\n  name = "x"', "failed to parse {bad}: At 2:13: object expected closing RBRACE got: EOF"),
     ('Kind = "mesh"', "failed to parse {bad}: 1 error occurred:\n\t* invalid config key Kind"),
-    ('bogus_key = 1\nacl {}',
-     "failed to parse {bad}: 2 errors occurred:\n\t* invalid config key acl\n\t* invalid config key bogus_key"),
+    ('bogus_key = 1\nserver = true',
+     "failed to parse {bad}: 2 errors occurred:\n\t* invalid config key bogus_key\n\t* invalid config key server"),
     # the agent's register rules (agent-service-api.md §3.1)
     ('service { name = "p", kind = "connect-proxy" }', "{bad}: service 'p': Validation failed"),
 ])

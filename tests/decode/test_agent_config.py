@@ -74,7 +74,7 @@ def test_bootstrap_entries_are_kept(tmp_path):
 
 @pytest.mark.parametrize("content, errors", [
     ("bogus_key = 1", ["bogus_key"]),
-    ("acl {\n  enabled = true\n}", ["acl"]),
+    ("acl {\n  enabled = true\n  bogus = 1\n}", ["acl.bogus"]),
     ("edition = \"ce\"", ["edition"]),  # consulite's own flag, not a Consul config key
     ("ports {\n  dns = 8600\n}", ["ports.dns"]),
     ('service {\n  name = "x"\n  bogus = 2\n}\nzz = 1\naa = 2', ["service.bogus", "aa", "zz"]),

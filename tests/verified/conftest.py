@@ -39,6 +39,9 @@ from consulite.model.agent_config import AgentConfig
 from consulite.testing.server import ConsuliteServer
 
 NODE, DATACENTER = "node1", "dc1"
+ACL_ROOT = "11111111-2222-3333-4444-555555555555"
+#: 1.8 spells the initial management token `master` (consulite accepts both)
+ACL_CONFIG = f'acl {{\n  enabled = true\n  default_policy = "deny"\n  tokens {{\n    master = "{ACL_ROOT}"\n  }}\n}}\n'
 SKIP_REAL = "real Consul 1.8.7 not available: run scripts/real-consul.sh"
 CONFIG_KINDS = ("service-defaults", "proxy-defaults", "service-router", "service-splitter", "service-resolver",
                 "ingress-gateway", "terminating-gateway")
@@ -77,8 +80,10 @@ class RealConsul:
 
     START_TIMEOUT = 30.0
 
-    def __init__(self, binary: str):
+    def __init__(self, binary: str, config_text: str = ""):
         self.binary = binary
+        #: an extra agent-config file's text (the ACL agent's `acl {}` block)
+        self.config_text = config_text
         self.proc: subprocess.Popen | None = None
         self.log_path = Path(tempfile.mkdtemp(prefix="consulite-real-consul-")) / "consul.log"
         self.port = 0
@@ -90,6 +95,10 @@ class RealConsul:
                 "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", str(http_port),
                 "-dns-port", "-1", "-grpc-port", "-1", "-serf-lan-port", str(lan), "-serf-wan-port", str(wan),
                 "-server-port", str(server), "-log-level", "warn"]
+        if self.config_text:
+            extra = self.log_path.parent / "extra.hcl"
+            extra.write_text(self.config_text)
+            args += ["-config-file", str(extra)]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the agent's lifetime
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.START_TIMEOUT
@@ -107,6 +116,9 @@ class RealConsul:
             status, _, leader = _request("127.0.0.1", self.port, "GET", "/v1/status/leader")
             if status != 200 or not leader:
                 return False
+            if self.config_text:  # the ACL agent: ready once the management token resolves
+                return _request("127.0.0.1", self.port, "GET", "/v1/acl/token/self",
+                                headers={"X-Consul-Token": ACL_ROOT}).status == 200
             # the node is in the catalog with its serfHealth check passing (what a test of /v1/health/node sees)
             status, _, checks = _request("127.0.0.1", self.port, "GET", f"/v1/health/node/{NODE}")
             return status == 200 and any(c["CheckID"] == "serfHealth" and c["Status"] == "passing" for c in checks)
@@ -250,6 +262,9 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
+    if "acl_target" in metafunc.fixturenames:
+        metafunc.parametrize("acl_target", ["consulite", "consul-1.8.7"], indirect=True)
+        return
     if "target" not in metafunc.fixturenames:
         return
     differs = metafunc.definition.get_closest_marker("consulite_differs")
@@ -268,17 +283,22 @@ def consulite_server():
         yield server
 
 
-@pytest.fixture(scope="session")
-def real_consul():
+def _real_agent(config_text: str = ""):
+    """A real dev agent for the session (None without the binary), stopped at the end."""
     binary = real_consul_binary()
     if binary is None:
         yield None
         return
-    agent = RealConsul(binary).start()
+    agent = RealConsul(binary, config_text).start()
     try:
         yield agent
     finally:
         agent.stop()
+
+
+@pytest.fixture(scope="session")
+def real_consul():
+    yield from _real_agent()
 
 
 @pytest.fixture
@@ -296,3 +316,67 @@ def target(request):
         yield t
     finally:
         t.cleanup()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ACLs on: the same body against an ACL-enabled consulite (CE, from the same config file) and real 1.8.7
+# ---------------------------------------------------------------------------------------------------------
+
+class ACLTarget(Target):
+    """A target with ACLs on (default deny, management token ACL_ROOT): requests carry `token=` when given."""
+
+    root = ACL_ROOT
+
+    def as_token(self, secret: str | None):
+        """(method, path, body) -> Response with `X-Consul-Token: secret` (None: no token at all)."""
+        headers = {} if secret is None else {"X-Consul-Token": secret}
+        return lambda method, path, body=None: self.request(method, path, body, headers)
+
+    def root_request(self, method, path, body=None):
+        return self.request(method, path, body, {"X-Consul-Token": ACL_ROOT})
+
+    def acl_cleanup(self) -> None:
+        """Remove what a test created: its tokens, policies and roles (names and descriptions carry the
+        prefix), its services."""
+        for kind, key in (("tokens", "AccessorID"), ("roles", "ID"), ("policies", "ID")):
+            listed = self.root_request("GET", f"/v1/acl/{kind}").body
+            for item in listed if isinstance(listed, list) else ():
+                if self.prefix in (item.get("Name", "") + item.get("Description", "")):
+                    self.root_request("DELETE", f"/v1/acl/{kind[:-1] if kind != 'policies' else 'policy'}/{item[key]}")
+        services = self.root_request("GET", "/v1/agent/services").body
+        for sid in services if isinstance(services, dict) else ():
+            if sid.startswith(self.prefix):
+                self.root_request("PUT", f"/v1/agent/service/deregister/{sid}")
+
+
+@pytest.fixture(scope="session")
+def consulite_acl_server(tmp_path_factory):
+    from consulite.decode.agent_config import build
+
+    path = tmp_path_factory.mktemp("acl") / "acl.hcl"
+    path.write_text(ACL_CONFIG)
+    config = build([path], {"edition": "ce", "node_name": NODE, "datacenter": DATACENTER}).config
+    with ConsuliteServer(config) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def real_consul_acl():
+    yield from _real_agent(ACL_CONFIG)
+
+
+@pytest.fixture
+def acl_target(request):
+    if request.param == "consulite":
+        server = request.getfixturevalue("consulite_acl_server")
+        server.reset()
+        yield ACLTarget("consulite", server.port)
+        return
+    agent = request.getfixturevalue("real_consul_acl")
+    if agent is None:
+        pytest.skip(SKIP_REAL)
+    t = ACLTarget("consul-1.8.7", agent.port)
+    try:
+        yield t
+    finally:
+        t.acl_cleanup()

@@ -1,6 +1,7 @@
 """One module per family; each registers its routes. Adding a family is one line here."""
 
 from consulite.http.routes import (
+    acl,
     agent,
     agent_admin,
     catalog,
@@ -21,4 +22,4 @@ from consulite.http.routes import (
 )
 
 FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event, snapshot,
-            operator, agent_admin, queries, exported, consulite_api)
+            operator, agent_admin, queries, exported, consulite_api, acl)

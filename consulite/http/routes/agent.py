@@ -11,6 +11,7 @@ from consulite.decode import filter_schema as F
 from consulite.decode.bodies import decode_object
 from consulite.decode.render import content_hash
 from consulite.errors import BadRequest
+from consulite.http.acl import check_readable, service_readable
 from consulite.http.context import RequestContext
 from consulite.http.query import parse_scope
 from consulite.http.responses import JSON, TEXT, empty_response
@@ -21,7 +22,7 @@ from consulite.model.scope import DEFAULT
 
 
 def register(router: Router) -> None:
-    router.add("/v1/agent/services", {"GET": list_services}, acl={"GET": ("service", "read")})
+    router.add("/v1/agent/services", {"GET": list_services})
     router.add("/v1/agent/service/", {"GET": get_service}, blocking=True)
     router.add("/v1/agent/service/register", {"PUT": register_service})
     router.add("/v1/agent/service/deregister/", {"PUT": deregister_service})
@@ -34,16 +35,16 @@ def register(router: Router) -> None:
     for status, name in ((PASSING, "pass"), (WARNING, "warn"), (CRITICAL, "fail")):
         router.add(f"/v1/agent/check/{name}/", {"PUT": _ttl_handler(status)})
     router.add("/v1/agent/check/update/", {"PUT": update_check})
-    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, scoped=False, acl={"PUT": ("node", "write")})
+    router.add("/v1/agent/maintenance", {"PUT": node_maintenance}, scoped=False)
     router.add("/v1/agent/self", {"GET": self_info}, scoped=False, acl={"GET": ("agent", "read")})
-    router.add("/v1/agent/members", {"GET": members}, scoped=False, acl={"GET": ("node", "read")})
+    router.add("/v1/agent/members", {"GET": members}, scoped=False)
     router.add("/v1/agent/version", {"GET": version}, scoped=False)
 
 
 # -- services ------------------------------------------------------------------------------------
 
 async def list_services(ctx: RequestContext):
-    services = ctx.agent.services.listing(ctx.scope)
+    services = ctx.visible(ctx.agent.services.listing(ctx.scope), service_readable(ctx))
     keep = ctx.filter(F.AGENT_SERVICE)
     if keep is None and "pretty" not in ctx.params:  # the hot path: cached JSON per service
         return web.Response(body=ctx.render.agent_services_json(services), content_type=JSON)
@@ -70,6 +71,7 @@ async def get_service(ctx: RequestContext):
 
     def read(ws: set):
         index, svc = agent.services.view(ctx.scope, service_id, ws)
+        ctx.require("service", svc.name, "read")
         return index, _with_hash(ctx.render.agent_service(svc))
 
     _, (rendered, digest) = await ctx.block(read, digest_of=lambda value: value[1])
@@ -80,11 +82,12 @@ async def register_service(ctx: RequestContext):
     defn = ctx.agent.bodies.service(await ctx.body())
     q = ctx.params
     replace = "replace-existing-checks" in q and q["replace-existing-checks"] in ("", "true")
-    ctx.agent.services.register(defn, ctx.scope, replace)
+    ctx.agent.services.register(defn, ctx.scope, replace, ctx.authz)
     return empty_response()
 
 
 async def deregister_service(ctx: RequestContext):
+    ctx.require("service", ctx.agent.services.require(ctx.scope, ctx.rest).name, "write")
     ctx.agent.services.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
@@ -103,12 +106,15 @@ async def service_maintenance(ctx: RequestContext):
     if not ctx.rest:
         raise BadRequest(M.MISSING_SERVICE_ID)
     enable = _enable_param(ctx)
+    ctx.require("service", ctx.agent.services.require(ctx.scope, ctx.rest).name, "write")
     ctx.agent.services.maintenance(ctx.scope, ctx.rest, enable, ctx.params.get("reason", ""))
     return empty_response()
 
 
 async def node_maintenance(ctx: RequestContext):
-    ctx.agent.checks.node_maintenance(_enable_param(ctx), ctx.params.get("reason", ""))
+    enable = _enable_param(ctx)  # its 400s come before the ACL check (acl.md §4.3)
+    ctx.require("node", ctx.agent.config.node_name, "write")
+    ctx.agent.checks.node_maintenance(enable, ctx.params.get("reason", ""))
     return empty_response()
 
 
@@ -138,6 +144,7 @@ async def health_by_id(ctx: RequestContext):
             return web.Response(text=M.SERVICE_ID_NOT_FOUND_TEXT.format(id=ctx.rest), status=404)
         return ctx.json({"AggregatedStatus": CRITICAL, "Service": None, "Checks": None}, 404)
     svc, status, checks = found
+    ctx.require("service", svc.name, "read")
     code = STATUS_CODES.get(status, 503)
     if _wants_text(ctx):
         return _text(status, code)
@@ -165,25 +172,46 @@ async def list_checks(ctx: RequestContext):
     keep = ctx.filter(F.HEALTH_CHECK, lazy=True)
     checks = ctx.agent.checks
     out = {}
-    for c in checks.listing(ctx.scope):
+    for c in ctx.visible(checks.listing(ctx.scope), check_readable(ctx)):
         rendered = ctx.render.health_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
     return ctx.json(out)
 
 
+def _require_check_write(ctx: RequestContext, service_id: str, scope=None) -> None:
+    """A service check needs `service:write` on its service, a node check `node:write` on the node."""
+    if ctx.authz.manage_all:
+        return
+    if service_id:
+        svc = ctx.agent.services.get(scope or ctx.scope, service_id)
+        if svc is not None:
+            ctx.require("service", svc.name, "write")
+    else:
+        ctx.require("node", ctx.agent.config.node_name, "write")
+
+
 async def register_check(ctx: RequestContext):
-    ctx.agent.checks.register(ctx.agent.bodies.check(await ctx.body()), ctx.scope)
+    defn = ctx.agent.bodies.check(await ctx.body())
+    _require_check_write(ctx, defn.service_id)
+    ctx.agent.checks.register(defn, ctx.scope)
     return empty_response()
 
 
+def _existing_check(ctx: RequestContext) -> None:
+    if not ctx.authz.manage_all:
+        _require_check_write(ctx, ctx.agent.checks.require(ctx.scope, ctx.rest).service_id)
+
+
 async def deregister_check(ctx: RequestContext):
+    _existing_check(ctx)
     ctx.agent.checks.deregister(ctx.scope, ctx.rest)
     return empty_response()
 
 
 def _ttl_handler(status: str):
     async def set_status(ctx: RequestContext):
+        _existing_check(ctx)
         ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, ctx.params.get("note", ""))
         return empty_response()
 
@@ -195,6 +223,7 @@ async def update_check(ctx: RequestContext):
     status = update.get("Status", "")
     if status not in STATUSES:
         raise BadRequest(M.INVALID_CHECK_STATUS.format(status=status))
+    _existing_check(ctx)
     ctx.agent.checks.update_ttl(ctx.scope, ctx.rest, status, update.get("Output", ""))
     return empty_response()
 
@@ -206,7 +235,8 @@ def member(ctx: RequestContext, wan: bool = False) -> dict:
     cfg = agent.config
     tags = {
         "role": "consul", "dc": cfg.datacenter, "port": "8300", "id": agent.node.id, "vsn": "2", "vsn_min": "2",
-        "vsn_max": "3", "build": f"{CONSUL_VERSION}:consulite", "segment": "", "acls": "0", "ft_fs": "1",
+        "vsn_max": "3", "build": f"{CONSUL_VERSION}:consulite", "segment": "",
+        "acls": "1" if agent.acl.enabled else "0", "ft_fs": "1",
         "ft_si": "1", "raft_vsn": "3", "expect": "1", "wan_join_port": "8302", "grpc_port": "8502",
     }
     if cfg.enterprise:
@@ -256,7 +286,8 @@ async def members(ctx: RequestContext):
     if q.get("wan") and q.get("segment") not in (None, "", "_all"):
         raise BadRequest(M.SEGMENT_WITH_WAN)
     parse_scope(ctx.agent.enterprise, ctx.params, ctx.request.headers)  # Community Edition's 400s, after wan
-    return ctx.json([member(ctx, wan)])
+    node = ctx.agent.config.node_name
+    return ctx.json(ctx.visible([member(ctx, wan)], lambda authz, _: authz.allowed("node", node, "read")))
 
 
 async def version(ctx: RequestContext):

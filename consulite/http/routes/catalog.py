@@ -6,6 +6,7 @@ from consulite import messages as M
 from consulite.agent.catalog import Selection
 from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest
+from consulite.http.acl import instance_readable, node_readable, service_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 
@@ -14,11 +15,11 @@ READ = {"blocking": True}
 
 def register(router: Router) -> None:
     router.add("/v1/catalog/services", {"GET": services}, **READ)
-    router.add("/v1/catalog/service/", {"GET": service_nodes}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/catalog/connect/", {"GET": connect_nodes}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/catalog/service/", {"GET": service_nodes}, **READ)
+    router.add("/v1/catalog/connect/", {"GET": connect_nodes}, **READ)
     router.add("/v1/catalog/nodes", {"GET": nodes}, **READ)
-    router.add("/v1/catalog/node/", {"GET": node_services}, **READ, acl={"GET": ("node", "read")})
-    router.add("/v1/catalog/node-services/", {"GET": node_service_list}, **READ, acl={"GET": ("node", "read")})
+    router.add("/v1/catalog/node/", {"GET": node_services}, **READ)
+    router.add("/v1/catalog/node-services/", {"GET": node_service_list}, **READ)
     router.add("/v1/catalog/datacenters", {"GET": datacenters}, scoped=False)
 
 
@@ -32,7 +33,9 @@ def selection(ctx: RequestContext) -> Selection:
 async def services(ctx: RequestContext):
     sel = selection(ctx)
     index, out = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
-    return ctx.read(out, index)
+    scope = ctx.scope
+    kept = ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
+    return ctx.read(dict(kept), index)
 
 
 def service_name(ctx: RequestContext) -> str:
@@ -46,7 +49,7 @@ async def _instances(ctx: RequestContext, connect: bool):
     keep = ctx.filter(F.SERVICE_NODE)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.instances(ctx.scope, name, connect, ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
-    rendered = [ctx.render.catalog_service(svc, node) for svc in found]
+    rendered = [ctx.render.catalog_service(svc, node) for svc in ctx.visible(found, instance_readable(ctx))]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 
@@ -63,6 +66,7 @@ async def nodes(ctx: RequestContext):
     sel = selection(ctx)
     index, listed = await ctx.block(lambda ws: ctx.agent.catalog.nodes(ws, sel))
     node = ctx.render.node_json(ctx.scope.partition)
+    listed = bool(ctx.visible([listed] if listed else [], lambda authz, _: node_readable(ctx)))
     return ctx.read([node] if listed and (keep is None or keep(node)) else [], index)
 
 
@@ -72,8 +76,9 @@ async def _node_and_services(ctx: RequestContext):
         raise BadRequest(M.MISSING_NODE_NAME)
     keep = ctx.filter(F.NODE_SERVICE)
     index, found = await ctx.block(lambda ws: ctx.agent.catalog.node_services(ctx.scope, ctx.rest, ws))
-    if found is None:
+    if found is None or not ctx.visible([found], lambda authz, _: node_readable(ctx)):
         return None, [], index
+    found = ctx.visible(found, service_readable(ctx))
     services = [(s.id, ctx.render.node_service(s)) for s in found]
     return ctx.render.node_json(ctx.scope.partition), [(i, r) for i, r in services if keep is None or keep(r)], index
 

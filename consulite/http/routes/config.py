@@ -7,10 +7,12 @@ from consulite.agent.config_entries import decoding_failed
 from consulite.decode import filter_schema as F
 from consulite.decode.bodies import parse_json
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
+from consulite.http.acl import entry_readable
 from consulite.http.context import RequestContext
 from consulite.http.query import parse_uint
 from consulite.http.router import Router
 from consulite.model.config import kinds as K
+from consulite.resolve.acl_entries import require_read, require_write
 
 
 def register(router: Router) -> None:
@@ -35,7 +37,7 @@ async def apply(ctx: RequestContext):
         raise decoding_failed(e.text) from None
     entries = ctx.agent.config_entries
     entry = entries.decode(body)
-    return ctx.json(entries.write(entry, ctx.scope, _cas(ctx)))
+    return ctx.json(entries.write(entry, ctx.scope, _cas(ctx), ctx.authz))
 
 
 def _split(rest: str) -> tuple[str, str | None]:
@@ -50,6 +52,7 @@ async def read(ctx: RequestContext):
         entries.kind(kind)
     if name is None:
         return await _list(ctx, kind or None)
+    require_read(ctx.authz, kind, name, ctx.scope)
     index, entry = await ctx.block(lambda ws: entries.get(kind, name, ctx.scope, ws))
     if entry is None:
         raise entries.not_found(kind, name, ctx.meta(index))
@@ -63,10 +66,11 @@ async def _list(ctx: RequestContext, kind: str | None):
             raise ConsulError(f"filtering not supported for config entry kind={kind or ''}")
         keep = ctx.filter(F.SERVICE_DEFAULTS)
     codec = ctx.agent.codec
+    readable = entry_readable(ctx)
 
     def current(ws: set):
         index, found = ctx.agent.config_entries.listing(kind, ctx.scope, ws)
-        rendered = [codec.render(e) for e in found]
+        rendered = [codec.render(e) for e in ctx.visible(found, readable)]
         return index, [r for r in rendered if keep is None or keep(r)]
 
     index, result = await ctx.block(current, content=True)  # unchanged content keeps blocking (§1.5)
@@ -80,5 +84,6 @@ async def delete(ctx: RequestContext):
     entries = ctx.agent.config_entries
     entries.kind(kind, status=BadRequest.status)
     cas = _cas(ctx)
+    require_write(ctx.authz, kind, name, ctx.scope)
     deleted = entries.delete(kind, name, ctx.scope, cas)
     return ctx.json(deleted if cas is not None else {})

@@ -18,7 +18,7 @@ def register(router: Router) -> None:
     router.add("/_consulite/reset", {"PUT": reset}, scoped=False, acl={"PUT": _MANAGEMENT})
     router.add("/_consulite/state", {"GET": get_state, "PUT": put_state}, scoped=False,
                acl={"GET": _MANAGEMENT, "PUT": _MANAGEMENT}, max_body=MAX_STATE_BYTES)
-    router.add("/_consulite/explain/", {"GET": explain_service})
+    router.add("/_consulite/explain/", {"GET": explain_service}, acl={"GET": _MANAGEMENT})
 
 
 async def health(ctx: RequestContext):

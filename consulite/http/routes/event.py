@@ -23,4 +23,5 @@ async def fire(ctx: RequestContext):
 async def listed(ctx: RequestContext):
     name = ctx.params.get("name", "")
     index, events = await ctx.block(lambda ws: ctx.agent.events.listing(name, ws))
+    events = ctx.visible(events, lambda authz, e: authz.allowed("event", e.name, "read"))
     return ctx.json([render_event(e) for e in events], headers={"X-Consul-Index": str(index)})

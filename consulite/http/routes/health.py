@@ -7,6 +7,7 @@ from aiohttp import web
 from consulite import messages as M
 from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest
+from consulite.http.acl import check_readable, instance_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 from consulite.http.routes.catalog import READ, selection, service_name
@@ -14,11 +15,11 @@ from consulite.model.go import parse_bool
 
 
 def register(router: Router) -> None:
-    router.add("/v1/health/service/", {"GET": service_health}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/health/connect/", {"GET": connect_health}, **READ, acl={"GET": ("service", "read")})
-    router.add("/v1/health/checks/", {"GET": service_checks}, **READ, acl={"GET": ("service", "read")})
+    router.add("/v1/health/service/", {"GET": service_health}, **READ)
+    router.add("/v1/health/connect/", {"GET": connect_health}, **READ)
+    router.add("/v1/health/checks/", {"GET": service_checks}, **READ)
     router.add("/v1/health/state/", {"GET": checks_in_state}, **READ)
-    router.add("/v1/health/node/", {"GET": node_checks}, **READ, acl={"GET": ("node", "read")})
+    router.add("/v1/health/node/", {"GET": node_checks}, **READ)
 
 
 async def _entries(ctx: RequestContext, connect: bool):
@@ -35,7 +36,8 @@ async def _entries(ctx: RequestContext, connect: bool):
     render = ctx.render
     node = render.node_json(ctx.scope.partition)
     out = []
-    for svc, checks in found:
+    readable = instance_readable(ctx)
+    for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
         entry = {"Node": node, "Service": render.node_service(svc),
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
@@ -54,7 +56,7 @@ async def connect_health(ctx: RequestContext):
 def _checks(ctx: RequestContext, checks, index: int):
     keep = ctx.filter(F.HEALTH_CHECK)
     tags_of = ctx.agent.checks.service_tags
-    rendered = [ctx.render.health_check(c, tags_of(c)) for c in checks]
+    rendered = [ctx.render.health_check(c, tags_of(c)) for c in ctx.visible(checks, check_readable(ctx))]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 

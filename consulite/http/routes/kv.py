@@ -22,7 +22,7 @@ RAW_HEADERS = {"Content-Type": "text/plain", "X-Content-Type-Options": "nosniff"
 def register(router: Router) -> None:
     router.add("/v1/kv/", {"GET": get, "PUT": put, "DELETE": delete}, blocking=True,
                max_body=2 * MAX_VALUE_SIZE,  # past kv_max_value_size: the handler's own 413 text
-               acl={"GET": ("key", "read"), "PUT": ("key", "write"), "DELETE": ("key", "write")})
+               acl={"PUT": ("key", "write"), "DELETE": ("key", "write")})  # GET: per key, in get() (acl.md §4.2)
 
 
 def uint64(ctx: RequestContext, name: str) -> int | None:
@@ -53,16 +53,19 @@ async def get(ctx: RequestContext):
     if "keys" in params:
         separator = params.get("separator", params.get("seperator", ""))
         index, keys = await ctx.block(lambda ws: kv.keys(scope, key, separator, ws))
+        keys = ctx.visible(keys, lambda authz, k: authz.allowed("key", k, "read", scope))
         if not keys and key:
             return not_found(ctx, index)
         return ctx.read(keys, index, consistency=False)
     if "recurse" in params:
         index, entries = await ctx.block(lambda ws: kv.listing(scope, key, ws))
+        entries = ctx.visible(entries, lambda authz, e: authz.allowed("key", e.key, "read", scope))
         if not entries:
             return not_found(ctx, index)
         return ctx.read([render_entry(e, enterprise) for e in entries], index, consistency=False)
     if not key:
         raise BadRequest(M.MISSING_KEY_NAME)
+    ctx.require("key", key, "read")
     index, entry = await ctx.block(lambda ws: kv.get(scope, key, ws))
     if entry is None:
         return not_found(ctx, index)

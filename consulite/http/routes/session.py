@@ -9,7 +9,7 @@ from consulite.http.router import Router
 
 
 def register(router: Router) -> None:
-    router.add("/v1/session/create", {"PUT": create}, blocking=True, acl={})
+    router.add("/v1/session/create", {"PUT": create}, blocking=True, acl={"PUT": ("session", "write")})
     router.add("/v1/session/destroy/", {"PUT": destroy}, blocking=True)
     router.add("/v1/session/renew/", {"PUT": renew}, blocking=True)
     router.add("/v1/session/info/", {"GET": info}, blocking=True)
@@ -26,12 +26,23 @@ async def create(ctx: RequestContext):
     return ctx.json({"ID": ctx.agent.sessions.create(session, ctx.scope)})
 
 
+def _node_session(ctx: RequestContext, access: str) -> None:
+    """Sessions belong to a node (the agent's): destroy and renew need `session:write` on it."""
+    ctx.require("session", ctx.agent.node.name, access)
+
+
+def _readable(ctx: RequestContext):
+    return lambda authz, s: authz.allowed("session", s.node, "read", ctx.scope)
+
+
 async def destroy(ctx: RequestContext):
+    _node_session(ctx, "write")
     ctx.agent.sessions.destroy(ctx.rest)
     return ctx.json(True)
 
 
 async def renew(ctx: RequestContext):
+    _node_session(ctx, "write")
     return ctx.json(_sessions(ctx, ctx.agent.sessions.renew(ctx.rest)))
 
 
@@ -39,7 +50,7 @@ async def info(ctx: RequestContext):
     sessions = ctx.agent.sessions
     sessions.info(ctx.rest, set())  # an empty ID is a 400 before any blocking
     index, found = await ctx.block(lambda ws: sessions.info(ctx.rest, ws))
-    return ctx.read(_sessions(ctx, found), index, consistency=False)
+    return ctx.read(_sessions(ctx, ctx.visible(found, _readable(ctx))), index, consistency=False)
 
 
 async def node(ctx: RequestContext):
@@ -51,4 +62,4 @@ async def node(ctx: RequestContext):
 
 async def listed(ctx: RequestContext):
     index, found = await ctx.block(lambda ws: ctx.agent.sessions.listing(ctx.scope, ws))
-    return ctx.read(_sessions(ctx, found), index, consistency=False)
+    return ctx.read(_sessions(ctx, ctx.visible(found, _readable(ctx))), index, consistency=False)

@@ -35,6 +35,34 @@ def _result(ctx: RequestContext, family: str, obj) -> dict:
     return {"Node": render.node_json(ctx.scope.partition)}
 
 
+_KV_READS = frozenset({"get", "get-tree", "check-index", "check-session", "check-not-exists"})
+
+
+def _authorize_ops(ctx: RequestContext, ops) -> None:
+    """Each op's own permission before anything runs (agent/consul/txn_endpoint.go vetting): KV reads need
+    `key:read`, KV writes `key:write`, node ops `node:write`, service and check ops `service:write` (check
+    ops on a node check `node:write`)."""
+    if ctx.authz.manage_all:
+        return
+    for op in ops:
+        f = op.fields
+        verb = str(f.get("Verb", ""))
+        if op.family == "KV":
+            ctx.require("key", str(f.get("Key", "")), "read" if verb in _KV_READS else "write")
+        elif op.family == "Node":
+            ctx.require("node", str((f.get("Node") or {}).get("Node", "")), "read" if verb == "get" else "write")
+        elif op.family == "Service":
+            name = str((f.get("Service") or {}).get("Service", ""))
+            ctx.require("service", name, "read" if verb == "get" else "write")
+        elif op.family == "Check":
+            check = f.get("Check") or {}
+            access = "read" if verb == "get" else "write"
+            if check.get("ServiceName"):
+                ctx.require("service", str(check["ServiceName"]), access)
+            else:
+                ctx.require("node", str(check.get("Node", "")), access)
+
+
 async def txn(ctx: RequestContext):
     size = ctx.request.content_length or 0
     if size > MAX_BODY:
@@ -49,6 +77,7 @@ async def txn(ctx: RequestContext):
         if op.value is not None and len(op.value) > MAX_VALUE_SIZE:
             raise ConsulError(M.TXN_VALUE_TOO_LARGE.format(key=op.fields.get("Key", ""), size=len(op.value),
                                                            max=MAX_VALUE_SIZE), 413)
+    _authorize_ops(ctx, ops)
     outcome = ctx.agent.txn.run(ops, ctx.scope)
     headers = None if outcome.write else {"X-Consul-Knownleader": "true", "X-Consul-Lastcontact": "0"}
     if outcome.errors is not None:
