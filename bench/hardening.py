@@ -87,7 +87,7 @@ def one_topic_wake(readers: int, repeats: int) -> float:
         a.services.register(a.bodies.service(b'{"Name": "web"}'), DEFAULT_SCOPE)
         read = lambda ws: a.health.service(DEFAULT_SCOPE, "web", False, False, ws)  # noqa: E731
         index = read(set())[0]
-        tasks = [asyncio.create_task(a.block(read, 60, index, key="web")) for _ in range(readers)]  # as over HTTP
+        tasks = [asyncio.create_task(a.block(read, 60, index)) for _ in range(readers)]  # as over HTTP
         await a.store.watches.readers_blocked(readers)
         start = time.perf_counter()
         a.services.register(a.bodies.service(b'{"Name": "web", "Port": 81}'), DEFAULT_SCOPE)

@@ -79,7 +79,9 @@ class _Decoding:
 
     def map(self, item, v, path: str):
         if item == F.ANY and isinstance(v, list) and len(v) == 1:
-            return un_slice(v)  # HookWeakDecodeFromSlice into interface{}: HCL's one-element lists
+            v = un_slice(v)  # HookWeakDecodeFromSlice into interface{}: HCL's one-element lists
+            if isinstance(v, dict):
+                return v
         if isinstance(v, list) and all(isinstance(x, dict) for x in v):  # weak: a slice of maps merges into one map
             merged: dict = {}
             for x in v:

@@ -96,3 +96,14 @@ def test_parse_duration_rejects(raw):
                                       (10**8, "100ms"), (1500 * 10**6, "1.5s")])
 def test_format_duration_like_go(ns, text):
     assert format_duration(ns) == text
+
+
+def test_a_one_element_list_that_is_not_a_map_is_refused_where_a_map_goes():
+    # mapstructure's HookWeakDecodeFromSlice unwraps [x], then decoding a bool into map[string]interface{}
+    # fails with its text (found by the config-entry property test: it crashed before)
+    from consulite.decode.config import EntryCodec
+    from consulite.errors import DecodeError
+
+    with pytest.raises(DecodeError) as e:
+        EntryCodec(True).decode({"Kind": "proxy-defaults", "Config": [False]})
+    assert e.value.text == "1 error(s) decoding:\n\n* 'Config' expected a map, got 'bool'"
