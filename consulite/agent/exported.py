@@ -107,18 +107,16 @@ class Exported:
 
     # -- gateway services -----------------------------------------------------------------------
 
-    def gateway_services(self, scope: Scope, gateway: str, ws: set) -> tuple[int, list[dict[str, Any]] | None]:
+    def gateway_services(self, scope: Scope, gateway: str, ws: set) -> tuple[int, list[dict[str, Any]]]:
         """`GET /v1/catalog/gateway-services/<gateway>`: the services an ingress or terminating gateway entry
-        names, wildcards expanded over the gateway's namespace (`null` when there is no such entry)."""
+        names, wildcards expanded over the gateway's namespace (`[]` when there is no such entry, as
+        newer Consul answers: py-consul checks it)."""
         out: list[dict[str, Any]] = []
-        found = False
         for kind in (K.INGRESS_GATEWAY, K.TERMINATING_GATEWAY):
             entry = self.store.config.get((kind, scope.partition, scope.namespace, gateway), ws)
-            if entry is None:
-                continue
-            found = True
-            out += self._mappings(entry, ws)
-        return self.store.index_of(ws), out if found else None
+            if entry is not None:
+                out += self._mappings(entry, ws)
+        return self.store.index_of(ws), out
 
     def _mappings(self, entry: ConfigEntry, ws: set) -> list[dict[str, Any]]:
         meta = {"Namespace": entry.namespace, "Partition": entry.partition} if self.agent.enterprise else {}

@@ -142,7 +142,7 @@ class Operator:
         node = self.agent.node
         return {"Servers": [{"ID": node.id, "Node": node.name, "Address": self.server_address, "Leader": True,
                              "ProtocolVersion": "3", "Voter": True, "LastIndex": self.store.index}],
-                "Index": self.store.index}
+                "Index": 0}  # the raft configuration's own index: 0 on a single dev server (py-consul checks it)
 
     def remove_peer(self, peer_id: str, address: str) -> None:
         """`DELETE /v1/operator/raft/peer`: the only peer is the leader, which cannot be removed here."""

@@ -28,13 +28,13 @@ def jittered(wait: float) -> float:
 
 def index_unchanged(min_index: int) -> KeepWaiting[Any]:
     """`?index=N`: wait while the index is N (a lower one means the state was reset: answer at once)."""
-    return lambda first, latest: min_index > 0 and latest[0] == min_index
+    return lambda first, latest: min_index > 0 and max(latest[0], 1) == min_index  # answered as 1 when 0
 
 
 def content_unchanged(min_index: int) -> KeepWaiting[Any]:
     """`?index=N` over an answer whose index moves with unrelated writes: when the client is up to date,
     wait while the answer is still the first one."""
-    return lambda first, latest: min_index > 0 and first[0] == min_index and latest[1] == first[1]
+    return lambda first, latest: min_index > 0 and max(first[0], 1) == min_index and latest[1] == first[1]
 
 
 def hash_unchanged(wanted: str, digest_of: Callable[[T], str]) -> KeepWaiting[Any]:

@@ -139,3 +139,14 @@ async def test_namespace_wildcard_lists_every_namespace(client, agent_of):
     await agent_of(client).store.watches.readers_blocked(1)
     await client.put("/v1/kv/w/c?ns=one", data=b"3")
     assert len(await (await reader).json()) == 3
+
+
+async def test_blocking_on_a_missing_key_in_an_empty_store_waits_for_it(client, blocked):
+    # py-consul's test_kv_subscribe: a missing key answers X-Consul-Index 1 (Consul floors 0 to 1), and a read
+    # blocked at that index waits until the key is written (agent/consul/rpc.go blockingQuery floors too)
+    r = await client.get("/v1/kv/foo")
+    assert (r.status, r.headers["X-Consul-Index"]) == (404, "1")
+    reader = await blocked(client, client.get("/v1/kv/foo", params={"index": "1", "wait": "5m"}))
+    assert (await client.put("/v1/kv/foo", data=b"bar")).status == 200
+    r = await reader
+    assert r.status == 200 and (await r.json())[0]["Value"] == "YmFy"
