@@ -172,8 +172,11 @@ def make_app(config: AgentConfig | None = None, clock: Clock | None = None) -> w
 
 def _log_request(request: web.Request, resp: web.StreamResponse, start: float) -> None:
     """Consul's agent.http lines: an error with its reason at warn, every request at debug."""
+    warn = resp.status >= 400 and log.isEnabledFor(logging.WARNING)
+    if not warn and not log.isEnabledFor(logging.DEBUG):
+        return  # the hot path: nothing to format
     fields = {"method": request.method, "url": request.path_qs, "from": request.remote}
-    if resp.status >= 400 and log.isEnabledFor(logging.WARNING):
+    if warn:
         body = resp.body if isinstance(resp, web.Response) else b""
         reason = body[:512].decode(errors="replace").strip() if isinstance(body, bytes) else ""
         kv(log, logging.WARNING, "Request error", **fields, status=resp.status, error=reason)

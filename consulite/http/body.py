@@ -33,6 +33,8 @@ def check_length(request: web.BaseRequest, limit: int) -> None:
 
 async def read_body(request: web.BaseRequest, limit: int, timeout: float) -> bytes:
     check_length(request, limit)
+    if request.content_length is not None and request.content.is_eof():
+        return await request.read()  # the whole body, its declared size checked, has arrived: no timer needed
     try:
         async with asyncio.timeout(timeout):
             chunks, total = [], 0
