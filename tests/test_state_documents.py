@@ -146,3 +146,19 @@ def test_corrupt_state_file_at_start_exits_1_naming_the_file(tmp_path):
         assert proc.returncode == 1, proc.stderr
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"consulite: refusing to start: {good}: "), proc.stderr
+
+
+@pytest.mark.parametrize("table, row", [
+    ("kv", {"key": "a", "value": None, "flags": 0, "lock_index": 0, "session": "", "create_index": 1,
+            "modify_index": 2**70, "partition": "default", "namespace": "default"}),
+    ("kv", {"key": "a", "value": None, "flags": 0, "lock_index": 0, "session": "", "create_index": 1,
+            "modify_index": 1, "partition": "nowhere", "namespace": "default"}),
+])
+async def test_every_table_is_checked_with_its_own_key(aiohttp_client, table, row):
+    # the duplicate, partition and index checks cover every table through its key(), not a hand-kept list
+    client = await populated(aiohttp_client)
+    saved = await (await client.get("/_consulite/state")).json()
+    for doc in ({**saved, table: [row]}, {**saved, table: [{**row, "modify_index": 1, "partition": "default"}] * 2}):
+        r = await client.put("/_consulite/state", json=doc)
+        assert r.status == 400 and (await r.text()).startswith(f"invalid state document: {table}: "), await r.text()
+    assert await (await client.get("/_consulite/state")).json() == saved  # nothing changed

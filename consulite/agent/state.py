@@ -100,8 +100,10 @@ class State:
         from consulite.agent.core import Agent
         from consulite.decode import state
 
-        layout = self.agent.store.layout()
-        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout})
+        store = self.agent.store
+        layout = store.layout()
+        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout},
+                                 {t.name: t.key for t in store.tables})
         scratch = Agent(self.agent.config, self.agent.clock)
         try:
             scratch.store.load({k: v for k, v in loaded.items() if k != "node"})

@@ -4,6 +4,7 @@ cattrs. The document's keys are the store's table names; `layout` gives the type
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import cattrs
@@ -29,8 +30,9 @@ def row_json(row: Any) -> bytes:
     return orjson.dumps(_CONVERTER.unstructure(row))
 
 
-def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:
-    """The values of a state document, each structured into its type; DecodeError naming what is wrong."""
+def from_json(doc: Any, layout: dict[str, Any], keys: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """The values of a state document, each structured into its type, then checked table by table with each
+    table's row key (`keys`: table name -> key of a row); DecodeError naming what is wrong."""
     if not isinstance(doc, dict) or doc.get("Format") != FORMAT:
         raise DecodeError(f"not a consulite state document (expected an object with \"Format\": {FORMAT})")
     body = {k: v for k, v in doc.items() if k not in ("Format", "Consulite")}
@@ -46,7 +48,7 @@ def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:
         details = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
         raise DecodeError(f"invalid state document: {key}: {details}") from None
     out["topics"] = [(tuple(tuple(x) if isinstance(x, list) else x for x in t), i) for t, i in out["topics"]]
-    problem = inconsistency(out)
+    problem = inconsistency(out, keys)
     if problem:
         raise DecodeError(f"invalid state document: {problem}")
     return out
@@ -56,39 +58,37 @@ def from_json(doc: Any, layout: dict[str, Any]) -> dict[str, Any]:
 MAX_INDEX = (1 << 63) - 1
 
 
-def inconsistency(doc: dict[str, Any]) -> str | None:
+def inconsistency(doc: dict[str, Any], keys: dict[str, Callable[[Any], Any]]) -> str | None:
     """What makes a structured document impossible to serve (None when it is consistent): indexes out of
-    range, no default partition, rows of an unknown partition or kind, two rows with one key."""
+    range, no default partition, rows of an unknown partition or kind, two rows of one table with one key."""
     index = doc["index"]
     if not 0 <= index <= MAX_INDEX:
         return f"index {index} is out of range (0 to {MAX_INDEX})"
-    names = [p.name for p in doc["partitions"]]
+    names = {p.name for p in doc["partitions"]}
     if "default" not in names:
         return 'no "default" partition (every agent has it)'
-    tables: dict[str, list[tuple[Any, ...]]] = {"partitions": [(p.name,) for p in doc["partitions"]],
-              "services": [(s.partition, s.namespace, s.id) for s in doc["services"]],
-              "checks": [(c.partition, c.namespace, c.check_id) for c in doc["checks"]],
-              "entries": [e.key for e in doc["entries"]]}
-    for table, keys in tables.items():
-        seen: set = set()
-        for key in keys:
-            if key in seen:
-                return f"{table}: duplicate key {'/'.join(map(str, key))}"
-            seen.add(key)
-        unknown = next((k for k in keys if table != "partitions" and k[1 if table == "entries" else 0] not in names),
-                       None)
-        if unknown is not None:
-            return f"{table}: {'/'.join(map(str, unknown))} is in a partition the document does not have"
-    kind = next((e.kind for e in doc["entries"] if e.kind not in KINDS), None)
-    if kind is not None:
-        return f"entries: unknown config entry kind {kind!r}"
-    for table in ("partitions", "services", "checks", "entries"):
+    for table, key_of in keys.items():
+        seen: set[Any] = set()
         for row in doc[table]:
+            key = key_of(row)
+            if key in seen:
+                return f"{table}: duplicate key {_shown(key)}"
+            seen.add(key)
+            partition = getattr(row, "partition", None)
+            if table != "partitions" and partition is not None and partition not in names:
+                return f"{table}: {_shown(key)} is in a partition the document does not have"
             for attr in ("create_index", "modify_index"):
                 value = getattr(row, attr, 0)
                 if not isinstance(value, int) or not 0 <= value <= MAX_INDEX:
                     return f"{table}: {attr} {value} is out of range (0 to {MAX_INDEX})"
+    kind = next((e.kind for e in doc["entries"] if e.kind not in KINDS), None)
+    if kind is not None:
+        return f"entries: unknown config entry kind {kind!r}"
     bad_topic = next((i for _, i in doc["topics"] if not 0 <= i <= MAX_INDEX), None)
     if bad_topic is not None:
         return f"topics: index {bad_topic} is out of range (0 to {MAX_INDEX})"
     return None
+
+
+def _shown(key: Any) -> str:
+    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
