@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import orjson
 
@@ -58,30 +59,58 @@ def parse_json(body: bytes):
     """The first JSON value of `body`, as Go's `json.Decoder` reads it: an empty body is `EOF`, text after the
     value is ignored, syntax errors carry Go's texts (`decode/gojson.py`); invalid UTF-8 becomes U+FFFD."""
     try:
-        value = orjson.loads(body)
-    except orjson.JSONDecodeError as e:
-        if "depth limit" in str(e):
-            raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
-        value = _go_decode(body)
-    if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper: skip the walk
-        check_depth(value)
+        value = _loads(body)
+    except orjson.JSONDecodeError:
+        body = body[:value_end(body)]
+        try:
+            value = _loads(body)
+        except orjson.JSONDecodeError:
+            value = _loads(body.decode("utf-8", "replace"))
+    check_text_depth(body)
     return value
 
 
-def _go_decode(body: bytes):
-    first = body[:value_end(body)]
+def _loads(text: bytes | str):
     try:
-        return orjson.loads(first)
+        return orjson.loads(text)
     except orjson.JSONDecodeError as e:
         if "depth limit" in str(e):
             raise DecodeError(M.JSON_TOO_DEEP.format(limit=MAX_JSON_DEPTH)) from None
-        return orjson.loads(first.decode("utf-8", "replace"))
+        raise
+
+
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_ONE_BRACKET = bytes.maketrans(b"{}", b"[]")
+_NOT_SYNTAX = bytes(c for c in range(256) if c not in b'[]{}"\\')
+
+
+def check_text_depth(text: bytes, limit: int = MAX_JSON_DEPTH) -> None:
+    """`DecodeError` when the valid JSON `text` nests more than `limit` objects and arrays. The walk runs in C
+    over the brackets outside strings: each pass drops the innermost (empty) pairs, so passes count levels."""
+    if text.count(b"{") + text.count(b"[") <= limit:  # fewer brackets cannot nest deeper
+        return
+    syntax = text.translate(None, _NOT_SYNTAX)
+    if b"\\" not in syntax:  # quotes alternate open and close: adjacent ones enclose no bracket outside strings
+        syntax = syntax.replace(b'""', b"")
+    brackets = _STRINGS.sub(b"", syntax).translate(_ONE_BRACKET)
+    for _ in range(limit):
+        if not brackets:
+            return
+        brackets = brackets.replace(b"[]", b"")
+    if brackets:
+        raise DecodeError(M.JSON_TOO_DEEP.format(limit=limit))
 
 
 def check_depth(value, limit: int = MAX_JSON_DEPTH) -> None:
-    """`DecodeError` when `value` nests more than `limit` objects and arrays (iteratively: no recursion)."""
+    """`DecodeError` when `value` nests more than `limit` objects and arrays: over its JSON text where orjson
+    renders it, otherwise by walking it (iteratively: no recursion)."""
     if not isinstance(value, (dict, list)):
         return
+    try:
+        check_text_depth(orjson.dumps(value), limit)
+        return
+    except orjson.JSONEncodeError:  # deeper than orjson renders, or a value it does not: walk it
+        pass
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()

@@ -2,10 +2,12 @@
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consulite import messages as M
 from consulite.agent.core import Agent
-from consulite.decode.bodies import MAX_JSON_DEPTH, BodyDecoder
+from consulite.decode.bodies import MAX_JSON_DEPTH, BodyDecoder, check_depth, check_text_depth
 from consulite.decode.config import EntryCodec
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.config import KINDS, Context, EntryError
@@ -191,3 +193,47 @@ def test_files_with_values_that_cannot_render_are_one_line_refusals(text, name, 
     with pytest.raises(FileError) as e:
         service_bodies(parse(text, name), name)
     assert name in str(e.value) and message in str(e.value) and "\n" not in str(e.value).strip()
+
+
+def walked_depth(value) -> int:
+    """Levels of objects and arrays in `value`, by recursion (the plain definition the fast check must match)."""
+    if isinstance(value, dict):
+        return 1 + max(map(walked_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(walked_depth, value), default=0)
+    return 0
+
+
+_TRICKY = st.sampled_from(["[", "]", "{", "}", '"', "\\", '\\"', "", "a"])
+_JSON = st.recursive(
+    st.none() | st.integers(-10, 10) | st.lists(_TRICKY, max_size=4).map("".join),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.lists(_TRICKY, max_size=3).map("".join),
+                                                                 inner, max_size=3),
+    max_leaves=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON, st.integers(min_value=0, max_value=12))
+def test_text_depth_check_counts_levels_as_a_walk_does(value, limit):
+    # The bracket passes over the body's text agree with walking the value, whatever strings hold brackets,
+    # quotes or backslashes.
+    text = orjson.dumps(value)
+    deep = walked_depth(value) > limit
+    if deep:
+        with pytest.raises(DecodeError):
+            check_text_depth(text, limit)
+        with pytest.raises(DecodeError):
+            check_depth(value, limit)
+    else:
+        check_text_depth(text, limit)
+        check_depth(value, limit)
+
+
+def test_wide_bodies_are_checked_without_walking_their_values():
+    # The 512 KiB body of issue 11's stall probe: 20,000 small lists under one map; its check is one pass over
+    # the text per level, not one Python step per container.
+    body = proxy_body(orjson.dumps({f"k{i}": [i, "v"] for i in range(20_000)}))
+    assert DECODER.service(body).proxy.config["k19999"] == [19999, "v"]
+    assert DECODER.service(proxy_body(nested_json(MAX_JSON_DEPTH - 2))).proxy is not None
+    with pytest.raises(BadRequest, match="nests more than"):
+        DECODER.service(proxy_body(nested_json(MAX_JSON_DEPTH - 1)))
