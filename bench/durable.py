@@ -44,7 +44,7 @@ def filled_data_dir(path: str, services: int) -> tuple[int, int]:
         agent.services.register(agent.bodies.service(body), DEFAULT_SCOPE)
 
     async def write() -> None:
-        journal = open_data_dir(path, agent.store, agent.node, agent.state.restore)  # new: the whole state
+        journal = open_data_dir(path, agent.store, agent.node, agent.state.recover)  # new: the whole state
         await journal.flushed()
         await journal.close()
 

@@ -72,7 +72,7 @@ async def attach_data_dir(app: web.Application, path: str) -> bool:
     from consulite.persist import open_data_dir
 
     agent = app[AGENT_KEY]
-    agent.journal = journal = open_data_dir(path, agent.store, agent.node, agent.state.restore)
+    agent.journal = journal = open_data_dir(path, agent.store, agent.node, agent.state.recover)
 
     async def close(_app: web.Application) -> None:
         await journal.close()

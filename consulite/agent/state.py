@@ -85,7 +85,19 @@ class State:
     def restore(self, doc: Any) -> None:
         """Replace everything with a state document: indexes as saved, TTL timers restarted, blocked
         readers woken. The whole document is checked first (`check`): a refusal changes nothing."""
-        loaded = self.check(doc)
+        self._load(self.check(doc))
+
+    def recover(self, doc: Any) -> None:
+        """`restore` for the document of the agent's own data dir, at start-up: structured and checked for
+        consistency, but not rendered back in a scratch agent first, as its rows are texts this agent rendered
+        (the data dir checks their nesting as it reads them); a refusal leaves the agent empty."""
+        try:
+            self._load(self._structure(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            self.agent.store.clear()
+            raise DecodeError(f"invalid state document: {type(e).__name__}: {e}") from None
+
+    def _load(self, loaded: dict[str, Any]) -> None:
         agent = self.agent
         node: Node = loaded.pop("node")
         agent.checks.stop_all()
@@ -94,16 +106,19 @@ class State:
         agent.checks.start_all()
         agent.sessions.start_all()
 
+    def _structure(self, doc: Any) -> dict[str, Any]:
+        from consulite.decode import state
+
+        layout = self.agent.store.layout()
+        return state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout},
+                               {t.name: t.key for t in self.agent.store.tables})
+
     def check(self, doc: Any) -> dict[str, Any]:
         """The structured document, once it decoded, is consistent, loads into a scratch agent and renders
         back to JSON there; DecodeError naming the problem otherwise. The agent itself is not touched."""
         from consulite.agent.core import Agent
-        from consulite.decode import state
 
-        store = self.agent.store
-        layout = store.layout()
-        loaded = state.from_json(doc, {"index": layout.pop("index"), "node": Node, **layout},
-                                 {t.name: t.key for t in store.tables})
+        loaded = self._structure(doc)
         scratch = Agent(self.agent.config, self.agent.clock)
         try:
             scratch.store.load({k: v for k, v in loaded.items() if k != "node"})

@@ -27,7 +27,9 @@ import attrs
 import orjson
 
 from consulite import __version__
+from consulite.decode.bodies import MAX_JSON_DEPTH, check_text_depth
 from consulite.decode.files import FileError
+from consulite.errors import DecodeError
 
 FORMAT = 1
 DB_FILE = "consulite.db"
@@ -98,7 +100,7 @@ class DataDir:
             os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = -1
 
-    def _error(self, e: Exception) -> DataDirError:
+    def _error(self, e: object) -> DataDirError:
         return DataDirError(str(self.db_path), f"cannot be read ({e}); refusing to overwrite it")
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -127,15 +129,18 @@ class DataDir:
             doc["topics"] = self._json_array("'[' || CAST(topic AS TEXT) || ',' || idx || ']'", "topics")
         except DataDirError:
             raise
+        except DecodeError as e:
+            raise self._error(e.text) from None
         except (sqlite3.Error, KeyError, ValueError, TypeError) as e:
             raise self._error(e) from None
         return doc
 
     def _json_array(self, expr: str, table: str, order: str = "") -> list[Any]:
-        """The JSON texts `expr` makes of each row of `table`, as one list: joined in SQLite, parsed by one
-        orjson call (a start-up with a million rows spends its time in neither)."""
-        (joined,) = self._db.execute(f"SELECT '[' || coalesce(group_concat(j, ','), '') || ']' "
+        """The JSON texts `expr` makes of each row of `table`, as one list: joined in SQLite, checked for
+        nesting and parsed by one call each in C (a start-up with a million rows spends its time in neither)."""
+        (joined,) = self._db.execute(f"SELECT CAST('[' || coalesce(group_concat(j, ','), '') || ']' AS BLOB) "
                                      f"FROM (SELECT CAST({expr} AS TEXT) AS j FROM {table} {order})").fetchone()
+        check_text_depth(joined, MAX_JSON_DEPTH + 1)  # + the list's own level: rows render back as written
         result: list[Any] = orjson.loads(joined)
         return result
 

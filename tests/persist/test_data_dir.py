@@ -123,7 +123,24 @@ async def test_a_second_agent_on_the_same_data_dir_refuses(start, tmp_path):
     assert e.value.text.startswith(f"{tmp_path / LOCK_FILE}: data dir is in use by another agent (pid ")
 
 
-@pytest.mark.parametrize("damage", ["newer", "corrupt", "foreign"])
+def _edit_rows(db, table: str, edit) -> None:
+    """Rewrite every journaled row of `table` with `edit(row)` (a hand-edited data dir)."""
+    with sqlite3.connect(db) as conn:
+        for rowid, body in conn.execute(f'SELECT rowid, body FROM "rows:{table}"').fetchall():
+            conn.execute(f'UPDATE "rows:{table}" SET body = ? WHERE rowid = ?',
+                         (orjson.dumps(edit(orjson.loads(body))).decode(), rowid))
+    conn.close()
+
+
+def _nest(row: dict) -> dict:
+    """A proxy config nested past what renders (orjson writes at most 254 levels)."""
+    deep: dict = {}
+    for _ in range(200):
+        deep = {"a": deep}
+    return {**row, "proxy": {**(row.get("proxy") or {}), "config": deep}}
+
+
+@pytest.mark.parametrize("damage", ["newer", "corrupt", "foreign", "too deep", "duplicate"])
 async def test_a_newer_or_corrupt_data_dir_is_refused_and_left_alone(start, tmp_path, damage):
     a = await start()
     await a.put("/v1/agent/service/register", json={"name": "web"})
@@ -135,6 +152,10 @@ async def test_a_newer_or_corrupt_data_dir_is_refused_and_left_alone(start, tmp_
         conn.close()
     elif damage == "corrupt":
         db.write_bytes(db.read_bytes()[:100] + b"\xff" * 4000)
+    elif damage == "too deep":  # recovery does not render rows back: it checks their nesting as it reads them
+        _edit_rows(db, "services", _nest)
+    elif damage == "duplicate":
+        _edit_rows(db, "services", lambda row: {**row, "id": "same"})
     else:
         db.write_bytes(b"not a database at all" * 100)
     saved = db.read_bytes()
