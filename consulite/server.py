@@ -37,18 +37,19 @@ class ConsuliteRunner(web.AppRunner):
 
 
 async def serve(config: AgentConfig, host: str = "127.0.0.1", port: int = 8500, clock: Clock | None = None,
-                loaded: Loaded | None = None, state: Any = None, reload: Callable[[], Loaded] | None = None,
+                loaded: Loaded | None = None, state: dict[str, Any] | None = None,
+                reload: Callable[[], Loaded] | None = None,
                 leave: Callable[[], None] | None = None) -> tuple[web.AppRunner, int]:
     """Listen on host:port (0 = a free port), after recovering the data dir (`config.data_dir`), then loading a
-    saved state document (into memory or a new data dir only) and files into the agent; returns the runner
-    and the port actually bound. `reload` re-reads the agent's files (`/v1/agent/reload`), `leave` stops the
-    process (`/v1/agent/leave`)."""
+    saved state document as `State.check` returned it (into memory or a new data dir only) and files into the
+    agent; returns the runner and the port actually bound. `reload` re-reads the agent's files
+    (`/v1/agent/reload`), `leave` stops the process (`/v1/agent/leave`)."""
     app = make_app(config, clock)
     agent = app[AGENT_KEY]
     agent.admin.reloader, agent.admin.on_leave, agent.admin.files = reload, leave, loaded
     fresh = await attach_data_dir(app, config.data_dir) if config.data_dir else True
     if state is not None and fresh:
-        agent.state.restore(state)
+        agent.state.load_checked(state)
     if loaded is not None:
         agent.state.load(loaded)
     install_accept_filter()

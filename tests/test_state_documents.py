@@ -128,7 +128,7 @@ async def test_corrupt_state_files_are_refused_in_one_line(aiohttp_client, tmp_p
             continue
         # a flip that still makes a consistent document (a changed description, say) must then serve
         agent = Agent()
-        agent.state.restore(doc)
+        agent.state.load_checked(doc)
         json.dumps(agent.state.snapshot())
         accepted += 1
     assert refused > 100 and refused + accepted > 150

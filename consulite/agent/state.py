@@ -85,21 +85,22 @@ class State:
     def restore(self, doc: Any) -> None:
         """Replace everything with a state document: indexes as saved, TTL timers restarted, blocked
         readers woken. The whole document is checked first (`check`): a refusal changes nothing."""
-        self._load(self.check(doc))
+        self.load_checked(self.check(doc))
 
     def recover(self, doc: Any) -> None:
         """`restore` for the document of the agent's own data dir, at start-up: structured and checked for
         consistency, but not rendered back in a scratch agent first, as its rows are texts this agent rendered
         (the data dir checks their nesting as it reads them); a refusal leaves the agent empty."""
         try:
-            self._load(self._structure(doc))
+            self.load_checked(self._structure(doc))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             self.agent.store.clear()
             raise DecodeError(f"invalid state document: {type(e).__name__}: {e}") from None
 
-    def _load(self, loaded: dict[str, Any]) -> None:
+    def load_checked(self, loaded: dict[str, Any]) -> None:
+        """Replace everything with a document `check` returned (one checked before the agent started)."""
         agent = self.agent
-        node: Node = loaded.pop("node")
+        node: Node = loaded["node"]
         agent.checks.stop_all()
         agent.node.id, agent.node.name, agent.node.address = node.id, node.name, node.address
         agent.store.load(loaded)
@@ -121,7 +122,7 @@ class State:
         loaded = self._structure(doc)
         scratch = Agent(self.agent.config, self.agent.clock)
         try:
-            scratch.store.load({k: v for k, v in loaded.items() if k != "node"})
+            scratch.store.load(loaded)
             orjson.dumps(scratch.state.snapshot())
         except (orjson.JSONEncodeError, RecursionError) as e:
             raise DecodeError(f"invalid state document: a value that cannot be rendered as JSON: {e}") from None

@@ -111,22 +111,21 @@ def run_agent(args: argparse.Namespace) -> int:
 
 def _read_state(path: str, config):
     """The state document of `-state FILE`, checked whole (as `PUT /_consulite/state` checks it) before the
-    agent starts; any problem is a FileError naming the file (one line, exit code 1)."""
+    agent starts, as `State.check` returns it; any problem is a FileError naming the file (one line, exit
+    code 1)."""
     from consulite.agent.core import Agent
     from consulite.decode.bodies import parse_json
     from consulite.decode.files import FileError
     from consulite.errors import DecodeError
 
     try:
-        doc = parse_json(Path(path).read_bytes())
-        Agent(config).state.check(doc)
+        return Agent(config).state.check(parse_json(Path(path).read_bytes()))
     except OSError as e:
         raise FileError(path, e.strerror or str(e)) from None
     except DecodeError as e:
         raise FileError(path, _one_line(e.text)) from None
     except Exception as e:
         raise FileError(path, _one_line(f"not a valid state document: {type(e).__name__}: {e}")) from None
-    return doc
 
 
 def _one_line(text: str) -> str:

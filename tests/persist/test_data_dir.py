@@ -184,7 +184,7 @@ async def test_a_state_file_seeds_only_a_new_data_dir(tmp_path):
 
     seed = make_app()[AGENT_KEY]
     seed.services.register(seed.bodies.service(b'{"Name": "seeded"}'), DEFAULT_SCOPE)
-    doc = seed.state.snapshot()
+    doc = seed.state.check(seed.state.snapshot())
     config = AgentConfig(data_dir=str(tmp_path))
     found = []
     for _ in range(2):
