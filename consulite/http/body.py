@@ -32,7 +32,8 @@ def check_length(request: web.BaseRequest, limit: int) -> None:
 
 
 async def read_body(request: web.BaseRequest, limit: int, timeout: float) -> bytes:
-    check_length(request, limit)
+    """The body of a request whose declared length the pipeline checked (`check_length`): the actual bytes
+    are counted against `limit` as they arrive, within `timeout` seconds."""
     if request.content_length is not None and request.content.is_eof():
         return await request.read()  # the whole body, its declared size checked, has arrived: no timer needed
     try:
