@@ -14,7 +14,7 @@ from consulite.model.config.apply import check_graph, prepare_write
 from consulite.model.config.apply import scope as scope_entry
 from consulite.model.scope import DEFAULT, Scope
 from consulite.resolve.acl import MANAGE_ALL, Authorizer
-from consulite.resolve.acl_entries import require_write
+from consulite.resolve.acl_entries import require_entry_write
 from consulite.store import Tx, topics
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ConfigEntries:
             prepare_write(entry, self.context(entry))
         except EntryError as e:
             raise ConsulError(e.text) from None
-        require_write(authz, entry.kind, entry.name, Scope(entry.partition, entry.namespace))
+        require_entry_write(authz, entry)
         with self.store.write() as tx:
             written = self.store.config.put(tx, entry, cas)
             self._live(tx, entry)

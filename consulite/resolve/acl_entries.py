@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from consulite.errors import ConsulError
+from consulite.model.config.entry import ConfigEntry
 from consulite.model.scope import Scope
 from consulite.resolve.acl import Authorizer
 
@@ -54,6 +57,46 @@ def require_write(authz: Authorizer, kind: str, name: str, scope: Scope) -> None
     need = RULES.get(kind, _MESH)[1]
     if not _check(authz, need, name, scope):
         _deny(authz, need, name, scope)
+
+
+def require_entry_write(authz: Authorizer, entry: ConfigEntry) -> None:
+    """Writing `entry`: its kind's write rule, and for a router, splitter or resolver `service:read` on every
+    other service it sends traffic to (Consul's canWriteDiscoveryChain over ListRelatedServices, in
+    agent/structs/config_entry_discoverychain.go: read suffices to redirect one's own service's traffic)."""
+    scope = Scope(entry.partition, entry.namespace)
+    require_write(authz, entry.kind, entry.name, scope)
+    if authz.manage_all:
+        return
+    for name, where in related_services(entry):
+        authz.require("service", name, "read", where)
+
+
+def related_services(entry: ConfigEntry) -> list[tuple[str, Scope]]:
+    """The services other than its own that a discovery-chain entry names (a target's empty Service is the
+    entry's own name; its Namespace and Partition default to those of what encloses it; peers are skipped)."""
+    body = entry.body
+    own = Scope(entry.partition, entry.namespace)
+    if entry.kind == "service-router":
+        targets = [(r["Destination"], own) for r in body.get("Routes") or () if r.get("Destination")]
+    elif entry.kind == "service-splitter":
+        targets = [(split, own) for split in body.get("Splits") or ()]
+    elif entry.kind == "service-resolver":
+        targets = [(body["Redirect"], own)] if body.get("Redirect") else []
+        for failover in (body.get("Failover") or {}).values():
+            if not failover.get("Targets"):
+                targets.append((failover, own))
+            else:
+                around = _scope_of(failover, own)
+                targets += [(t, around) for t in failover["Targets"] if not t.get("Peer")]
+    else:
+        return []
+    found = {(t.get("Service") or entry.name, _scope_of(t, around)) for t, around in targets}
+    found.discard((entry.name, own))
+    return sorted(found, key=lambda f: (f[0], f[1].partition, f[1].namespace))
+
+
+def _scope_of(target: dict[str, Any], around: Scope) -> Scope:
+    return Scope(target.get("Partition") or around.partition, target.get("Namespace") or around.namespace)
 
 
 def _deny(authz: Authorizer, need: Need, name: str, scope: Scope) -> None:

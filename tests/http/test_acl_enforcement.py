@@ -196,6 +196,28 @@ async def test_config_entries_per_kind(acl_client):
     assert r.status == 200
 
 
+@pytest.mark.parametrize("entry, other", [
+    ({"Kind": "service-splitter", "Splits": [{"Weight": 50}, {"Weight": 50, "Service": "db"}]}, "db"),
+    ({"Kind": "service-router", "Routes": [{"Destination": {"Service": "api"}}]}, "api"),
+    ({"Kind": "service-resolver", "Redirect": {"Service": "old"}}, "old"),
+    ({"Kind": "service-resolver", "Failover": {"*": {"Targets": [{"Service": "backup"}]}}}, "backup"),
+])
+async def test_discovery_chain_writes_need_read_on_the_services_they_send_to(acl_client, entry, other):
+    # canWriteDiscoveryChain (agent/structs/config_entry_discoverychain.go): service:write on the entry's name
+    # and service:read on every other service in ListRelatedServices; its own name needs nothing more.
+    if entry["Kind"] != "service-resolver":  # routers and splitters need an L7 protocol
+        await acl_client.put("/v1/config", json={"Kind": "proxy-defaults", "Name": "global",
+                                                 "Config": {"protocol": "http"}}, headers=H)
+    body = {**entry, "Name": "web"}
+    t = await token_with(acl_client, WEB_WRITE)
+    r = await acl_client.put("/v1/config", json=body, headers={"X-Consul-Token": t["SecretID"]})
+    assert (r.status, await r.text()) == (403, denied(t["AccessorID"], "service:read", other))
+    assert (await acl_client.get(f"/v1/config/{entry['Kind']}/web", headers=H)).status == 404  # nothing written
+    t = await token_with(acl_client, WEB_WRITE + f'\nservice "{other}" {{ policy = "read" }}')
+    r = await acl_client.put("/v1/config", json=body, headers={"X-Consul-Token": t["SecretID"]})
+    assert r.status == 200, await r.text()
+
+
 async def test_discovery_chain_and_partitions(acl_client):
     t = await token_with(acl_client, 'service "web" { policy = "read" }\noperator = "read"')
     tok = {"X-Consul-Token": t["SecretID"]}
