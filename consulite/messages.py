@@ -412,3 +412,6 @@ LOGIN_FAILED = "Permission denied: failed to validate the bearer token: {err}"
 LOGIN_NO_BINDINGS = "Permission denied"
 LOGOUT_NO_TOKEN = "Supplied token does not exist"
 LOGOUT_NOT_LOGIN = "Permission denied: token wasn't created via login"
+
+# -- agent tokens persisted in the data dir (agent/token/persistence.go) -----------------------------------
+TOKENS_NOT_PERSISTED = "Failed to persist tokens - {err}"

@@ -74,6 +74,7 @@ async def attach_data_dir(app: web.Application, path: str) -> bool:
 
     agent = app[AGENT_KEY]
     agent.journal = journal = open_data_dir(path, agent.store, agent.node, agent.state.recover)
+    agent.acl.load_persisted_tokens(path)
 
     async def close(_app: web.Application) -> None:
         await journal.close()

@@ -4,6 +4,7 @@ next ACL write), policies and roles. Tokens are in `agent/acl_tokens.py`, auth m
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -15,6 +16,7 @@ from consulite import messages as M
 from consulite.decode.acl import parse_rules
 from consulite.decode.acl_json import Body, links_from
 from consulite.errors import ConsulError, NotFound
+from consulite.logs import kv
 from consulite.model.acl import (
     ANONYMOUS_ACCESSOR,
     ANONYMOUS_SECRET,
@@ -35,8 +37,11 @@ from consulite.model.scope import Scope
 from consulite.resolve.acl import MANAGE_ALL, Authorizer, PermissionDenied, PolicyGrants
 from consulite.store import topics
 
+_LOG = logging.getLogger("consulite.agent")
+
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
+    from consulite.persist.tokens import TokenFile
     from consulite.store import Tx
 
 _POLICY_NAME = re.compile(r"^[A-Za-z0-9\-_]+/?[A-Za-z0-9\-_]*$")
@@ -61,12 +66,47 @@ class ACL:
         self.agent_tokens = {"default": config.acl_default_token, "agent": config.acl_agent_token,
                              "agent_recovery": config.acl_agent_recovery, "replication": "",
                              "config_file_service_registration": "", "dns": ""}
+        self._from_api: set[str] = set()  # kinds set through the API (the ones persistence keeps)
+        self._token_file: TokenFile | None = None
         self._wall = time.time() - agent.clock.time()
         self._rules: dict[tuple[str, bool], list[Rule]] = {}
         self._cache: dict[str, Authorizer] = {}
         self._stamp: tuple[int, int] = (-1, -1)
         #: (partition, namespace, service ID) -> the AccessorID of the token a service registered with
         self.registered_with: dict[tuple[str, str, str], str] = {}
+
+    def load_persisted_tokens(self, data_dir: str) -> None:
+        """With `acl.enable_token_persistence`, once the data dir is the agent's: the tokens persisted there
+        replace the configuration's (with Consul's warning when both have one); later API sets are saved."""
+        if not self.agent.config.acl_enable_token_persistence:
+            return
+        from consulite.persist.tokens import TokenFile  # only agents with a data dir need it
+
+        self._token_file = TokenFile(data_dir)
+        try:
+            found = self._token_file.load()
+        except ValueError as e:
+            kv(_LOG, logging.WARNING, "unable to load persisted tokens", error=str(e))
+            found = {}
+        for kind, token in found.items():
+            if self.agent_tokens[kind]:
+                _LOG.warning('"%s" token present in both the configuration and persisted token store, '
+                             "using the persisted token", kind)
+            self.agent_tokens[kind] = token
+            self._from_api.add(kind)
+
+    def set_agent_token(self, kind: str, token: str) -> None:
+        """`PUT /v1/agent/token/<kind>`; persisted when persistence is on. As in Consul, a failed save is a
+        500 and the token stays set in memory."""
+        self.agent_tokens[kind] = token
+        self._from_api.add(kind)
+        self._cache.clear()  # a request without a token resolved through the old default token
+        if self._token_file is not None:
+            try:
+                self._token_file.save({k: self.agent_tokens[k] for k in self._from_api})
+            except OSError as e:
+                kv(_LOG, logging.WARNING, "failed to persist tokens", error=str(e))
+                raise ConsulError(M.TOKENS_NOT_PERSISTED.format(err=e), 500) from None
 
     def now(self) -> float:
         """Wall-clock seconds, moved by the agent's clock (tests advance it)."""

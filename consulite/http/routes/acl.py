@@ -384,5 +384,5 @@ async def set_agent_token(ctx: RequestContext):
     b = read_body(await ctx.body(), "Request")
     if kind is None:
         raise NotFound(f"Token {ctx.rest!r} is unknown".replace("'", '"'))
-    ctx.agent.acl.agent_tokens[kind] = b.text("Token")
+    ctx.agent.acl.set_agent_token(kind, b.text("Token"))
     return empty_response()
