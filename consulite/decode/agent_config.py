@@ -141,8 +141,8 @@ def _check(config: AgentConfig) -> None:
         raise ConfigError(f"Invalid acl.default_policy: {config.acl_default_policy!r}, must be 'allow' or 'deny'")
     if config.log_level.upper() not in LOG_LEVELS:
         raise ConfigError(f"Invalid log level: {config.log_level}. Valid log levels are: [{' '.join(LOG_LEVELS)}]")
-    if config.encrypt and (bad := _base64_error(config.encrypt)) is not None:
-        raise ConfigError(M.ENCRYPT_BAD_KEY.format(at=bad))
+    if config.encrypt and (at := _base64_error(config.encrypt)) is not None:
+        raise ConfigError(M.ENCRYPT_BAD_KEY.format(at=at))
     expect = config.bootstrap_expect
     for refused, text in ((expect < 0, M.EXPECT_NEGATIVE.format(n=expect)),
                           (expect > 0 and not config.server, M.EXPECT_NOT_SERVER),

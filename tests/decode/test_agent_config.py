@@ -226,7 +226,8 @@ def test_config_format_reads_any_extension(tmp_path):
      "bind_addr cannot contain multiple addresses. Use 'addresses.{dns,http,https}' instead."),
     ({"advertise_addr": "0.0.0.0"}, "Advertise address cannot be 0.0.0.0, :: or [::]"),
     ({"advertise_addr": "foo"},
-     "2 errors occurred:\n\t* advertise_addr: invalid ip address: foo\n\t* advertise_addr: invalid ip address: foo\n\n"),
+     "2 errors occurred:\n\t* advertise_addr: invalid ip address: foo\n"
+     "\t* advertise_addr: invalid ip address: foo\n\n"),
     ({"http_port": 70000, "dns_port": 70001, "client_addr": "foo"},
      "3 errors occurred:\n\t* ports.dns: invalid port: 70001\n\t* ports.http: invalid port: 70000\n"
      "\t* client_addr: invalid ip address: foo\n\n"),
@@ -238,7 +239,8 @@ def test_config_format_reads_any_extension(tmp_path):
     ({"bootstrap_expect": -2}, "bootstrap_expect cannot be -2. Must be greater than or equal to zero"),
     ({"bootstrap_expect": 3, "server": False}, "'bootstrap_expect > 0' requires 'server = true'"),
     ({"bootstrap_expect": 3, "dev": True}, "'bootstrap_expect > 0' not allowed in dev mode"),
-    ({"bootstrap_expect": 2, "bootstrap": True}, "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive"),
+    ({"bootstrap_expect": 2, "bootstrap": True},
+     "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive"),
     ({"node_id": "abc"}, "failed to setup node ID: specified NodeID is invalid: uuid string is wrong length"),
     ({"node_id": "0123456G-0123-0123-0123-012345678901"},
      "failed to setup node ID: specified NodeID is invalid: encoding/hex: invalid byte: U+0067 'g'"),
