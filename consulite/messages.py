@@ -415,3 +415,21 @@ LOGOUT_NOT_LOGIN = "Permission denied: token wasn't created via login"
 
 # -- agent tokens persisted in the data dir (agent/token/persistence.go) -----------------------------------
 TOKENS_NOT_PERSISTED = "Failed to persist tokens - {err}"
+
+# -- agent configuration: flags and keys of `consul agent` (agent/config/builder.go, command/agent) --------
+CONFIG_FORMAT = "config: -config-format must be either 'hcl' or 'json'"
+CONFIG_BAD_PORT = "ports.{name}: invalid port: {port}"
+CONFIG_PORT_ZERO = "{flag} must be greater than zero"
+CONFIG_BAD_IP = "{name}: invalid ip address: {addr}"
+BIND_EMPTY = "bind_addr cannot be empty"
+BIND_MULTIPLE = "bind_addr cannot contain multiple addresses. Use 'addresses.{dns,http,https}' instead."
+ADVERTISE_ANY = "Advertise address cannot be 0.0.0.0, :: or [::]"
+ENCRYPT_BAD_KEY = "encrypt has invalid key: illegal base64 data at input byte {at}"
+DATACENTER_BAD = 'datacenter cannot be "{dc}". Please use only [a-z0-9-_]'
+EXPECT_NEGATIVE = "bootstrap_expect cannot be {n}. Must be greater than or equal to zero"
+EXPECT_NOT_SERVER = "'bootstrap_expect > 0' requires 'server = true'"
+EXPECT_DEV = "'bootstrap_expect > 0' not allowed in dev mode"
+EXPECT_BOOTSTRAP = "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive"
+NODE_ID_BAD = "failed to setup node ID: specified NodeID is invalid: {err}"
+#: one line for each flag or key consulite accepts and ignores
+IGNORED_SETTING = "Ignored: no meaning in consulite"

@@ -51,7 +51,7 @@ class Agent:
 
         self.config = config = config or AgentConfig()
         self.clock = clock or Clock()
-        self.node = Node(name=config.node_name, id=str(uuid.uuid4()), address="127.0.0.1",
+        self.node = Node(name=config.node_name, id=config.node_id or str(uuid.uuid4()), address=config.node_address,
                          datacenter=config.datacenter)
         self.store = Store()
         self.render = Renderer(config.enterprise, config.datacenter, self.node)

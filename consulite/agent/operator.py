@@ -10,13 +10,12 @@ from consulite import messages as M
 from consulite.decode.bodies import parse_json
 from consulite.decode.duration import format_duration, parse_duration
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
-from consulite.model.go import go_float
+from consulite.model.go import go_float, join_host_port
 from consulite.model.operator import AUTOPILOT_DEFAULTS, ORIGIN, AutopilotConfig, NodeCoordinate
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
 
-SERVER_PORT = 8300
 #: Autopilot's duration settings and its integer ones (api/operator_autopilot.go)
 _DURATIONS = ("LastContactThreshold", "ServerStabilizationTime")
 _INTS = ("MaxTrailingLogs", "MinQuorum")
@@ -136,7 +135,7 @@ class Operator:
 
     @property
     def server_address(self) -> str:
-        return f"{self.agent.node.address}:{SERVER_PORT}"
+        return join_host_port(self.agent.node.address, self.agent.config.server_port)
 
     def raft_configuration(self) -> dict[str, Any]:
         node = self.agent.node
@@ -239,12 +238,26 @@ class Operator:
                             "start_time": lic["start_time"], "expiration_time": lic["expiration_time"],
                             "product": lic["product"], "modules": "", "features": ", ".join(lic["features"])}}
 
-    @staticmethod
-    def debug_config() -> dict[str, Any]:
-        """The DebugConfig keys tools read (consul-k8s, Nomad): Connect on, gRPC and DNS ports of a dev agent."""
-        return {"ConnectEnabled": True, "GRPCPort": 8502, "GRPCTLSPort": -1, "GRPCAddrs": ["tcp://127.0.0.1:8502"],
-                "DNSPort": 8600, "DNSAddrs": ["tcp://127.0.0.1:8600", "udp://127.0.0.1:8600"],
-                "SessionTTLMin": "0s"}
+    def debug_config(self) -> dict[str, Any]:
+        """The DebugConfig keys tools read (consul-k8s, Nomad, sdk/testutil's users): Connect, the ports and
+        the addresses as configured (a port that is off is -1, with no addresses; agent/config/runtime.go)."""
+        cfg = self.agent.config
+
+        def addrs(service: str, port: int, *networks: str) -> list[str]:
+            return [f"{net}://{join_host_port(a, port)}" for a in cfg.addresses(service) for net in networks] \
+                if port > 0 else []
+
+        def port(value: int) -> int:
+            return value if value > 0 else -1
+
+        return {"ConnectEnabled": cfg.connect_enabled, "GRPCPort": port(cfg.grpc_port),
+                "GRPCTLSPort": port(cfg.grpc_tls_port), "GRPCAddrs": addrs("grpc", cfg.grpc_port, "tcp"),
+                "DNSPort": port(cfg.dns_port), "DNSAddrs": addrs("dns", cfg.dns_port, "tcp", "udp"),
+                "DNSDomain": cfg.domain, "HTTPPort": port(cfg.http_port), "HTTPSPort": port(cfg.https_port),
+                "HTTPAddrs": addrs("http", cfg.http_port, "tcp"), "SerfPortLAN": port(cfg.serf_lan_port),
+                "SerfPortWAN": port(cfg.serf_wan_port), "ServerPort": cfg.server_port, "ServerMode": cfg.server,
+                "Bootstrap": cfg.bootstrap, "BindAddr": cfg.bind_addr, "ClientAddrs": cfg.client_addr.split(),
+                "AdvertiseAddrLAN": cfg.node_address, "NodeID": self.agent.node.id, "SessionTTLMin": "0s"}
 
     def usage(self) -> dict[str, Any]:
         """`/v1/operator/usage` (Consul 1.10+, api/operator_usage.go): service counts of the datacenter."""

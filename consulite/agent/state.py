@@ -68,7 +68,7 @@ class State:
             tx.touch(topics.NODE)  # the node registers itself: the one write that moves the nodes index
             store.services.put(tx, Service(kind="", id="consul", name="consul", partition=DEFAULT,
                                            namespace=DEFAULT, tags=[], meta=dict(CONSUL_SERVICE_META),
-                                           port=8300))
+                                           port=self.agent.config.server_port))
             store.checks.put(tx, HealthCheck(check_id="serfHealth", name="Serf Health Status", status=PASSING,
                                              partition=DEFAULT, namespace=DEFAULT,
                                              output="Agent alive and reachable"))

@@ -15,49 +15,84 @@ import attrs
 
 from consulite.model.agent_config import EDITIONS
 
-#: The flags that are AgentConfig settings (argparse dest = field name).
-FLAGS = ("datacenter", "node_name", "client_addr", "http_port", "edition", "enable_script_checks", "checks_run",
-         "log_level", "http_max_conns_per_client",
-         "data_dir", "acl_enabled", "acl_default_policy", "acl_initial_management")
+#: `consul agent`'s flags that set AgentConfig fields: (flag, field, kind, help); kind is str, int or bool
+#: (a Go bool flag: `-flag`, `-flag=false`). argparse's dest is the field name.
+FIELD_FLAGS = (
+    ("dev", "dev", bool, "development mode: in memory (a -data-dir is not used), one server that leads at once"),
+    ("datacenter", "datacenter", str, "datacenter (default dc1)"),
+    ("node", "node_name", str, "node name (default node1)"),
+    ("node-id", "node_id", str, "the node's ID, a UUID (default: a random one)"),
+    ("client", "client_addr", str, "addresses HTTP listens on, space-separated (default 127.0.0.1)"),
+    ("bind", "bind_addr", str, "the node's address (default 127.0.0.1; 0.0.0.0 reads as 127.0.0.1)"),
+    ("advertise", "advertise_addr", str, "the node's address, over -bind"),
+    ("http-port", "http_port", int, "HTTP port (default 8500); 0 picks a free one"),
+    ("https-port", "https_port", int, "HTTPS port: shown only (no TLS listener)"),
+    ("dns-port", "dns_port", int, "DNS port: shown only (no DNS server); -1 disables"),
+    ("grpc-port", "grpc_port", int, "gRPC port: shown only (no gRPC server); -1 disables"),
+    ("grpc-tls-port", "grpc_tls_port", int, "gRPC TLS port: shown only"),
+    ("serf-lan-port", "serf_lan_port", int, "Serf LAN port: shown only (no gossip)"),
+    ("serf-wan-port", "serf_wan_port", int, "Serf WAN port: shown only (no gossip)"),
+    ("server-port", "server_port", int, "server RPC port: shown only (the leader's address)"),
+    ("server", "server", bool, "run as a server (consulite always does)"),
+    ("bootstrap", "bootstrap", bool, "bootstrap mode (consulite leads at once either way)"),
+    ("bootstrap-expect", "bootstrap_expect", int, "servers to wait for: 1 is bootstrap mode; refused with -dev"),
+    ("domain", "domain", str, "DNS domain (default consul.): shown only"),
+    ("encrypt", "encrypt", str, "gossip key: checked, then unused"),
+    ("pid-file", "pid_file", str, "write the process ID to this file; removed at exit"),
+    ("log-level", "log_level", str, "trace, debug, info (default), warn or error; debug logs every request"),
+    ("log-json", "log_json", bool, "log JSON lines, as consul agent -log-json"),
+    ("data-dir", "data_dir", str, "keep the state in this directory (SQLite): writes are answered once on disk"),
+    ("enable-script-checks", "enable_script_checks", bool,
+     "accept script checks over the HTTP API (they run as Consul runs them)"),
+    ("checks-run", "checks_run", bool, "run checks (default true); -checks-run=false stores and reports them only"),
+    ("acl-enabled", "acl_enabled", bool, "turn ACLs on (as acl { enabled = true })"),
+    ("acl-default-policy", "acl_default_policy", str, "what a token without a matching rule may do (default allow)"),
+    ("acl-initial-management", "acl_initial_management", str, "the initial management token's SecretID"),
+    ("http-max-conns-per-client", "http_max_conns_per_client", int,
+     "open HTTP connections allowed per client IP (Consul's default 200; 0: no limit)"),
+    ("edition", "edition", str, "enterprise (default) or ce"),
+)
+FLAGS = tuple(field for _, field, _, _ in FIELD_FLAGS)
+#: `consul agent`'s flags that mean nothing to an emulator: accepted, logged once each
+IGNORED_VALUE_FLAGS = (
+    "join", "retry-join", "join-wan", "retry-join-wan", "retry-interval", "retry-interval-wan", "retry-max",
+    "retry-max-wan", "advertise-wan", "alt-domain", "node-meta", "recursor", "log-file", "log-rotate-bytes",
+    "log-rotate-duration", "log-rotate-max-files", "primary-gateway", "protocol", "raft-protocol", "segment",
+    "serf-lan-bind", "serf-wan-bind", "serf-lan-allowed-cidrs", "serf-wan-allowed-cidrs", "ui-dir",
+    "ui-content-path", "default-query-time", "max-query-time", "check_output_max_size",
+    "allow-write-http-from")
+IGNORED_BOOL_FLAGS = ("ui", "rejoin", "syslog", "disable-host-node-id", "disable-keyring-file", "non-voting-server",
+                      "enable-local-script-checks")
+
+
+def _flag(p, name: str, **kw) -> None:
+    """A flag as Go's flag package reads it: `-name` or `--name`, a value as `-name v` or `-name=v`."""
+    p.add_argument(f"-{name}", f"--{name}", **kw)
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("agent", help="run a Consul-compatible agent (in memory)")
+    p = sub.add_parser("agent", help="run a Consul-compatible agent (in memory)", allow_abbrev=False)
     p.set_defaults(run=run_agent)
     # Settings default to None (not given), so that the builder applies defaults, then files, then flags.
-    p.add_argument("-dev", "--dev", action="store_true", help="development mode (always in memory; accepted)")
-    p.add_argument("-client", "--client", dest="client_addr", default=None,
-                   help="address to bind (default 127.0.0.1)")
-    p.add_argument("-http-port", "--http-port", dest="http_port", type=int, default=None,
-                   help="HTTP port (default 8500); 0 picks a free one")
-    p.add_argument("-datacenter", "--datacenter", default=None, help="datacenter (default dc1)")
-    p.add_argument("-node", "--node", dest="node_name", default=None, help="node name (default node1)")
-    p.add_argument("-edition", "--edition", choices=EDITIONS, default=None, help="enterprise (default) or ce")
-    p.add_argument("-enable-script-checks", "--enable-script-checks", action="store_const", const=True,
-                   default=None, help="accept script checks over the HTTP API (they run as Consul runs them)")
-    p.add_argument("-checks-run", "--checks-run", dest="checks_run", nargs="?", const=True, default=None,
-                   type=_go_bool, metavar="BOOL",
-                   help="run checks (default true); -checks-run=false stores and reports them only")
-    p.add_argument("-acl-enabled", "--acl-enabled", dest="acl_enabled", action="store_const", const=True,
-                   default=None, help="turn ACLs on (as acl { enabled = true })")
-    p.add_argument("-acl-default-policy", "--acl-default-policy", dest="acl_default_policy", default=None,
-                   choices=("allow", "deny"), help="what a token without a matching rule may do (default allow)")
-    p.add_argument("-acl-initial-management", "--acl-initial-management", dest="acl_initial_management",
-                   default=None, metavar="TOKEN", help="the initial management token's SecretID")
-    p.add_argument("-config-dir", "--config-dir", dest="config_paths", action="append", default=[],
-                   help="load the .hcl and .json files of a directory (repeatable)")
-    p.add_argument("-config-file", "--config-file", dest="config_paths", action="append", default=[],
-                   help="load one agent config file (repeatable)")
-    p.add_argument("-state", "--state", default=None,
-                   help="start from a state document saved from GET /_consulite/state (seeds a new -data-dir)")
-    p.add_argument("-data-dir", "--data-dir", dest="data_dir", default=None,
-                   help="keep the state in this directory (SQLite): writes are answered once on disk")
-    p.add_argument("-log-level", "--log-level", default=None,
-                   help="trace, debug, info (default), warn or error; debug logs every request")
-    p.add_argument("-log-json", "--log-json", action="store_true", help="log JSON lines, as consul agent -log-json")
-    p.add_argument("-http-max-conns-per-client", "--http-max-conns-per-client", dest="http_max_conns_per_client",
-                   type=int, default=None,
-                   help="open HTTP connections allowed per client IP (Consul's default 200; 0: no limit)")
+    for name, field, kind, text in FIELD_FLAGS:
+        if kind is bool:
+            _flag(p, name, dest=field, nargs="?", const=True, default=None, type=_go_bool, metavar="BOOL", help=text)
+        else:
+            _flag(p, name, dest=field, type=kind, default=None, help=text,
+                  choices=EDITIONS if field == "edition" else None)
+    _flag(p, "config-dir", dest="config_paths", action="append", default=[],
+          help="load the .hcl and .json files of a directory (repeatable)")
+    _flag(p, "config-file", dest="config_paths", action="append", default=[],
+          help="load one agent config file (repeatable)")
+    _flag(p, "config-format", dest="config_format", default=None, help="read every config file as hcl or json")
+    _flag(p, "hcl", dest="hcl", action="append", default=[], help="an HCL config fragment, read after the flags")
+    _flag(p, "state", default=None,
+          help="start from a state document saved from GET /_consulite/state (seeds a new -data-dir)")
+    for name in IGNORED_VALUE_FLAGS:
+        _flag(p, name, dest=f"ignored:{name}", action="append", default=None, help=argparse.SUPPRESS)
+    for name in IGNORED_BOOL_FLAGS:
+        _flag(p, name, dest=f"ignored:{name}", nargs="?", const=True, default=None, type=_go_bool,
+              help=argparse.SUPPRESS)
 
 
 def _go_bool(text: str) -> bool:
@@ -75,34 +110,40 @@ def run_agent(args: argparse.Namespace) -> int:
     from consulite.server import serve
 
     flags = {name: getattr(args, name) for name in FLAGS}
+
+    def built_now():
+        return build(args.config_paths, flags, hcl=args.hcl, config_format=args.config_format)
+
     try:
-        built = build(args.config_paths, flags)
+        built = built_now()
     except (ConfigError, FileError) as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     config = built.config
-    if args.dev and config.data_dir:  # -dev is in memory, as Consul's dev mode
+    if config.dev and config.data_dir:  # -dev is in memory, as Consul's dev mode
         config = attrs.evolve(config, data_dir="")
-    _setup_logging(config.log_level.lower(), args.log_json)
-    for warning in built.warnings:
-        logging.getLogger("consulite.agent").warning("%s", warning)
-    host, port = config.client_addr, config.http_port
+    _setup_logging(config.log_level.lower(), config.log_json)
+    ignored = [*({"flag": f"-{dest.split(':', 1)[1]}"} for dest, value in vars(args).items()
+                 if dest.startswith("ignored:") and value is not None), *({"key": k} for k in built.ignored)]
+    hosts, port = config.addresses("http"), config.http_port
     loaded = built.loaded if (built.loaded.services or built.loaded.entries) else None  # nothing to seed
     try:
         snapshot = _read_state(args.state, config) if args.state else None
         stop = asyncio.Event()
 
         def reload() -> Loaded:  # /v1/agent/reload re-reads the files
-            return build(args.config_paths, flags).loaded
+            return built_now().loaded
 
+        host = hosts[0] if len(hosts) == 1 else hosts
         asyncio.run(_serve_until_signal(serve(config, host, port, loaded=loaded, state=snapshot, reload=reload,
-                                              leave=lambda: stop.set()), _banner(config, args, loaded), stop))
+                                              leave=lambda: stop.set()), config, _banner(config, args, loaded),
+                                        (built.warnings, ignored), stop))
     except FileError as e:
         print(f"consulite: refusing to start: {e.text.rstrip()}", file=sys.stderr)
         return 1
     except OSError as e:
         reason = "address already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
-        print(f"consulite: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
+        print(f"consulite: cannot listen on {' '.join(hosts)}:{port}: {reason}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass
@@ -133,32 +174,73 @@ def _one_line(text: str) -> str:
 
 
 def _setup_logging(level: str, json_lines: bool) -> None:
+    """The agent's log lines go to standard output, as `consul agent` writes them."""
     from consulite.logs import configure
 
-    configure(level, json_lines)
+    configure(level, json_lines, stream=sys.stdout)
 
 
 def _banner(config, args: argparse.Namespace, loaded) -> dict:
-    """What Consul's start-up banner says, for this agent: version, edition, datacenter, node, what was loaded."""
-    from consulite import CONSUL_VERSION
-
+    """What consulite adds to Consul's start-up lines: edition, what was loaded, the state document."""
     files = len(loaded.services) + len(loaded.entries) if loaded is not None else 0
-    return {"version": CONSUL_VERSION, "edition": config.edition,
-            "datacenter": config.datacenter, "node": config.node_name,
+    return {"edition": config.edition,
             "loaded": f"{len(loaded.services)} service(s), {len(loaded.entries)} config entr(y/ies) from files"
             if files else "nothing from files", "state": args.state or "none"}
 
 
-async def _serve_until_signal(starting, banner: dict, stop: asyncio.Event) -> None:
+def _port(port: int) -> int:
+    """A port as Consul shows it: one that is off (0 or less) is -1 (builder.go portVal)."""
+    return port if port > 0 else -1
+
+
+def header(config, node_id: str, http_port: int) -> str:
+    """`consul agent`'s start-up header (command/agent/agent.go, as Consul 1.8.7 prints it), for this agent."""
+    from consulite import CONSUL_VERSION
+
+    rows = [("Version", f"'{CONSUL_VERSION}'"), ("Node ID", f"'{node_id}'"), ("Node name", f"'{config.node_name}'"),
+            ("Datacenter", f"'{config.datacenter}' (Segment: '<all>')"),
+            ("Server", f"{str(config.server).lower()} (Bootstrap: {str(config.bootstrap).lower()})"),
+            ("Client Addr", f"[{' '.join(config.client_addr.split())}] (HTTP: {http_port}, "
+                            f"HTTPS: {_port(config.https_port)}, gRPC: {_port(config.grpc_port)}, "
+                            f"DNS: {_port(config.dns_port)})"),
+            ("Cluster Addr", f"{config.node_address} (LAN: {_port(config.serf_lan_port)}, "
+                             f"WAN: {_port(config.serf_wan_port)})"),
+            ("Encrypt", f"Gossip: {str(bool(config.encrypt)).lower()}, TLS-Outgoing: false, TLS-Incoming: false, "
+                        "Auto-Encrypt-TLS: false")]
+    return "\n".join(["==> Starting Consul agent...", *(f"{name:>18}: {value}" for name, value in rows), "",
+                      "==> Log data will now stream in as it occurs:", ""])
+
+
+async def _serve_until_signal(starting, config, banner: dict, notes: tuple, stop: asyncio.Event) -> None:
     """Serve until SIGINT, SIGTERM or `stop` (`/v1/agent/leave`); then answer blocked queries and stop (a
-    second signal exits at once)."""
+    second signal exits at once). Start-up writes Consul's header and lines (the header and `==>` lines only
+    in text mode, as Consul), the builder's warnings, one line per ignored flag or key, and the pid file."""
+    from consulite import messages as M
+    from consulite.http.app import AGENT_KEY
     from consulite.logs import kv
 
     runner, port = await starting
-    host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
-    print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
-    log = logging.getLogger("consulite.agent")
-    kv(log, logging.INFO, "Consul agent running (emulated by consulite)", **banner, http=f"{host}:{port}")
+    node = runner.app[AGENT_KEY].node
+    text = not config.log_json
+    if text:
+        print(header(config, node.id, port), flush=True)
+    log, server_log = logging.getLogger("consulite.agent"), logging.getLogger("consulite.agent.server")
+    warnings, ignored = notes
+    for warning in warnings:
+        log.warning("%s", warning)
+    for setting in ignored:
+        kv(log, logging.WARNING, M.IGNORED_SETTING, **setting)
+    address = f"{runner.addresses[0][0]}:{port}" if runner.addresses else f"127.0.0.1:{port}"
+    kv(log, logging.INFO, "Started HTTP server", address=address, network="tcp")
+    kv(log, logging.INFO, "Emulated by consulite", **banner)
+    if config.pid_file:
+        Path(config.pid_file).write_text(str(os.getpid()))
+    print(f"consulite agent ready: http://{address} (Consul HTTP API)", flush=True)
+    if text:
+        print("==> Consul agent running!", flush=True)
+    kv(server_log, logging.INFO, "cluster leadership acquired")
+    kv(server_log, logging.INFO, "New leader elected", payload=config.node_name)
+    kv(log, logging.INFO, "Synced node info")
     loop = asyncio.get_running_loop()
 
     def first_signal() -> None:
@@ -173,6 +255,8 @@ async def _serve_until_signal(starting, banner: dict, stop: asyncio.Event) -> No
         await stop.wait()
     finally:
         await runner.cleanup()
+        if config.pid_file:
+            Path(config.pid_file).unlink(missing_ok=True)
         print("consulite agent stopped", flush=True)
 
 

@@ -21,7 +21,7 @@ from consulite.decode.config import EntryCodec
 from consulite.decode.entries import un_slice
 from consulite.decode.hcl import loads as hcl_loads
 from consulite.errors import DecodeError
-from consulite.model.agent_config import FILE_KEYS
+from consulite.model.agent_config import FILE_KEYS, IGNORED_KEYS
 from consulite.model.config import ConfigEntry
 from consulite.model.fields import ANY_MAP, HEADERS, STR_MAP
 from consulite.model.go import multierror
@@ -212,10 +212,15 @@ class _ServiceDecoder:
 _SERVICES = _ServiceDecoder()
 
 
+#: the spec of a key consulite accepts with any value and ignores (IGNORED_KEYS)
+IGNORE = "ignore"
+
+
 def _settings_tree() -> dict:
-    """FILE_KEYS as nested blocks: {"datacenter": ("datacenter", "string"), "ports": {"http": (...)}}."""
+    """FILE_KEYS and IGNORED_KEYS as nested blocks: {"datacenter": ("datacenter", "string"), "ports": {"http":
+    (...)}, "telemetry": IGNORE}."""
     tree: dict = {}
-    for key, spec in FILE_KEYS.items():
+    for key, spec in [*FILE_KEYS.items(), *((k, IGNORE) for k in IGNORED_KEYS)]:
         *blocks, last = key.split(".")
         node = tree
         for b in blocks:
@@ -235,6 +240,7 @@ class AgentFile:
     settings: dict = attrs.field(factory=dict)  # AgentConfig field -> value
     services: list[dict] = attrs.field(factory=list)
     entries: list[ConfigEntry] = attrs.field(factory=list)
+    ignored: list[str] = attrs.field(factory=list)  # the IGNORED_KEYS it sets, as written
 
 
 def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = False) -> AgentFile:
@@ -255,6 +261,7 @@ def agent_file(raw, path: str, codec: EntryCodec | None, json_numbers: bool = Fa
 def _agent_file(raw: dict, path: str, codec: EntryCodec | None, json_numbers: bool) -> AgentFile:
     d = _Decoding(json_numbers)
     settings: dict = {}
+    ignored: list[str] = []
     services: list[dict] = []
     bootstrap: list = []
     own: list[str] = []
@@ -277,11 +284,11 @@ def _agent_file(raw: dict, path: str, codec: EntryCodec | None, json_numbers: bo
                     else:
                         d.unused.append(f"config_entries.{k}")
         else:
-            _setting(d, _SETTINGS, key, value, key, settings, own)
+            _setting(d, _SETTINGS, key, value, key, (settings, ignored), own)
     d.unused += sorted(own)
     d.finish(path)
     entries = [config_entry(e, path, codec) for e in bootstrap] if codec is not None else []
-    return AgentFile(path, settings, services, entries)
+    return AgentFile(path, settings, services, entries, ignored)
 
 
 def _services(d: _Decoding, items: list, where) -> list[dict]:
@@ -289,15 +296,21 @@ def _services(d: _Decoding, items: list, where) -> list[dict]:
     return [_SERVICES.struct(ServiceDefinition, v, where(i), d) for i, v in enumerate(items)]
 
 
-def _setting(d: _Decoding, node: dict, key: str, value, where: str, out: dict, own: list[str]) -> None:
+def _setting(d: _Decoding, node: dict, key: str, value, where: str, out: tuple[dict, list[str]],
+             own: list[str]) -> None:
+    """One key of a file into `out` (settings, ignored keys); a null value leaves the default (mapstructure)."""
     spec = node.get(key.lower())
     if spec is None:
         own.append(where)
+    elif value is None:
+        return
+    elif spec == IGNORE:
+        out[1].append(where)
     elif isinstance(spec, tuple):
         field, go = spec
         decoded = d.scalar(go, value, where)
         if decoded is not None:
-            out[field] = decoded
+            out[0][field] = decoded
     else:
         nested: list[str] = []
         for k, v in (d.block(value, where) or {}).items():
@@ -355,15 +368,17 @@ class FileContents:
     agent: AgentFile | None = None
 
 
-def read_file(path, codec: EntryCodec, role: str | None = None, text: str | None = None) -> FileContents:
+def read_file(path, codec: EntryCodec, role: str | None = None, text: str | None = None,
+              fmt: str | None = None) -> FileContents:
     """Read one file (`-` is standard input) as Consul would: a config entry (`role=ENTRY`, Consul's
     ParseConfigEntry: JSON when the text starts with `{`, else HCL1), an agent-config file (`role=AGENT`,
     agent/config: JSON for `.json`, else HCL1), or, without a role, whichever `is_config_entry` finds.
-    Raises FileError (ReadError when the path cannot be read)."""
+    `fmt` ("hcl" or "json", `-config-format`) overrides an agent-config file's extension. Raises FileError
+    (ReadError when the path cannot be read)."""
     path = str(path)
     if text is None:
         text = sys.stdin.read() if path == STDIN else read_text(path)
-    as_json = path.endswith(".json")
+    as_json = fmt == "json" if fmt else path.endswith(".json")
     starts_json = text.lstrip().startswith("{")
     if role is None:
         raw = parse(text, path, "json" if as_json or starts_json else "hcl")

@@ -23,7 +23,8 @@ def test_reload_rereads_the_files_and_leave_stops_the_agent(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-dev", "-http-port", "0",
                              "-config-file", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))
+        line = next(line for line in proc.stdout if "agent ready" in line)  # after Consul's start-up header
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))
         conf.write_text('services = [{ name = "web" port = 80 }, { name = "db" port = 5432 }]\n')
         assert _put(port, "/v1/agent/reload") == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # every test here runs the command as a subproces
 def start(*args):
     proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-dev", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
+    line = next(line for line in proc.stdout if "agent ready" in line)  # after Consul's start-up header
     return proc, line
 
 
@@ -84,7 +84,7 @@ def test_agent_settings_come_from_files_then_flags(tmp_path):
                              "-http-port", "0", "-node", "flag-node"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stdout.readline()
+        line = next(line for line in proc.stdout if "agent ready" in line)
         port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))  # the flag's 0 beat the file's 1
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/self") as r:
             config = json.loads(r.read())["Config"]

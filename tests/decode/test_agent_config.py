@@ -76,7 +76,7 @@ def test_bootstrap_entries_are_kept(tmp_path):
     ("bogus_key = 1", ["bogus_key"]),
     ("acl {\n  enabled = true\n  bogus = 1\n}", ["acl.bogus"]),
     ("edition = \"ce\"", ["edition"]),  # consulite's own flag, not a Consul config key
-    ("ports {\n  dns = 8600\n}", ["ports.dns"]),
+    ("ports {\n  rpc = 8400\n}", ["ports.rpc"]),  # Consul 0.x's key, gone from agent/config
     ('service {\n  name = "x"\n  bogus = 2\n}\nzz = 1\naa = 2', ["service.bogus", "aa", "zz"]),
     ('config_entries {\n  other = 1\n}', ["config_entries.other"]),
     ('Kind = "service-defaults"\nName = "web"', ["Kind", "Name"]),  # a config entry is not an agent file
@@ -129,9 +129,9 @@ def test_a_missing_path_and_an_unknown_extension(tmp_path):
 
 
 @pytest.mark.parametrize("flags, content, error", [
-    ({"http_port": 99999}, "", "ports.http: invalid port: 99999"),  # builder.go portVal
-    ({}, "ports {\n  http = 70000\n}", "ports.http: invalid port: 70000"),
-    ({"http_port": -1}, "", "ports.http: invalid port: -1"),
+    ({"http_port": 99999}, "", "1 error occurred:\n\t* ports.http: invalid port: 99999\n\n"),  # builder.go portVal
+    ({}, "ports {\n  http = 70000\n}", "1 error occurred:\n\t* ports.http: invalid port: 70000\n\n"),
+    ({"http_port": -1}, "", "1 error occurred:\n\t* ports.http: invalid port: -1\n\n"),  # consulite serves HTTP
     ({"log_level": "loud"}, "",  # logging/logger.go Setup
      "Invalid log level: loud. Valid log levels are: [TRACE DEBUG INFO WARN ERR ERROR]"),
 ])
@@ -171,3 +171,90 @@ def test_checks_run_flag_reads_as_a_go_bool(argv, value):
     parser = argparse.ArgumentParser()
     agent.add_parser(parser.add_subparsers())
     assert parser.parse_args(["agent", *argv]).checks_run is value
+
+
+# -- `consul agent`'s keys and checks (issue 15; texts from agent/config/builder.go, checked against 1.8.7) ------
+
+def test_the_keys_sdk_testutil_writes_are_accepted(tmp_path):
+    # sdk/testutil/server.go's JSON: ports, addresses, node_id, nulls (omitted Go fields), ignored blocks
+    f = write(tmp_path / "config.json", '''{"node_name": "node-x", "node_id": "8F6C4B5E-55A7-4E8A-9C2B-0E1D2C3B4A59",
+      "performance": {"raft_multiplier": 1}, "bootstrap": true, "server": true, "data_dir": "/tmp/x/data",
+      "segments": null, "disable_update_check": true, "log_level": "debug", "bind_addr": "127.0.0.1",
+      "addresses": {}, "ports": {"dns": 1001, "http": 1002, "https": 1003, "serf_lan": 1004, "serf_wan": 1005,
+      "server": 1006, "grpc": 1007, "grpc_tls": 1008}, "acl": {}, "connect": {"enabled": true,
+      "ca_config": {"cluster_id": "11111111-2222-3333-4444-555555555555"}}, "skip_leave_on_interrupt": true,
+      "peering": {"enabled": true}}''')
+    built = build([f])
+    c = built.config
+    assert (c.node_name, c.node_id, c.bootstrap, c.server, c.data_dir) == (
+        "node-x", "8f6c4b5e-55a7-4e8a-9c2b-0e1d2c3b4a59", True, True, "/tmp/x/data")  # node IDs lower-cased
+    assert (c.dns_port, c.http_port, c.https_port, c.serf_lan_port, c.serf_wan_port, c.server_port, c.grpc_port,
+            c.grpc_tls_port) == (1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008)
+    assert built.ignored == ("performance", "disable_update_check", "connect.ca_config", "skip_leave_on_interrupt",
+                             "peering")
+
+
+def test_addresses_decide_where_services_listen(tmp_path):
+    f = write(tmp_path / "a.hcl", 'client_addr = "127.0.0.1 ::1"\naddresses { dns = "0.0.0.0" }\n')
+    c = build([f]).config
+    assert c.addresses("http") == ["127.0.0.1", "::1"] and c.addresses("dns") == ["0.0.0.0"]
+    assert build([f], {"http_addr": "127.0.0.2"}).config.addresses("http") == ["127.0.0.2"]
+    assert build([], {"bind_addr": "0.0.0.0"}).config.node_address == "127.0.0.1"
+    assert build([], {"bind_addr": "10.1.2.3"}).config.node_address == "10.1.2.3"
+    assert build([], {"bind_addr": "10.1.2.3", "advertise_addr": "10.9.9.9"}).config.node_address == "10.9.9.9"
+
+
+def test_hcl_fragments_come_after_flags_and_name_themselves(tmp_path):
+    # builder.go: -hcl sources are the tail, after the flags; a bad one is `flags-<n>.hcl`
+    assert build([], {"datacenter": "flag"}, hcl=['datacenter = "frag"']).config.datacenter == "frag"
+    with pytest.raises(FileError) as e:
+        build([], {}, hcl=['datacenter = "x"', "bogus = 1"])
+    assert e.value.text == "failed to parse flags-1.hcl: 1 error occurred:\n\t* invalid config key bogus\n\n"
+
+
+def test_config_format_reads_any_extension(tmp_path):
+    f = write(tmp_path / "agent.conf", '{"datacenter": "east"}')
+    assert build([f], config_format="json").config.datacenter == "east"
+    with pytest.raises(ConfigError) as e:
+        build([f], config_format="yaml")
+    assert e.value.text == "config: -config-format must be either 'hcl' or 'json'"
+
+
+@pytest.mark.parametrize("flags, error", [
+    ({"bind_addr": "300.1.1.1"}, "bind_addr cannot be empty"),
+    ({"bind_addr": "1.2.3.4 5.6.7.8"},
+     "bind_addr cannot contain multiple addresses. Use 'addresses.{dns,http,https}' instead."),
+    ({"advertise_addr": "0.0.0.0"}, "Advertise address cannot be 0.0.0.0, :: or [::]"),
+    ({"advertise_addr": "foo"},
+     "2 errors occurred:\n\t* advertise_addr: invalid ip address: foo\n"
+     "\t* advertise_addr: invalid ip address: foo\n\n"),
+    ({"http_port": 70000, "dns_port": 70001, "client_addr": "foo"},
+     "3 errors occurred:\n\t* ports.dns: invalid port: 70001\n\t* ports.http: invalid port: 70000\n"
+     "\t* client_addr: invalid ip address: foo\n\n"),
+    ({"server_port": 0}, "server-port must be greater than zero"),  # 1.8.7 crashes; builder.go since refuses
+    ({"serf_lan_port": -1}, "serf-lan-port must be greater than zero"),  # 1.8.7 took it; builder.go refuses
+    ({"datacenter": "a b"}, 'datacenter cannot be "a b". Please use only [a-z0-9-_]'),
+    ({"encrypt": "zz"}, "encrypt has invalid key: illegal base64 data at input byte 0"),
+    ({"encrypt": "YW!j"}, "encrypt has invalid key: illegal base64 data at input byte 2"),
+    ({"bootstrap_expect": -2}, "bootstrap_expect cannot be -2. Must be greater than or equal to zero"),
+    ({"bootstrap_expect": 3, "server": False}, "'bootstrap_expect > 0' requires 'server = true'"),
+    ({"bootstrap_expect": 3, "dev": True}, "'bootstrap_expect > 0' not allowed in dev mode"),
+    ({"bootstrap_expect": 2, "bootstrap": True},
+     "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive"),
+    ({"node_id": "abc"}, "failed to setup node ID: specified NodeID is invalid: uuid string is wrong length"),
+    ({"node_id": "0123456G-0123-0123-0123-012345678901"},
+     "failed to setup node ID: specified NodeID is invalid: encoding/hex: invalid byte: U+0067 'g'"),
+    ({"node_id": "01234567+0123-0123-0123-012345678901"},
+     "failed to setup node ID: specified NodeID is invalid: uuid is improperly formatted"),
+])
+def test_bad_agent_values_are_refused_with_consuls_text(flags, error):
+    with pytest.raises(ConfigError) as e:
+        build([], flags)
+    assert e.value.text == error
+
+
+def test_bootstrap_expect_one_is_bootstrap_mode():
+    # builder.go: bootstrap_expect = 1 is the same as bootstrap (so -dev takes it: 1.8.7 does)
+    c = build([], {"bootstrap_expect": 1, "dev": True}).config
+    assert (c.bootstrap, c.bootstrap_expect) == (True, 0)
+    assert build([], {"encrypt": "YWJjZGVmZ2hpamtsbW5vcA=="}).config.encrypt  # a good key is taken

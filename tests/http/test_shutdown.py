@@ -57,7 +57,7 @@ def _start_agent(*flags):
     proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-dev", "-http-port", "0", *flags],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    line = proc.stdout.readline()
+    line = next((line for line in proc.stdout if "agent ready" in line), "")  # after Consul's start-up header
     assert "ready" in line, line + proc.stderr.read()
     return proc, line.split("http://")[1].split(" ")[0]
 

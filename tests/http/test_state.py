@@ -79,7 +79,8 @@ def test_agent_starts_from_a_state_file(consulite, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "consulite.cli", "agent", "-http-port", "0", "-state", str(state)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        port = int(proc.stdout.readline().rsplit(":", 1)[1].split()[0])
+        line = next(line for line in proc.stdout if "agent ready" in line)  # after Consul's start-up header
+        port = int(line.rsplit(":", 1)[1].split()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/agent/services") as r:
             assert json.loads(r.read())["saved"]["Port"] == 1234
     finally:

@@ -8,12 +8,10 @@ import http.client
 import json
 import os
 import random
-import select
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,18 +68,15 @@ def start_agent(data_dir: Path) -> tuple[subprocess.Popen, int]:
                              str(data_dir), "-log-level", "error"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # bounded: the ready line, or the process's end
-        ready, _, _ = select.select([proc.stdout], [], [], deadline - time.monotonic())
-        if not ready:
-            break
-        line = proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"agent exited: {proc.wait()} {proc.stderr.read()}")
-        if line.startswith("consulite agent ready:"):
-            return proc, int(line.rsplit(":", 1)[1].split()[0])
-    proc.kill()
-    raise AssertionError("agent did not become ready")
+    watchdog = threading.Timer(60, proc.kill)  # bounded: the ready line, or the process's end
+    watchdog.start()
+    try:
+        for line in proc.stdout:  # the ready line follows Consul's start-up header
+            if line.startswith("consulite agent ready:"):
+                return proc, int(line.rsplit(":", 1)[1].split()[0])
+    finally:
+        watchdog.cancel()
+    raise AssertionError(f"agent did not become ready: {proc.wait()} {proc.stderr.read()}")
 
 
 def request(conn: http.client.HTTPConnection, method: str, path: str, body=None):

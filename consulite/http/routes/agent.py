@@ -234,15 +234,18 @@ def member(ctx: RequestContext, wan: bool = False) -> dict:
     agent = ctx.agent
     cfg = agent.config
     tags = {
-        "role": "consul", "dc": cfg.datacenter, "port": "8300", "id": agent.node.id, "vsn": "2", "vsn_min": "2",
+        "role": "consul", "dc": cfg.datacenter, "port": str(cfg.server_port), "id": agent.node.id, "vsn": "2",
+        "vsn_min": "2",
         "vsn_max": "3", "build": f"{CONSUL_VERSION}:consulite", "segment": "",
         "acls": "1" if agent.acl.enabled else "0", "ft_fs": "1",
-        "ft_si": "1", "raft_vsn": "3", "expect": "1", "wan_join_port": "8302", "grpc_port": "8502",
+        "ft_si": "1", "raft_vsn": "3", "expect": "1", "wan_join_port": str(cfg.serf_wan_port),
+        "grpc_port": str(cfg.grpc_port),
     }
     if cfg.enterprise:
         tags["ap"] = DEFAULT
     name = f"{cfg.node_name}.{cfg.datacenter}" if wan else cfg.node_name  # WAN members are <node>.<dc>
-    return {"Name": name, "Addr": agent.node.address, "Port": 8302 if wan else 8301, "Tags": tags, "Status": 1,
+    return {"Name": name, "Addr": agent.node.address, "Port": cfg.serf_wan_port if wan else cfg.serf_lan_port,
+            "Tags": tags, "Status": 1,
             "ProtocolMin": 1, "ProtocolMax": 5, "ProtocolCur": 2, "DelegateMin": 2, "DelegateMax": 5,
             "DelegateCur": 4}
 
@@ -259,10 +262,10 @@ async def self_info(ctx: RequestContext):
               "BuildDate": "2025-01-01T00:00:00Z"}
     if cfg.enterprise:
         config["Partition"] = DEFAULT
-    leader = f"{agent.node.address}:8300"
+    leader = agent.operator.server_address
     return ctx.json({
         "Config": config,
-        "DebugConfig": {"Datacenter": cfg.datacenter, "NodeName": cfg.node_name, "DevMode": True,
+        "DebugConfig": {"Datacenter": cfg.datacenter, "NodeName": cfg.node_name, "DevMode": cfg.dev,
                         "EnableCentralServiceConfig": True, "EnableScriptChecks": cfg.enable_script_checks,
                         **agent.operator.debug_config()},
         "Coord": {"Vec": [0.0] * 8, "Error": 1.5, "Adjustment": 0.0, "Height": 1e-05},
@@ -275,8 +278,8 @@ async def self_info(ctx: RequestContext):
                   "runtime": {"os": "linux", "arch": "amd64"}, "serf_lan": {"members": "1"},
                   **agent.operator.license_stats()},
         "Meta": {"consul-network-segment": "", "consul-version": CONSUL_VERSION},
-        "xDS": {"SupportedProxies": {"envoy": ["1.33.0", "1.32.3", "1.31.5", "1.30.9"]}, "Port": 8502,
-                "Ports": {"Plaintext": 8502, "TLS": -1}},
+        "xDS": {"SupportedProxies": {"envoy": ["1.33.0", "1.32.3", "1.31.5", "1.30.9"]}, "Port": cfg.grpc_port,
+                "Ports": {"Plaintext": cfg.grpc_port, "TLS": cfg.grpc_tls_port}},
     })
 
 

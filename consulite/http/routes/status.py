@@ -12,8 +12,8 @@ def register(router: Router) -> None:
 
 
 async def leader(ctx: RequestContext):
-    return ctx.json(f"{ctx.agent.node.address}:8300")
+    return ctx.json(ctx.agent.operator.server_address)
 
 
 async def peers(ctx: RequestContext):
-    return ctx.json([f"{ctx.agent.node.address}:8300"])
+    return ctx.json([ctx.agent.operator.server_address])
