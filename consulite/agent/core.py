@@ -46,6 +46,7 @@ class Agent:
             services,
             sessions,
             state,
+            tombstones,
             txn,
         )
 
@@ -71,6 +72,7 @@ class Agent:
         self.discovery_chain = discovery_chain.DiscoveryChain(self)
         self.explain = explain.Explain(self)
         self.kv = kv.KV(self)
+        self.tombstone_gc = tombstones.TombstoneGC(self)
         self.sessions = sessions.Sessions(self)
         self.txn = txn.Txn(self)
         self.events = events.Events(self)

@@ -5,7 +5,7 @@ transaction leaves nothing behind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from sortedcontainers import SortedDict
@@ -240,3 +240,25 @@ class TombstonesTable:
         for space in [s for s in self.kv.tombs if s[0] == partition]:
             for key in self.kv.tombs.pop(space):
                 tx.changed(self, (*space, key), None)
+
+    def reap(self, tx: Tx, index: int) -> int:
+        """Drop every tombstone at or below `index` (the tombstone GC's reap, a Raft write of its own: it takes
+        an index, the KV table's index stays); how many went."""
+        reaped = 0
+        for space, tombs in list(self.kv.tombs.items()):
+            gone = {k: i for k, i in tombs.items() if i <= index}
+            if not gone:
+                continue
+            for key in gone:
+                del tombs[key]
+                tx.changed(self, (*space, key), None)
+            if not tombs:
+                del self.kv.tombs[space]
+            tx.on_rollback(self._unreap(space, gone))
+            reaped += len(gone)
+        if reaped:
+            _ = tx.index
+        return reaped
+
+    def _unreap(self, space: Space, gone: dict[str, int]) -> Callable[[], None]:
+        return lambda: self.kv.tombs.setdefault(space, SortedDict()).update(gone)
