@@ -114,18 +114,18 @@ class Catalog:
 
     # -- services ------------------------------------------------------------------------------
 
-    def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[str]]]:
-        """Service names with the union of their instances' tags, in order of first appearance."""
+    def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[Service]]]:
+        """Service names (sorted, as Go renders a map) with their instances on the nodes `sel` keeps."""
         p, ns = scope.partition, scope.namespace
         mine = self.store.services.names(p, ns, ws) if sel.node_matches() else {}
         others = self.store.node_services.names(p, ns, ws)
         if sel.node_meta:
             ws.add(topics.nodes(p))
-        out: dict[str, list[str]] = {}
+        out: dict[str, list[Service]] = {}
         for name in sorted({*mine, *others}):
             kept = mine.get(name, []) + [s for s in others.get(name, []) if self._meta_ok(s, sel)]
             if kept:
-                out[name] = list(dict.fromkeys(t for svc in kept for t in svc.tags))
+                out[name] = kept
         return self.store.index_of(ws), out
 
     def _meta_ok(self, svc: Service, sel: Selection) -> bool:
@@ -312,6 +312,11 @@ class Catalog:
         key = (partition, node_key(name))
         if key in self.store.nodes.rows:
             self.store.nodes.remove(tx, key)
+
+
+def tags_of(instances: Iterable[Service]) -> list[str]:
+    """The union of the instances' tags, in order of first appearance."""
+    return list(dict.fromkeys(t for svc in instances for t in svc.tags))
 
 
 def by_node_then_id(checks: Iterable[HealthCheck], agent_node: str) -> list[HealthCheck]:

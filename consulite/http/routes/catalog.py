@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from consulite import messages as M
-from consulite.agent.catalog import Selection
+from consulite.agent.catalog import Selection, tags_of
 from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest, ConsulError
 from consulite.http.acl import instance_readable, node_readable, service_readable
@@ -88,11 +88,16 @@ async def deregister_entity(ctx: RequestContext):
 
 
 async def services(ctx: RequestContext):
-    sel = selection(ctx)
-    index, out = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
+    """Names with their instances' tags; `?filter=` runs over the instances (structs.ServiceNode, Consul 1.14+)."""
+    sel, keep = selection(ctx), ctx.filter(F.SERVICE_NODE)
+    index, found = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
+    if keep is not None:
+        node_of = node_json_of(ctx)
+        found = {name: kept for name, instances in found.items()
+                 if (kept := [s for s in instances if keep(ctx.render.catalog_service(s, node_of(s)))])}
     scope = ctx.scope
-    kept = ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
-    return ctx.read(dict(kept), index)
+    listed = ctx.visible(found.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
+    return ctx.read({name: tags_of(instances) for name, instances in listed}, index)
 
 
 def service_name(ctx: RequestContext) -> str:
