@@ -12,7 +12,7 @@ import attrs
 
 from consulite import messages as M
 from consulite.agent.state import is_node_owned
-from consulite.errors import ConsulError
+from consulite.errors import BadRequest, ConsulError
 from consulite.model import rules
 from consulite.model.check import CRITICAL, HealthCheck, check_type_name
 from consulite.model.go import multierror, uuid_error
@@ -243,7 +243,10 @@ class Catalog:
             raise ConsulError(M.CATALOG_SERVICE_NAME_WITH_ID)
         if not svc.id:
             raise ConsulError(M.CATALOG_SERVICE_NO_ID)
-        rules.check_address(svc.address)
+        try:
+            rules.check_address(svc.address)
+        except BadRequest as e:  # the agent's 400 is the catalog's 500
+            raise ConsulError(e.text) from None
         svc.node = req.node
         return svc
 
