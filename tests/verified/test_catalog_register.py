@@ -118,9 +118,9 @@ def test_refusals_that_changed_after_1_8_7(target, node):
     assert_error(r, 500, newer(
         target, "agent/structs/structs.go",
         v187="2 errors occurred:\n\t* Proxy.DestinationServiceName must be non-empty for Connect proxy services\n"
-             "\t* Port must be set for a Connect proxy",
+             "\t* Port must be set for a Connect proxy\n",
         current="2 errors occurred:\n\t* Port or SocketPath must be set for a connect-proxy\n"
-                "\t* Proxy.DestinationServiceName must be non-empty for Connect proxy services"))
+                "\t* Proxy.DestinationServiceName must be non-empty for Connect proxy services\n"))
     assert_error(target.put("/v1/catalog/register", {"Node": node, "Address": "1.2.3.4", "Service": {"ID": "x"}}),
                  500, newer(target, RPC, v187="Must provide service name with ID",
                             current="Must provide service name (Service.Service) when service ID is provided"))
