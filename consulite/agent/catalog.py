@@ -104,8 +104,8 @@ class Catalog:
         sortNodesByDistanceFrom: nodes without a coordinate last, nothing moves when `near` has none."""
         if not near:
             return items
-        ws.add(topics.COORDINATES)
-        coords = {node_key(c.node): c.coord for c in self.store.coordinates.list() if not c.segment}
+        _, rows = self.agent.operator.coordinates(ws)
+        coords = {node_key(r["Node"]): r["Coord"] for r in rows if not r["Segment"]}
         source = coords.get(node_key(self.agent.node.name if near == "_agent" else near))
         if source is None:
             return items
@@ -302,7 +302,7 @@ class Catalog:
         svc = self.store.node_services.rows.get(key)
         if svc is None:
             return
-        for check in self.store.node_checks.of_service(svc):
+        for check in self.store.node_checks.of_service(svc, svc.node):
             self.store.node_checks.remove(tx, self.store.node_checks.key(check))
         self.store.node_services.remove(tx, key)
 

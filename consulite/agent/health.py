@@ -25,13 +25,13 @@ class Health:
 
     def checks_of(self, svc: Service) -> list[HealthCheck]:
         """An instance's checks: its node's, then its own, by CheckID."""
+        node, others = svc.node or self.agent.node.name, self.store.node_checks
+        found = [c for c in others.on_node(svc.partition, node) if not c.service_id] + others.of_service(svc, node)
+        if self.agent.catalog.is_agent_node(node):
+            found += self.store.checks.of_node()
         if not svc.node:
-            return by_id(self.store.checks.of_node() + self.store.checks.of_service(*key_of(svc)))
-        others = self.store.node_checks
-        node_checks = [c for c in others.on_node(svc.partition, svc.node) if not c.service_id]
-        if self.agent.catalog.is_agent_node(svc.node):
-            node_checks += self.store.checks.of_node()
-        return by_id(node_checks + others.of_service(svc))
+            found += self.store.checks.of_service(*key_of(svc))
+        return by_id(found)
 
     def service(self, scope: Scope, name: str, connect: bool, passing: bool, ws: set,
                 sel: Selection = EVERYTHING, near: str = "") -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
@@ -53,12 +53,13 @@ class Health:
         p, ns = scope.partition, scope.namespace
         found: list[HealthCheck] = []
         if sel.node_matches():
-            mine = self.store.services.instances(p, ns, name, ws)
-            found = [c for svc in mine for c in self.store.checks.of_service(*key_of(svc))]
+            me = self.agent.node.name
+            for svc in self.store.services.instances(p, ns, name, ws):
+                found += self.store.checks.of_service(*key_of(svc)) + self.store.node_checks.of_service(svc, me)
         catalog = self.agent.catalog
         for svc in self.store.node_services.instances(p, ns, name, ws):
             if sel.meta_matches(catalog.node_meta(catalog.node_of(svc))):
-                found += self.store.node_checks.of_service(svc)
+                found += self.store.node_checks.of_service(svc, svc.node)
         ordered = by_node_then_id(found, self.agent.node.name)
         return self.store.index_of(ws), catalog.near(ordered, near, catalog.service_node_name, ws)
 

@@ -5,7 +5,6 @@ catalog are rows of the two other tables, under that name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from consulite.model.check import HealthCheck
@@ -314,12 +313,10 @@ class NodeChecksTable(_Rows):
         for a node check every service of the node."""
         p, ns = check.partition, check.namespace
         found = [topics.checks(p, ns), topics.catalog_node(p, node_key(check.node))]
-        if check.service_id:
-            svc = self._services.get(p, check.node, ns, check.service_id)
-            owners: Iterable[Service] = [svc] if svc is not None else []
-        else:
-            owners = self._services.on_node(p, check.node)
-        for svc in owners:
+        if check.service_id:  # its service may be the agent's own, on the agent's node
+            found.append(topics.service_name(p, ns, check.service_name))
+            return found
+        for svc in self._services.on_node(p, check.node):
             found.append(topics.service_name(svc.partition, svc.namespace, svc.name))
             found.append(topics.checks(svc.partition, svc.namespace))
         return found
@@ -351,8 +348,9 @@ class NodeChecksTable(_Rows):
         found = self.by_node.get((partition, node_key(node)), {})
         return [found[k] for k in sorted(found, key=lambda k: (k[1].lower(), k[1], k[0]))]
 
-    def of_service(self, svc: Service) -> list[HealthCheck]:
-        found = self.by_service.get(service_key(svc), {})
+    def of_service(self, svc: Service, node: str) -> list[HealthCheck]:
+        """The checks of `svc` on `node` (the agent's services carry no node: their caller names it)."""
+        found = self.by_service.get((svc.partition, node_key(node), svc.namespace, svc.id), {})
         return [found[k] for k in sorted(found, key=lambda k: (k.lower(), k))]
 
     def in_scope(self, partition: str, namespace: str, ws: WatchSet) -> list[HealthCheck]:
