@@ -98,6 +98,21 @@ class _Rows:
             self._index(old)
 
 
+class _ScopedRows(_Rows):
+    """Rows keyed (partition, node, namespace, ID): a partition's or a namespace's go with it."""
+
+    def remove(self, tx: Tx, key: RowKey) -> Any:
+        raise NotImplementedError
+
+    def drop_partition(self, tx: Tx, partition: str) -> None:
+        for key in [k for k in self.rows if k[0] == partition]:
+            self.remove(tx, key)
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for key in [k for k in self.rows if k[0] == partition and k[2] == namespace]:
+            self.remove(tx, key)
+
+
 class NodesTable(_Rows):
     name = "nodes"
     item_type = CatalogNode
@@ -167,7 +182,7 @@ class NodesTable(_Rows):
         return [found[k] for k in sorted(found)]
 
 
-class NodeServicesTable(_Rows):
+class NodeServicesTable(_ScopedRows):
     name = "node_services"
     item_type = Service
 
@@ -235,14 +250,6 @@ class NodeServicesTable(_Rows):
         if (svc.partition, svc.namespace, svc.name) not in self.by_name:
             tx.touch(topics.extinction(svc.partition))
 
-    def drop_partition(self, tx: Tx, partition: str) -> None:
-        for key in [k for k in self.rows if k[0] == partition]:
-            self.remove(tx, key)
-
-    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
-        for key in [k for k in self.rows if k[0] == partition and k[2] == namespace]:
-            self.remove(tx, key)
-
     def get(self, partition: str, node: str, namespace: str, service_id: str) -> Service | None:
         return self.rows.get((partition, node_key(node), namespace, service_id))
 
@@ -269,7 +276,7 @@ def _by_node_then_id(rows: dict[tuple[str, str], Service]) -> list[Service]:
     return [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1].lower(), k[1]))]
 
 
-class NodeChecksTable(_Rows):
+class NodeChecksTable(_ScopedRows):
     name = "node_checks"
     item_type = HealthCheck
 
@@ -335,14 +342,6 @@ class NodeChecksTable(_Rows):
         tx.touch(*self.topics_of(self.rows[key]))
         check: HealthCheck = self._delete(tx, key)
         return check
-
-    def drop_partition(self, tx: Tx, partition: str) -> None:
-        for key in [k for k in self.rows if k[0] == partition]:
-            self.remove(tx, key)
-
-    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
-        for key in [k for k in self.rows if k[0] == partition and k[2] == namespace]:
-            self.remove(tx, key)
 
     def on_node(self, partition: str, node: str) -> list[HealthCheck]:
         found = self.by_node.get((partition, node_key(node)), {})
