@@ -433,3 +433,16 @@ EXPECT_BOOTSTRAP = "'bootstrap_expect > 0' and 'bootstrap = true' are mutually e
 NODE_ID_BAD = "failed to setup node ID: specified NodeID is invalid: {err}"
 #: one line for each flag or key consulite accepts and ignores
 IGNORED_SETTING = "Ignored: no meaning in consulite"
+
+# -- catalog register/deregister and other nodes (agent/consul/catalog_endpoint.go, state/catalog.go); 500s
+CATALOG_MISSING_NODE = "Must provide node"
+CATALOG_MISSING_ADDRESS = "Must provide address if SkipNodeUpdate is not set"
+CATALOG_BAD_NODE_ID = "Bad node ID: {err}"
+CATALOG_SERVICE_NAME_WITH_ID = "Must provide service name (Service.Service) when service ID is provided"
+CATALOG_SERVICE_NO_ID = "failed inserting service: failed inserting service: object missing primary index"
+CATALOG_CHECK_NODE = "Node '{node}' for check '{check}' doesn't match register request node '{want}'"
+CATALOG_CHECK_SERVICE = "Unknown service ID '{service}' for check ID '{check}'"
+CATALOG_CHECK_NO_ID = 'failed inserting check on node "{node}": failed inserting check: object missing primary index'
+UUID_LENGTH = "uuid string is wrong length"
+UUID_FORMAT = "uuid is improperly formatted"
+HEX_INVALID_BYTE = "encoding/hex: invalid byte: {rune}"

@@ -1,11 +1,13 @@
-"""Health reads: instances with their checks, checks of a service, checks in a state, checks of a node."""
+"""Health reads over every node: instances with their checks, checks of a service, checks in a state, checks
+of a node."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from consulite.agent.catalog import EVERYTHING, Selection
+from consulite.agent.catalog import EVERYTHING, Selection, by_node_then_id
 from consulite.model.check import PASSING, HealthCheck
+from consulite.model.node import node_key
 from consulite.model.scope import Scope
 from consulite.model.service import Service
 from consulite.store import topics
@@ -21,34 +23,75 @@ class Health:
         self.agent = agent
         self.store = agent.store
 
+    def checks_of(self, svc: Service) -> list[HealthCheck]:
+        """An instance's checks: its node's, then its own, by CheckID."""
+        node, others = svc.node or self.agent.node.name, self.store.node_checks
+        found = [c for c in others.on_node(svc.partition, node) if not c.service_id] + others.of_service(svc, node)
+        if self.agent.catalog.is_agent_node(node):
+            found += self.store.checks.of_node()
+        if not svc.node:
+            found += self.store.checks.of_service(*key_of(svc))
+        return by_id(found)
+
     def service(self, scope: Scope, name: str, connect: bool, passing: bool, ws: set,
-                sel: Selection = EVERYTHING) -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
-        """Instances of `name` with the node's checks and their own (by CheckID); with `passing`, only
+                sel: Selection = EVERYTHING, near: str = "") -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
+        """Instances of `name` with their node's checks and their own (by CheckID); with `passing`, only
         all-passing ones."""
-        index, found = self.agent.catalog.instances(scope, name, connect, ws, sel)
-        checks = self.store.checks
-        node_checks = checks.of_node()
+        _, found = self.agent.catalog.instances(scope, name, connect, ws, sel, near)
         out = []
         for svc in found:
-            its = by_id(node_checks + checks.of_service(*key_of(svc)))
+            if svc.node:
+                ws.add(topics.catalog_node(svc.partition, node_key(svc.node)))
+            its = self.checks_of(svc)
             if not passing or all(c.status == PASSING for c in its):
                 out.append((svc, its))
-        return index, out
+        return self.store.index_of(ws), out
 
-    def service_checks(self, scope: Scope, name: str, ws: set, sel: Selection = EVERYTHING,
+    def service_checks(self, scope: Scope, name: str, ws: set, sel: Selection = EVERYTHING, near: str = "",
                        ) -> tuple[int, list[HealthCheck]]:
-        instances = self.store.services.instances(scope.partition, scope.namespace, name, ws)
-        found = by_id(c for svc in instances for c in self.store.checks.of_service(*key_of(svc)))
-        return self.store.index_of(ws), found if sel.node_matches() else []
+        """The checks of every instance of `name`, by node then CheckID."""
+        p, ns = scope.partition, scope.namespace
+        found: list[HealthCheck] = []
+        if sel.node_matches():
+            me = self.agent.node.name
+            for svc in self.store.services.instances(p, ns, name, ws):
+                found += self.store.checks.of_service(*key_of(svc)) + self.store.node_checks.of_service(svc, me)
+        catalog = self.agent.catalog
+        for svc in self.store.node_services.instances(p, ns, name, ws):
+            if sel.meta_matches(catalog.node_meta(catalog.node_of(svc))):
+                found += self.store.node_checks.of_service(svc, svc.node)
+        ordered = by_node_then_id(found, self.agent.node.name)
+        return self.store.index_of(ws), catalog.near(ordered, near, catalog.service_node_name, ws)
 
-    def state(self, scope: Scope, state: str, ws: set) -> tuple[int, list[HealthCheck]]:
-        """Checks in `state` (`any` for all) in a scope, with the node's own."""
-        found = [c for c in self.store.checks.in_scope(scope.partition, scope.namespace, ws)
+    def state(self, scope: Scope, state: str, ws: set, near: str = "") -> tuple[int, list[HealthCheck]]:
+        """Checks in `state` (`any` for all) in a scope, with the nodes' own."""
+        p, ns = scope.partition, scope.namespace
+        found = [c for c in [*self.store.checks.in_scope(p, ns, ws), *self.store.node_checks.in_scope(p, ns, ws)]
                  if state == "any" or c.status == state]
-        return self.store.index_of(ws), found
+        catalog = self.agent.catalog
+        ordered = by_node_then_id(found, self.agent.node.name)
+        return self.store.index_of(ws), catalog.near(ordered, near, catalog.service_node_name, ws)
 
     def node(self, scope: Scope, name: str, ws: set) -> tuple[int, list[HealthCheck]]:
+        """The checks of node `name` in a scope (with its node checks)."""
         ws.add(topics.NODE)
-        found = self.store.checks.in_scope(scope.partition, scope.namespace, ws)
-        found = found if self.agent.is_this_node(name) else []
-        return self.store.index_of(ws), found
+        p, ns = scope.partition, scope.namespace
+        found: list[HealthCheck] = []
+        node_name = name
+        if self.agent.is_this_node(name):
+            found = self.store.checks.in_scope(p, ns, ws)
+            node_name = self.agent.node.name
+        else:
+            node = self.store.nodes.get(p, name, ws)
+            if node is not None:
+                node_name = node.name
+        ws.add(topics.catalog_node(p, node_key(node_name)))
+        found += [c for c in self.store.node_checks.on_node(p, node_name) if c.namespace == ns or not c.service_id]
+        return self.store.index_of(ws), by_id(found)
+
+    def service_tags(self, check: HealthCheck) -> list[str] | None:
+        """The tags a check's JSON shows: its service's, None for a node check."""
+        if not check.node or not check.service_id:
+            return self.agent.checks.service_tags(check)
+        svc = self.store.node_services.get(check.partition, check.node, check.namespace, check.service_id)
+        return svc.tags if svc is not None else None

@@ -12,6 +12,7 @@ from consulite.decode.duration import format_duration, parse_duration
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.model.go import go_float, join_host_port
 from consulite.model.operator import AUTOPILOT_DEFAULTS, ORIGIN, AutopilotConfig, NodeCoordinate
+from consulite.model.scope import DEFAULT
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -120,9 +121,11 @@ class Operator:
             raise ConsulError(M.COORDINATE_REJECTED.format(coord=f"&{{[{shown}] " + " ".join(
                 go_float(values[k]) for k in ("Error", "Adjustment", "Height")) + "}"))
         node = field(body, "Node", str, "Coordinate")
-        if not self.agent.is_this_node(node):
+        if self.agent.is_this_node(node):
+            node = self.agent.node.name
+        elif self.store.nodes.get(DEFAULT, node) is None:
             return
-        row = NodeCoordinate(node=self.agent.node.name, segment=field(body, "Segment", str, "Coordinate"),
+        row = NodeCoordinate(node=node, segment=field(body, "Segment", str, "Coordinate"),
                              coord={"Vec": vector, **values})
         with self.store.write() as tx:
             self.store.coordinates.put(tx, row)

@@ -12,6 +12,7 @@ from consulite.decode.gojson import value_end
 from consulite.decode.schema import NumberMismatch, Schema, json_kind
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.check import CheckDefinition
+from consulite.model.node import DeregisterRequest, RegisterRequest
 from consulite.model.service import ServiceDefinition
 
 _CE_DROP = frozenset({"namespace", "partition"})
@@ -28,6 +29,8 @@ class BodyDecoder:
         drop = frozenset() if enterprise else _CE_DROP
         self._service = Schema("ServiceDefinition", drop)
         self._check = Schema("CheckDefinition", drop)
+        self._register = Schema("RegisterRequest", drop)
+        self._deregister = Schema("DeregisterRequest", drop)
         self._service.decoder(ServiceDefinition)
         self._check.decoder(CheckDefinition)
 
@@ -36,6 +39,13 @@ class BodyDecoder:
 
     def check(self, body: bytes) -> CheckDefinition:
         return self._decode(self._check, CheckDefinition, body)
+
+    def register(self, body: bytes) -> RegisterRequest:
+        """`PUT /v1/catalog/register` (Go's case-insensitive keys, no snake_case aliases)."""
+        return self._decode(self._register, RegisterRequest, body)
+
+    def deregister(self, body: bytes) -> DeregisterRequest:
+        return self._decode(self._deregister, DeregisterRequest, body)
 
     @staticmethod
     def _decode(schema: Schema, cls, body: bytes):

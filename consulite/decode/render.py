@@ -14,6 +14,7 @@ import orjson
 
 from consulite.decode.duration import format_duration
 from consulite.model.check import CheckType, HealthCheck
+from consulite.model.node import CatalogNode
 from consulite.model.partition import NODE_META, Node, Partition
 from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream
 
@@ -195,8 +196,8 @@ class Renderer:
     def health_check(self, c: HealthCheck, service_tags: list[str] | None = None) -> dict:
         d = c.definition
         out = {
-            "Node": self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status, "Notes": c.notes,
-            "Output": c.output, "ServiceID": c.service_id, "ServiceName": c.service_name,
+            "Node": c.node or self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status,
+            "Notes": c.notes, "Output": c.output, "ServiceID": c.service_id, "ServiceName": c.service_name,
             "ServiceTags": service_tags if service_tags is not None else [], "Type": c.type,
             "Interval": format_duration(d.interval) if d is not None and d.interval else "",
             "Timeout": format_duration(d.timeout) if d is not None and d.timeout else "",
@@ -230,6 +231,15 @@ class Renderer:
         if self.enterprise:
             out["Partition"] = partition
         out["CreateIndex"] = out["ModifyIndex"] = 1  # the node is registered once, at start
+        return out
+
+    def catalog_node(self, n: CatalogNode) -> dict:
+        """api.Node of a node registered through the catalog (its maps null when not given)."""
+        out: dict[str, Any] = {"ID": n.id, "Node": n.name, "Address": n.address, "Datacenter": n.datacenter,
+                               "TaggedAddresses": n.tagged_addresses, "Meta": n.meta}
+        if self.enterprise:
+            out["Partition"] = n.partition
+        out["CreateIndex"], out["ModifyIndex"] = n.create_index, n.modify_index
         return out
 
     def node_service(self, svc: Service) -> dict:

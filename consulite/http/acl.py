@@ -18,8 +18,9 @@ def service_readable(ctx: RequestContext) -> Readable:
     return lambda authz, svc: authz.allowed("service", svc.name, "read", scope)
 
 
-def node_readable(ctx: RequestContext) -> bool:
-    return ctx.allowed("node", ctx.agent.config.node_name, "read")
+def node_readable(ctx: RequestContext, name: str = "") -> bool:
+    """`node:read` on node `name` (the agent's by default)."""
+    return ctx.allowed("node", name or ctx.agent.config.node_name, "read")
 
 
 def check_readable(ctx: RequestContext) -> Readable:
@@ -28,16 +29,16 @@ def check_readable(ctx: RequestContext) -> Readable:
     def readable(authz: Authorizer, check: Any) -> bool:
         if check.service_id:
             return authz.allowed("service", check.service_name, "read", scope)
-        return authz.allowed("node", node, "read", scope)
+        return authz.allowed("node", check.node or node, "read", scope)
 
     return readable
 
 
 def instance_readable(ctx: RequestContext) -> Readable:
-    """A catalog or health entry of a service on the agent's node (CheckServiceNode.CanRead)."""
-    node_ok = node_readable(ctx)
+    """A catalog or health entry of a service on its node (CheckServiceNode.CanRead)."""
+    scope, node = ctx.scope, ctx.agent.config.node_name
     services = service_readable(ctx)
-    return lambda authz, svc: node_ok and services(authz, svc)
+    return lambda authz, svc: authz.allowed("node", svc.node or node, "read", scope) and services(authz, svc)
 
 
 def entry_readable(ctx: RequestContext) -> Readable:

@@ -110,5 +110,7 @@ class HealthCheck:
     service_id: str = ""
     service_name: str = ""
     definition: CheckType | None = None
+    #: The node of a check registered through the catalog ("" on the agent's node, as the agent holds it).
+    node: str = ""
     create_index: int = 0
     modify_index: int = 0

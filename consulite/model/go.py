@@ -1,7 +1,9 @@
 """Go's helpers whose exact behaviour Consul's answers show: strconv.ParseBool, go-multierror's text,
-net.JoinHostPort."""
+net.JoinHostPort, go-uuid's ParseUUID."""
 
 from __future__ import annotations
+
+from consulite import messages as M
 
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
@@ -36,3 +38,17 @@ def go_float(x: float) -> str:
         mant, exp = text.split("e")
         return f"{mant}e{exp[0]}{int(exp[1:]):02d}" if exp[0] in "+-" else f"{mant}e+{int(exp):02d}"
     return text
+
+
+def uuid_error(text: str) -> str | None:
+    """What hashicorp/go-uuid's ParseUUID says of `text` (None: a UUID)."""
+    raw = text.encode()
+    if len(raw) != 36:
+        return M.UUID_LENGTH
+    if any(raw[i] != 0x2D for i in (8, 13, 18, 23)):  # "-"
+        return M.UUID_FORMAT
+    for byte in raw[:8] + raw[9:13] + raw[14:18] + raw[19:23] + raw[24:]:
+        if chr(byte) not in "0123456789abcdefABCDEF":
+            char = chr(byte)
+            return M.HEX_INVALID_BYTE.format(rune=f"U+{byte:04X} '{char}'" if char.isprintable() else f"U+{byte:04X}")
+    return None

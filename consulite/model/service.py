@@ -200,6 +200,8 @@ class Service:
     native: bool = False
     #: Registered through a parent's connect.sidecar_service: removed with its parent.
     sidecar_of: str | None = None
+    #: The node of a service registered through the catalog ("" on the agent's node, as the agent holds it).
+    node: str = ""
     create_index: int = 0
     modify_index: int = 0
 

@@ -14,6 +14,7 @@ from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
 from consulite.store.events import EventsTable
 from consulite.store.kv import KVTable, TombstonesTable
+from consulite.store.nodes import node_tables
 from consulite.store.operator import AutopilotTable, CoordinatesTable, QueriesTable
 from consulite.store.partitions import PartitionsTable
 from consulite.store.services import ServicesTable
@@ -111,10 +112,12 @@ class Store:
         self.acl = acl_tables()
         self.autopilot = AutopilotTable()
         self.queries = QueriesTable()
+        self.nodes, self.node_services, self.node_checks = node_tables()
         #: every table: reset, dump, load and partition removal go through this list
         self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
                                           self.kv, TombstonesTable(self.kv), self.sessions, self.events,
                                           self.coordinates, self.autopilot, self.queries,
+                                          self.nodes, self.node_services, self.node_checks,
                                           *self.acl.values())
         self.hooks: list[CommitHook] = []
 

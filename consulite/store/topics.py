@@ -65,3 +65,18 @@ EVENTS = ("events",)
 COORDINATES: Topic = ("coordinates",)
 AUTOPILOT: Topic = ("autopilot",)
 QUERIES: Topic = ("queries",)
+
+
+def nodes(partition: str) -> Topic:
+    """The catalog's node list of a partition (a node registered, changed or removed)."""
+    return ("nodes", partition)
+
+
+def catalog_node(partition: str, key: str) -> Topic:
+    """One catalog node (by its lower-cased name): the node, its services and its checks."""
+    return ("cnode", partition, key)
+
+
+def node_extinction(partition: str) -> Topic:
+    """The last time a catalog node was removed (Consul's `node_last_extinction` index)."""
+    return ("cnode-extinct", partition)

@@ -19,9 +19,11 @@ from consulite.server import serve
 class ConsuliteServer:
     """A consulite agent on a free port of 127.0.0.1, run in a thread; use as a context manager."""
 
-    def __init__(self, config: AgentConfig | None = None, port: int = 0, files=()):
-        """`files` (config-entry, agent-config or service files) are loaded at start and after every reset."""
+    def __init__(self, config: AgentConfig | None = None, port: int = 0, files=(), leave: bool = False):
+        """`files` (config-entry, agent-config or service files) are loaded at start and after every reset;
+        with `leave`, `PUT /v1/agent/leave` stops the server as it stops a consulite process."""
         self.config = config or AgentConfig()
+        self._leave = leave
         self.files = tuple(map(str, files))
         self._seed = self._read(self.files) if self.files else ([], [])
         self._port = port
@@ -45,7 +47,9 @@ class ConsuliteServer:
         def run() -> None:
             loop = self._loop = asyncio.new_event_loop()
             try:
-                self._runner, self.port = loop.run_until_complete(serve(self.config, "127.0.0.1", self._port))
+                leave = loop.stop if self._leave else None
+                self._runner, self.port = loop.run_until_complete(
+                    serve(self.config, "127.0.0.1", self._port, leave=leave))
             except BaseException as e:  # reported to the starting thread
                 failure.append(e)
                 ready.set()
@@ -71,7 +75,8 @@ class ConsuliteServer:
     def stop(self) -> None:
         """Stop serving: blocked queries are answered first (as Consul answers them when it stops)."""
         if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            if self._thread.is_alive():  # not yet stopped by a leave
+                self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop = self._thread = None
 

@@ -31,7 +31,7 @@ async def test_unknown_paths(client):
 
 
 @pytest.mark.parametrize("method, path", [("GET", "/v1/namespaces"), ("GET", "/v1/peering/p"),
-                                          ("GET", "/v1/agent/connect/ca/roots"), ("PUT", "/v1/catalog/register")])
+                                          ("GET", "/v1/agent/connect/ca/roots"), ("GET", "/v1/operator/area")])
 async def test_real_consul_paths_not_yet_implemented_are_501(client, method, path):
     r = await client.request(method, path)
     assert (r.status, await r.text()) == (501, f"consulite does not implement {method} {path} yet")

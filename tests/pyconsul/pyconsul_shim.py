@@ -125,12 +125,24 @@ def _consulite():
         yield server
 
 
-@pytest.fixture
-def consul_instance(_consulite):
-    _consulite.reset()
-    status, body = _consulite.request("GET", "/v1/agent/self")
+#: tests that stop their agent: each gets its own consulite, which `PUT /v1/agent/leave` stops
+OWN_AGENT = frozenset({"test_agent_leave"})
+
+
+def _instance(server: ConsuliteServer) -> ConsulInstance:
+    status, body = server.request("GET", "/v1/agent/self")
     version = json.loads(body)["Config"]["Version"].strip() if status == 200 else "0"
-    return ConsulInstance(None, _consulite.port, version)
+    return ConsulInstance(None, server.port, version)
+
+
+@pytest.fixture
+def consul_instance(request, _consulite):
+    if request.node.name in OWN_AGENT:
+        with ConsuliteServer(AgentConfig(edition="ce", enable_script_checks=True), leave=True) as own:
+            yield _instance(own)
+        return
+    _consulite.reset()
+    yield _instance(_consulite)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from consulite.errors import BadRequest
 from consulite.http.acl import check_readable, instance_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
-from consulite.http.routes.catalog import READ, selection, service_name
+from consulite.http.routes.catalog import READ, near, node_json_of, selection, service_name
 from consulite.model.go import parse_bool
 
 
@@ -32,13 +32,14 @@ async def _entries(ctx: RequestContext, connect: bool):
             return web.Response(text=M.INVALID_PASSING, status=400, headers=ctx.meta(ctx.agent.index))
         passing = parsed
     keep = ctx.filter(F.CHECK_SERVICE_NODE)
-    index, found = await ctx.block(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel))
-    render = ctx.render
-    node = render.node_json(ctx.scope.partition)
+    close = near(ctx)
+    index, found = await ctx.block(
+        lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel, close))
+    render, node_of = ctx.render, node_json_of(ctx)
     out = []
     readable = instance_readable(ctx)
     for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
-        entry = {"Node": node, "Service": render.node_service(svc),
+        entry = {"Node": node_of(svc), "Service": render.node_service(svc),
                  "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
         if keep is None or keep(entry):
             out.append(entry)
@@ -55,21 +56,23 @@ async def connect_health(ctx: RequestContext):
 
 def _checks(ctx: RequestContext, checks, index: int):
     keep = ctx.filter(F.HEALTH_CHECK)
-    tags_of = ctx.agent.checks.service_tags
+    tags_of = ctx.agent.health.service_tags
     rendered = [ctx.render.health_check(c, tags_of(c)) for c in ctx.visible(checks, check_readable(ctx))]
     return ctx.read([r for r in rendered if keep is None or keep(r)], index)
 
 
 async def service_checks(ctx: RequestContext):
     name, sel = service_name(ctx), selection(ctx)
-    index, found = await ctx.block(lambda ws: ctx.agent.health.service_checks(ctx.scope, name, ws, sel))
+    close = near(ctx)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.service_checks(ctx.scope, name, ws, sel, close))
     return _checks(ctx, found, index)
 
 
 async def checks_in_state(ctx: RequestContext):
     if not ctx.rest:
         raise BadRequest(M.MISSING_CHECK_STATE)
-    index, found = await ctx.block(lambda ws: ctx.agent.health.state(ctx.scope, ctx.rest, ws))
+    close = near(ctx)
+    index, found = await ctx.block(lambda ws: ctx.agent.health.state(ctx.scope, ctx.rest, ws, close))
     return _checks(ctx, found, index)
 
 
