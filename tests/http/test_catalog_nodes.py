@@ -177,3 +177,17 @@ async def test_nodes_survive_a_state_document(snapshot_pair):
     assert (await dest.put("/_consulite/state", data=doc)).status == 200
     for path in ("/v1/catalog/node/n1", "/v1/health/node/n1", "/v1/catalog/service/web"):
         assert (await _get(source, path))[0] == (await _get(dest, path))[0]
+
+
+async def test_prepared_queries_answer_catalog_instances_with_their_own_node(client):
+    # A query's Nodes are CheckServiceNodes, as /v1/health/service renders them (agent/prepared_query_endpoint.go)
+    r = await client.put("/v1/catalog/register", json={"Node": "ext", "Address": "10.1.1.1",
+                                                       "Service": {"Service": "db", "Port": 5432}})
+    assert r.status == 200, await r.text()
+    r = await client.post("/v1/query", json={"Name": "db-q", "Service": {"Service": "db"}})
+    query_id = (await r.json())["ID"]
+    answer = await (await client.get(f"/v1/query/{query_id}/execute")).json()
+    assert [(n["Node"]["Node"], n["Node"]["Address"], n["Service"]["Port"]) for n in answer["Nodes"]] == [
+        ("ext", "10.1.1.1", 5432)]
+    health = await (await client.get("/v1/health/service/db")).json()
+    assert answer["Nodes"] == health

@@ -7,6 +7,7 @@ from consulite import messages as M
 from consulite.errors import BadRequest
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
+from consulite.http.routes.health import health_entries
 from consulite.model.go import parse_bool
 
 READ = {"blocking": True}
@@ -43,10 +44,3 @@ async def ingress(ctx: RequestContext):
     index, found = await ctx.block(lambda ws: ctx.agent.exported.ingress_for(ctx.scope, ctx.rest, parsed, ws))
     return ctx.read(health_entries(ctx, found), index)
 
-
-def health_entries(ctx: RequestContext, found) -> list[dict]:
-    """Instances with their checks as `/v1/health/service` renders them (CheckServiceNodes)."""
-    render = ctx.render
-    return [{"Node": render.node_json(svc.partition), "Service": render.node_service(svc),
-             "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
-            for svc, checks in found]

@@ -35,15 +35,28 @@ async def _entries(ctx: RequestContext, connect: bool):
     close = near(ctx)
     index, found = await ctx.block(
         lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel, close))
-    render, node_of = ctx.render, node_json_of(ctx)
-    out = []
+    entry_of, out = health_entry_of(ctx), []
     readable = instance_readable(ctx)
     for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
-        entry = {"Node": node_of(svc), "Service": render.node_service(svc),
-                 "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
+        entry = entry_of(svc, checks)
         if keep is None or keep(entry):
             out.append(entry)
     return ctx.read(out, index)
+
+
+def health_entries(ctx: RequestContext, found) -> list[dict]:
+    """Instances with their checks as `/v1/health/service` renders them (CheckServiceNodes)."""
+    entry_of = health_entry_of(ctx)
+    return [entry_of(svc, checks) for svc, checks in found]
+
+
+def health_entry_of(ctx: RequestContext):
+    """(instance, its checks) -> the CheckServiceNode JSON `/v1/health/service` answers, each node rendered
+    once per request."""
+    render, node_of = ctx.render, node_json_of(ctx)
+    return lambda svc, checks: {
+        "Node": node_of(svc), "Service": render.node_service(svc),
+        "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
 
 
 async def service_health(ctx: RequestContext):

@@ -7,7 +7,7 @@ from consulite.errors import BadRequest
 from consulite.http.context import RequestContext
 from consulite.http.responses import empty_response
 from consulite.http.router import Router
-from consulite.http.routes.exported import health_entries
+from consulite.http.routes.health import health_entries
 
 
 def register(router: Router) -> None:
