@@ -315,6 +315,7 @@ class Catalog:
         key = (partition, node_key(name))
         if key in self.store.nodes.rows:
             self.store.nodes.remove(tx, key)
+            self.store.coordinates.remove_node(tx, partition, name)
 
 
 def tags_of(instances: Iterable[Service]) -> list[str]:

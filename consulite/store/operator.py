@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from consulite.model.operator import AutopilotConfig, NodeCoordinate, PreparedQuery
@@ -37,6 +38,14 @@ class CoordinatesTable:
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for key in [k for k, c in self.rows.items() if c.partition == partition]:
             del self.rows[key]
+            tx.touch(topics.COORDINATES)
+            tx.changed(self, key, None)
+
+    def remove_node(self, tx: Tx, partition: str, node: str) -> None:
+        """A deleted node's coordinates go with it (Consul's deleteNodeTxn), node names compared as the
+        catalog compares them (case-insensitively)."""
+        for key in [k for k, c in self.rows.items() if c.partition == partition and c.node.lower() == node.lower()]:
+            tx.on_rollback(functools.partial(self.rows.__setitem__, key, self.rows.pop(key)))
             tx.touch(topics.COORDINATES)
             tx.changed(self, key, None)
 

@@ -104,6 +104,10 @@ async def test_near_sorts_by_coordinates(client):
     # a source without a coordinate leaves the order alone
     plain, _ = await _get(client, "/v1/catalog/service/web?near=none")
     assert [s["Node"] for s in plain] == ["close", "far", "none"]
+    # a deleted node's coordinates go with it (deleteNodeTxn)
+    await _put(client, "/v1/catalog/deregister", {"Node": "FAR"})
+    coords, _ = await _get(client, "/v1/coordinate/nodes")
+    assert "far" not in [c["Node"] for c in coords] and "close" in [c["Node"] for c in coords]
 
 
 async def test_the_agent_s_own_node_name(client, agent_of):
