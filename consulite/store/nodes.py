@@ -104,6 +104,21 @@ class _ScopedRows(_Rows):
     def remove(self, tx: Tx, key: RowKey) -> Any:
         raise NotImplementedError
 
+    def topics_of(self, row: Any) -> list[Topic]:
+        raise NotImplementedError
+
+    def _replace(self, tx: Tx, key: RowKey, row: Any) -> Any:
+        """Add or replace a row, keeping its CreateIndex; the readers of the old and the new row wake. The old
+        row, if any."""
+        old = self.rows.get(key)
+        row.create_index = old.create_index if old is not None else tx.index
+        row.modify_index = tx.index
+        if old is not None:
+            tx.touch(*self.topics_of(old))
+        self._write(tx, key, row)
+        tx.touch(*self.topics_of(row))
+        return old
+
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for key in [k for k in self.rows if k[0] == partition]:
             self.remove(tx, key)
@@ -229,14 +244,7 @@ class NodeServicesTable(_ScopedRows):
 
     def put(self, tx: Tx, svc: Service) -> None:
         """Add or replace a service on its node, keeping its CreateIndex."""
-        key = service_key(svc)
-        old = self.rows.get(key)
-        svc.create_index = old.create_index if old is not None else tx.index
-        svc.modify_index = tx.index
-        if old is not None:
-            tx.touch(*self.topics_of(old))
-        self._write(tx, key, svc)
-        tx.touch(*self.topics_of(svc))
+        old = self._replace(tx, service_key(svc), svc)
         if old is not None and old.name != svc.name:
             self._extinct(tx, old)
 
@@ -329,14 +337,8 @@ class NodeChecksTable(_ScopedRows):
         return found
 
     def put(self, tx: Tx, check: HealthCheck) -> None:
-        key = check_key(check)
-        old = self.rows.get(key)
-        check.create_index = old.create_index if old is not None else tx.index
-        check.modify_index = tx.index
-        if old is not None:
-            tx.touch(*self.topics_of(old))
-        self._write(tx, key, check)
-        tx.touch(*self.topics_of(check))
+        """Add or replace a check on its node, keeping its CreateIndex."""
+        self._replace(tx, check_key(check), check)
 
     def remove(self, tx: Tx, key: RowKey) -> HealthCheck:
         tx.touch(*self.topics_of(self.rows[key]))
