@@ -412,3 +412,7 @@ LOGIN_FAILED = "Permission denied: failed to validate the bearer token: {err}"
 LOGIN_NO_BINDINGS = "Permission denied"
 LOGOUT_NO_TOKEN = "Supplied token does not exist"
 LOGOUT_NOT_LOGIN = "Permission denied: token wasn't created via login"
+
+# -- check views (clicheck) ---------------------------------------------------------------------------------
+#: agent/checks/check.go CheckTTL.SetStatus: a TTL check's output over its limit
+TTL_OUTPUT_CAPPED = "{output} ... (captured {size} of {total} bytes)"

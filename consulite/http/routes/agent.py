@@ -128,7 +128,7 @@ def _wants_text(ctx: RequestContext) -> bool:
 
 def _health_entry(ctx: RequestContext, svc, status: str, checks) -> dict:
     return {"AggregatedStatus": status, "Service": ctx.render.agent_service(svc),
-            "Checks": [ctx.render.health_check(c, svc.tags) for c in checks]}
+            "Checks": [ctx.render.agent_health_check(c, svc.tags if c.service_id else None) for c in checks]}
 
 
 def _text(status: str, code: int) -> web.Response:
@@ -173,7 +173,7 @@ async def list_checks(ctx: RequestContext):
     checks = ctx.agent.checks
     out = {}
     for c in ctx.visible(checks.listing(ctx.scope), check_readable(ctx)):
-        rendered = ctx.render.health_check(c, checks.service_tags(c))
+        rendered = ctx.render.agent_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
     return ctx.json(out)
