@@ -7,6 +7,7 @@ from aiohttp import web
 from consulite import CONSUL_VERSION
 from consulite import messages as M
 from consulite.agent.services import STATUS_CODES
+from consulite.agent.stats import stats
 from consulite.decode import filter_schema as F
 from consulite.decode.bodies import decode_object
 from consulite.decode.render import content_hash
@@ -259,7 +260,6 @@ async def self_info(ctx: RequestContext):
               "BuildDate": "2025-01-01T00:00:00Z"}
     if cfg.enterprise:
         config["Partition"] = DEFAULT
-    leader = f"{agent.node.address}:8300"
     return ctx.json({
         "Config": config,
         "DebugConfig": {"Datacenter": cfg.datacenter, "NodeName": cfg.node_name, "DevMode": True,
@@ -267,13 +267,7 @@ async def self_info(ctx: RequestContext):
                         **agent.operator.debug_config()},
         "Coord": {"Vec": [0.0] * 8, "Error": 1.5, "Adjustment": 0.0, "Height": 1e-05},
         "Member": member(ctx),
-        "Stats": {"agent": agent.services.stats(),
-                  "build": {"version": CONSUL_VERSION, "revision": "consulite", "prerelease": "",
-                            "version_metadata": "ent" if cfg.enterprise else ""},
-                  "consul": {"leader": "true", "leader_addr": leader, "server": "true", "bootstrap": "true",
-                             "known_datacenters": "1"},
-                  "runtime": {"os": "linux", "arch": "amd64"}, "serf_lan": {"members": "1"},
-                  **agent.operator.license_stats()},
+        "Stats": stats(agent),
         "Meta": {"consul-network-segment": "", "consul-version": CONSUL_VERSION},
         "xDS": {"SupportedProxies": {"envoy": ["1.33.0", "1.32.3", "1.31.5", "1.30.9"]}, "Port": 8502,
                 "Ports": {"Plaintext": 8502, "TLS": -1}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consulite.agent.stats import leader_address
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 
@@ -12,8 +13,8 @@ def register(router: Router) -> None:
 
 
 async def leader(ctx: RequestContext):
-    return ctx.json(f"{ctx.agent.node.address}:8300")
+    return ctx.json(leader_address(ctx.agent))
 
 
 async def peers(ctx: RequestContext):
-    return ctx.json([f"{ctx.agent.node.address}:8300"])
+    return ctx.json([leader_address(ctx.agent)])
