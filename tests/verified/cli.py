@@ -41,6 +41,8 @@ UUIDS = by_relation(UUID.pattern, "uuid")
 #: `consul catalog nodes` shows the node ID's first 8 hex digits
 NODE_IDS = by_regex(r"^(node1\s+)[0-9a-f]{8}\b", r"\1<node-id>")
 DEFAULT = (UUIDS, NODE_IDS)
+#: raft indexes differ between agents: compared as present, not by value (JSON and `kv get -detailed` forms)
+INDEXES = by_regex(r'("?(?:CreateIndex|ModifyIndex|LockIndex)"?:?\s+)\d+', r"\1<index>")
 #: after other normalisers changed a value's width: the CLI's tables pad columns to their widest value
 COLUMNS = by_regex(r" {2,}", "  ")
 

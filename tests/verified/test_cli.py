@@ -8,12 +8,10 @@ import json
 
 import pytest
 
-from tests.verified.cli import COLUMNS, DEFAULT, by_regex
+from tests.verified.cli import COLUMNS, DEFAULT, INDEXES, by_regex
 
 pytestmark = pytest.mark.slow
 
-#: raft indexes differ between agents: compared as present, not by value
-INDEXES = by_regex(r'("?(?:CreateIndex|ModifyIndex|LockIndex)"?:?\s+)\d+', r"\1<index>")
 
 
 # -- services ----------------------------------------------------------------------------------------------
