@@ -446,3 +446,7 @@ CATALOG_CHECK_NO_ID = 'failed inserting check on node "{node}": failed inserting
 UUID_LENGTH = "uuid string is wrong length"
 UUID_FORMAT = "uuid is improperly formatted"
 HEX_INVALID_BYTE = "encoding/hex: invalid byte: {rune}"
+
+# -- check views (clicheck) ---------------------------------------------------------------------------------
+#: agent/checks/check.go CheckTTL.SetStatus: a TTL check's output over its limit
+TTL_OUTPUT_CAPPED = "{output} ... (captured {size} of {total} bytes)"

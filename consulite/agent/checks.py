@@ -12,6 +12,7 @@ from consulite import messages as M
 from consulite.agent.alias import Aliases
 from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
+from consulite.agent.probes import DEFAULT_BUF_SIZE, output_limit
 from consulite.agent.state import is_node_owned
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.logs import event
@@ -33,9 +34,6 @@ from consulite.store.checks import Key, key_of
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
     from consulite.store import Tx
-
-OUTPUT_MAX = 4096
-
 
 class Checks:
     def __init__(self, agent: Agent) -> None:
@@ -64,14 +62,19 @@ class Checks:
                 status=ct.status or CRITICAL, partition=svc.partition, namespace=svc.namespace,
                 type=check_type_name(ct), notes=ct.notes, service_id=svc.id, service_name=svc.name,
                 definition=ct)
-            prev = self.store.checks.get(key_of(check))
-            if prev is not None:
-                check.status, check.output = prev.status, prev.output
+            self._keep_state(check)
             self.put(tx, check)
         if replace:
             for old in self.store.checks.of_service(svc.partition, svc.namespace, svc.id):
                 if old.check_id not in new_ids:
                     self.remove(tx, old)
+
+    def _keep_state(self, check: HealthCheck) -> None:
+        """A re-registered check keeps the status and output it had, whatever the new definition says
+        (agent/agent.go addCheck snapshots the existing check's state "to avoid potential flapping")."""
+        prev = self.store.checks.get(key_of(check))
+        if prev is not None:
+            check.status, check.output = prev.status, prev.output
 
     def put(self, tx: Tx, check: HealthCheck) -> None:
         """Store a check and (re)start it: a re-registration restarts its schedule with its new definition."""
@@ -124,6 +127,7 @@ class Checks:
             check_id=defn.id or defn.check_id or defn.name, name=defn.name, status=defn.status or CRITICAL,
             partition=scope.partition, namespace=scope.namespace, type=check_type_name(defn), notes=defn.notes,
             service_id=defn.service_id, service_name=service_name, definition=defn)
+        self._keep_state(check)
         with self.store.write() as tx:
             self.put(tx, check)
         event("Synced check", check=check.check_id, partition=scope.partition, namespace=scope.namespace)
@@ -145,9 +149,9 @@ class Checks:
         check = self.require(scope, check_id)
         if check.type != TTL:
             raise ConsulError(M.CHECK_NO_TTL.format(id=check_id))
-        limit = (check.definition.output_max_size if check.definition else 0) or OUTPUT_MAX
-        if len(output) > limit:
-            output = f"{output[:limit]}\n...\nCaptured {limit} of {len(output)} bytes"
+        limit = output_limit(check.definition) if check.definition else DEFAULT_BUF_SIZE
+        if len(output) > limit:  # agent/checks/check.go CheckTTL.SetStatus
+            output = M.TTL_OUTPUT_CAPPED.format(output=output[:limit], size=limit, total=len(output))
         self._arm_ttl(check)
         self._set_status(check, status, output)
 

@@ -13,26 +13,20 @@ from typing import Any
 import orjson
 
 from consulite.decode.duration import format_duration
-from consulite.model.check import CheckType, HealthCheck
+from consulite.model.check import HealthCheck
 from consulite.model.node import CatalogNode
 from consulite.model.partition import NODE_META, Node, Partition
 from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream
 
 _HASH_IGNORED = ("Namespace", "Partition", "Datacenter", "Locality")
 
-# CheckType fields echoed in a HealthCheck's Definition (omitempty each), durations as Go strings.
-_DEFINITION_FIELDS = (
-    ("HTTP", "http"), ("TLSServerName", "tls_server_name"), ("TLSSkipVerify", "tls_skip_verify"),
-    ("Header", "header"), ("Method", "method"), ("Body", "body"), ("DisableRedirects", "disable_redirects"),
-    ("TCP", "tcp"), ("TCPUseTLS", "tcp_use_tls"), ("UDP", "udp"), ("H2PING", "h2ping"),
-    ("OSService", "os_service"), ("H2PingUseTLS", "h2ping_use_tls"), ("Interval", "interval"),
-    ("OutputMaxSize", "output_max_size"), ("Timeout", "timeout"),
-    ("DeregisterCriticalServiceAfter", "deregister_critical_service_after"), ("ScriptArgs", "script_args"),
-    ("DockerContainerID", "docker_container_id"), ("Shell", "shell"), ("GRPC", "grpc"),
-    ("GRPCUseTLS", "grpc_use_tls"), ("AliasNode", "alias_node"), ("AliasService", "alias_service"),
-    ("TTL", "ttl"),
-)
-_DURATIONS = frozenset({"interval", "timeout", "deregister_critical_service_after", "ttl"})
+#: api.HealthCheckDefinition as `/v1/agent/health/service/...` shows it for an agent check: every field at its
+#: zero value (agent-local checks carry no definition), durations as "0s" (api/health.go MarshalJSON)
+_API_EMPTY_DEFINITION = {
+    "Interval": "0s", "Timeout": "0s", "DeregisterCriticalServiceAfter": "0s", "HTTP": "", "Header": None,
+    "Method": "", "Body": "", "TLSServerName": "", "TLSSkipVerify": False, "TCP": "", "TCPUseTLS": False,
+    "UDP": "", "GRPC": "", "OSService": "", "GRPCUseTLS": False,
+}
 
 
 def weights(svc: Service) -> dict:
@@ -194,6 +188,8 @@ class Renderer:
     # -- checks ------------------------------------------------------------------------------
 
     def health_check(self, c: HealthCheck, service_tags: list[str] | None = None) -> dict:
+        """structs.HealthCheck as the catalog shows an agent's check. The agent keeps no HealthCheckDefinition
+        for the checks it runs (agent/agent.go builds them without one), so `Definition` is `{}`."""
         d = c.definition
         out = {
             "Node": c.node or self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status,
@@ -201,22 +197,31 @@ class Renderer:
             "ServiceTags": service_tags if service_tags is not None else [], "Type": c.type,
             "Interval": format_duration(d.interval) if d is not None and d.interval else "",
             "Timeout": format_duration(d.timeout) if d is not None and d.timeout else "",
-            "ExposedPort": 0, "Definition": self.check_definition(d),
+            "ExposedPort": 0, "Definition": {},
         }
         return self._scoped(out, c)
 
     def _scoped(self, out: dict, obj) -> dict:
         return scoped(out, obj, self.enterprise)
 
-    @staticmethod
-    def check_definition(d: CheckType | None) -> dict:
-        if d is None:
-            return {}
-        out = {}
-        for key, attr in _DEFINITION_FIELDS:
-            value = getattr(d, attr)
-            if value:
-                out[key] = format_duration(value) if attr in _DURATIONS else value
+    def agent_check(self, c: HealthCheck, service_tags: list[str] | None) -> dict:
+        """`/v1/agent/checks`: the agent's local state, which has no raft indexes (CreateIndex/ModifyIndex 0)."""
+        out = self.health_check(c, service_tags)
+        out["CreateIndex"] = out["ModifyIndex"] = 0
+        return out
+
+    def agent_health_check(self, c: HealthCheck, service_tags: list[str] | None) -> dict:
+        """api.HealthCheck as `/v1/agent/health/service/...` builds it from local state (agent/agent_endpoint.go
+        agentHealthService copies only the identity, status and tags): `Type` empty, tags as stored (null when
+        none), a zero `Definition`, no indexes."""
+        out: dict[str, Any] = {
+            "Node": self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status, "Notes": c.notes,
+            "Output": c.output, "ServiceID": c.service_id, "ServiceName": c.service_name,
+            "ServiceTags": service_tags or None, "Type": "",
+        }
+        if self.enterprise:
+            out["Namespace"], out["Partition"] = c.namespace, c.partition
+        out.update({"ExposedPort": 0, "Definition": dict(_API_EMPTY_DEFINITION), "CreateIndex": 0, "ModifyIndex": 0})
         return out
 
     # -- catalog and health views ------------------------------------------------------------

@@ -80,11 +80,10 @@ def validate_check(c: CheckType) -> str | None:
         return M.CHECK_INTERVAL_AND_TTL
     if interval_check and c.interval <= 0:
         return M.CHECK_INTERVAL_REQUIRED
-    if alias:
-        if c.ttl > 0:
-            return M.CHECK_ALIAS_TTL
-        if c.interval > 0:
-            return M.CHECK_ALIAS_INTERVAL
+    if interval_check and alias:  # an alias's own Interval is accepted (and unused)
+        return M.CHECK_ALIAS_INTERVAL
+    if alias and c.ttl > 0:
+        return M.CHECK_ALIAS_TTL
     if not interval_check and not alias and c.ttl <= 0:
         return M.CHECK_TTL_REQUIRED
     if c.output_max_size < 0:

@@ -127,7 +127,7 @@ async def test_proxy_only_rendered_for_proxies_and_gateways(client):
     assert "Proxy" not in await (await client.get("/v1/agent/service/plain")).json()  # §2.3
 
 
-async def test_sidecar_expansion(client):
+async def test_sidecar_expansion(client, agent_of):
     await register(client, {"name": "web", "port": 8080, "tags": ["t"], "meta": {"m": "1"},
                             "connect": {"sidecar_service": {"proxy": {"upstreams": [
                                 {"destination_name": "db", "local_bind_port": 9191}]}}}})
@@ -144,8 +144,11 @@ async def test_sidecar_expansion(client):
     assert "Connect" not in parent  # §3.2 step 10: SidecarService is never echoed
     checks = await (await client.get("/v1/agent/checks")).json()
     assert checks["service:web-sidecar-proxy:1"]["Name"] == "Connect Sidecar Listening"
-    assert checks["service:web-sidecar-proxy:1"]["Definition"]["TCP"] == "127.0.0.1:21000"
-    assert checks["service:web-sidecar-proxy:2"]["Definition"] == {"AliasService": "web"}
+    assert [checks[f"service:web-sidecar-proxy:{n}"]["Type"] for n in (1, 2)] == ["tcp", "alias"]
+    # the definitions the agent runs (its HTTP views show none: Definition is {} for agent checks)
+    defs = {c.check_id: c.definition for c in agent_of(client).store.checks.rows.values()}
+    assert defs["service:web-sidecar-proxy:1"].tcp == "127.0.0.1:21000"
+    assert defs["service:web-sidecar-proxy:2"].alias_service == "web"
     # a second sidecar takes the next free port; re-registering keeps the assigned one
     await register(client, {"name": "api", "port": 1, "connect": {"sidecar_service": {}}})
     assert (await (await client.get("/v1/agent/service/api-sidecar-proxy")).json())["Port"] == 21001

@@ -380,3 +380,47 @@ def acl_target(request):
         yield t
     finally:
         t.acl_cleanup()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The real `consul` CLI against both (tests/verified/cli.py)
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def cli(request, tmp_path):
+    """A `CLIPair` over the reset consulite and the session's real agent; `cli.prefix` names this test's
+    objects (the same names on both sides); the real agent is cleaned up before and after (its KV too)."""
+    from tests.verified.cli import CLIPair
+
+    server = request.getfixturevalue("consulite")
+    agent = request.getfixturevalue("real_consul")
+    if agent is None:
+        pytest.skip(SKIP_REAL)
+    real = Target("consul-1.8.7", agent.port)
+    pair = CLIPair(agent.binary, server.port, agent.port, tmp_path)
+    pair.prefix = real.prefix
+    real.cleanup()
+    try:
+        yield pair
+    finally:
+        real.delete(f"/v1/kv/{real.prefix}?recurse")
+        real.cleanup()
+
+
+@pytest.fixture
+def acl_cli(request, tmp_path):
+    """A `CLIPair` over the ACL-enabled consulite and real agent, with the management token."""
+    from tests.verified.cli import CLIPair
+
+    server = request.getfixturevalue("consulite_acl_server")
+    agent = request.getfixturevalue("real_consul_acl")
+    if agent is None:
+        pytest.skip(SKIP_REAL)
+    server.reset()
+    real = ACLTarget("consul-1.8.7", agent.port)
+    pair = CLIPair(agent.binary, server.port, agent.port, tmp_path, token=ACL_ROOT)
+    pair.prefix = real.prefix
+    try:
+        yield pair
+    finally:
+        real.acl_cleanup()

@@ -30,9 +30,6 @@ def test_register_check_id_defaults_to_name(target):
                                                                  "ServiceID": "", "ServiceTags": []})
 
 
-@pytest.mark.consulite_differs(
-    "/v1/agent/checks: consulite renders the catalog's CreateIndex/ModifyIndex and the TTL in Definition; "
-    "Consul shows CreateIndex 0, ModifyIndex 0 and Definition {} (agent-local state has no raft index)")
 def test_agent_check_view_has_no_raft_index(target):
     cid = _ttl_check(target)
     assert_contains(target.get("/v1/agent/checks").body[cid], {"CreateIndex": 0, "ModifyIndex": 0,
@@ -114,10 +111,6 @@ def test_ttl_verb_on_a_check_without_ttl(target):
     assert_error(target.put(f"/v1/agent/check/pass/{cid}"), 500, f'CheckID "{cid}" does not have associated TTL')
 
 
-@pytest.mark.consulite_differs(
-    "TTL check output over 4096 bytes: consulite cuts it as '<4096 bytes>\\n...\\nCaptured 4096 of <n> bytes' "
-    "(the script-check form); for a TTL check Consul appends ' ... (captured 4096 of <n> bytes)' "
-    "(agent/checks/check.go CheckTTL.SetStatus, agent/agent_endpoint.go AgentCheckUpdate)")
 def test_ttl_output_is_capped(target):
     cid = _ttl_check(target)
     target.ok("PUT", f"/v1/agent/check/update/{cid}", {"Status": "passing", "Output": "x" * 5000})
@@ -125,8 +118,6 @@ def test_ttl_output_is_capped(target):
     assert output == "x" * 4096 + " ... (captured 4096 of 5000 bytes)"
 
 
-@pytest.mark.consulite_differs("re-registering a check: consulite resets it to critical with no output; "
-                               "Consul keeps its status and output")
 def test_reregistering_keeps_status_and_output(target):
     cid = _ttl_check(target)
     target.ok("PUT", f"/v1/agent/check/pass/{cid}?note=fine")
@@ -210,9 +201,6 @@ def test_agent_health_by_id_and_name(target):
     assert (status, text) == (429, "warning")
 
 
-@pytest.mark.consulite_differs(
-    "/v1/agent/health/service/...: consulite renders checks as the catalog does; Consul's check objects carry "
-    "Type \"\", ServiceTags null, CreateIndex 0 and the CheckType-shaped Definition")
 def test_agent_health_check_shape(target):
     name = target.name("web")
     target.ok("PUT", "/v1/agent/service/register", {"Name": name, "Check": {"TTL": "30s"}})
@@ -231,10 +219,6 @@ def test_agent_health_unknown(target):
     assert target.get(f"/v1/agent/health/service/id/{sid}?format=text")[::2] == (404, f"ServiceId {sid} not found")
 
 
-@pytest.mark.consulite_differs(
-    "an alias check with an Interval: consulite refuses it (400 Invalid check: Interval cannot be set for Alias "
-    "checks); Consul accepts it: that rule applies only when an interval check type (HTTP, TCP, ...) is also set "
-    "(agent/structs/check_type.go CheckType.Validate)")
 def test_alias_check_with_interval(target):
     name = target.name("web")
     target.ok("PUT", "/v1/agent/service/register", {"Name": name})
@@ -242,3 +226,30 @@ def test_alias_check_with_interval(target):
                                                  "Interval": "10s"})
     assert (r.status, r.body) == (200, "")
     assert target.get("/v1/agent/checks").body[target.name("alias")]["Type"] == "alias"
+
+
+def test_alias_check_with_an_interval_check_type(target):
+    # agent/structs/check_type.go CheckType.Validate: the alias rule is about interval check types
+    body = {"Name": target.name("alias"), "AliasService": "x", "HTTP": "http://127.0.0.1:1/", "Interval": "10s"}
+    assert_error(target.put("/v1/agent/check/register", body), 400,
+                 "Invalid check: Interval cannot be set for Alias checks")
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/agent/check/update/{id}", {"Status": "passing", "Output": "x" * 300}),
+    ("/v1/agent/check/pass/{id}?note=" + "x" * 300, None),
+], ids=["update", "pass"])
+def test_ttl_output_cap_follows_output_max_size(target, path, body):
+    # agent/agent.go addCheck lowers the 4096-byte cap to the check's OutputMaxSize; CheckTTL.SetStatus cuts
+    # the output once, counting the bytes sent
+    cid = _ttl_check(target, OutputMaxSize=100)
+    target.ok("PUT", path.format(id=cid), body)
+    assert target.get("/v1/agent/checks").body[cid]["Output"] == "x" * 100 + " ... (captured 100 of 300 bytes)"
+
+
+def test_reregistering_a_service_keeps_its_check_state(target):
+    name = target.name("web")
+    target.ok("PUT", "/v1/agent/service/register", {"Name": name, "Check": {"TTL": "30s"}})
+    target.ok("PUT", f"/v1/agent/check/warn/service:{name}?note=slow")
+    target.ok("PUT", "/v1/agent/service/register", {"Name": name, "Check": {"TTL": "30s", "Status": "passing"}})
+    assert_contains(target.get("/v1/agent/checks").body[f"service:{name}"], {"Status": "warning", "Output": "slow"})

@@ -7,6 +7,7 @@ from aiohttp import web
 from consulite import CONSUL_VERSION
 from consulite import messages as M
 from consulite.agent.services import STATUS_CODES
+from consulite.agent.stats import stats
 from consulite.decode import filter_schema as F
 from consulite.decode.bodies import decode_object
 from consulite.decode.render import content_hash
@@ -128,7 +129,7 @@ def _wants_text(ctx: RequestContext) -> bool:
 
 def _health_entry(ctx: RequestContext, svc, status: str, checks) -> dict:
     return {"AggregatedStatus": status, "Service": ctx.render.agent_service(svc),
-            "Checks": [ctx.render.health_check(c, svc.tags) for c in checks]}
+            "Checks": [ctx.render.agent_health_check(c, svc.tags if c.service_id else None) for c in checks]}
 
 
 def _text(status: str, code: int) -> web.Response:
@@ -173,7 +174,7 @@ async def list_checks(ctx: RequestContext):
     checks = ctx.agent.checks
     out = {}
     for c in ctx.visible(checks.listing(ctx.scope), check_readable(ctx)):
-        rendered = ctx.render.health_check(c, checks.service_tags(c))
+        rendered = ctx.render.agent_check(c, checks.service_tags(c))
         if keep is None or keep(rendered):
             out[c.check_id] = rendered
     return ctx.json(out)
@@ -262,7 +263,6 @@ async def self_info(ctx: RequestContext):
               "BuildDate": "2025-01-01T00:00:00Z"}
     if cfg.enterprise:
         config["Partition"] = DEFAULT
-    leader = agent.operator.server_address
     return ctx.json({
         "Config": config,
         "DebugConfig": {"Datacenter": cfg.datacenter, "NodeName": cfg.node_name, "DevMode": cfg.dev,
@@ -270,13 +270,7 @@ async def self_info(ctx: RequestContext):
                         **agent.operator.debug_config()},
         "Coord": {"Vec": [0.0] * 8, "Error": 1.5, "Adjustment": 0.0, "Height": 1e-05},
         "Member": member(ctx),
-        "Stats": {"agent": agent.services.stats(),
-                  "build": {"version": CONSUL_VERSION, "revision": "consulite", "prerelease": "",
-                            "version_metadata": "ent" if cfg.enterprise else ""},
-                  "consul": {"leader": "true", "leader_addr": leader, "server": "true", "bootstrap": "true",
-                             "known_datacenters": "1"},
-                  "runtime": {"os": "linux", "arch": "amd64"}, "serf_lan": {"members": "1"},
-                  **agent.operator.license_stats()},
+        "Stats": stats(agent),
         "Meta": {"consul-network-segment": "", "consul-version": CONSUL_VERSION},
         "xDS": {"SupportedProxies": {"envoy": ["1.33.0", "1.32.3", "1.31.5", "1.30.9"]}, "Port": cfg.grpc_port,
                 "Ports": {"Plaintext": cfg.grpc_port, "TLS": cfg.grpc_tls_port}},
