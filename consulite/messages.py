@@ -266,6 +266,7 @@ CLIENT_LEFT = "client left before its request body arrived"
 # --- issue 16: verified against Consul 1.8.7 ---
 # Go encoding/json: a body cut short (io.ErrUnexpectedEOF) and a syntax error (scanner.go, quoteChar + context)
 JSON_UNEXPECTED_EOF = "unexpected EOF"
+JSON_END_OF_INPUT = "unexpected end of JSON input"  # json.Unmarshal of a text cut short
 JSON_INVALID_CHARACTER = "invalid character {char} {context}"
 # agent/structs/config_entry_gateways.go IngressGatewayConfigEntry.Validate
 INGRESS_WILDCARD_HOSTS = "Associating hosts to a wildcard service is not supported (listener on port {port})"

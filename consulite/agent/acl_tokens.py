@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from consulite import messages as M
 from consulite.agent.acl import is_uuid
 from consulite.decode.acl_json import Body, duration_of, parse_time
-from consulite.decode.duration import format_duration
 from consulite.errors import ConsulError, NotFound
 from consulite.model.acl import ANONYMOUS_ACCESSOR, RESERVED_ID_PREFIX, Links, Token
+from consulite.model.go import format_duration
 from consulite.model.scope import Scope
 
 if TYPE_CHECKING:

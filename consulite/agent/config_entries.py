@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from consulite.decode.config import json_text_error
+from consulite.decode.filter import syntax_error
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.logs import event
 from consulite.model.config import KINDS, ConfigEntry, Context, EntryError
@@ -52,7 +54,8 @@ class ConfigEntries:
             return table.list(kind, partition, namespace)
 
         return Context(enterprise=self.agent.enterprise, partition_exists=lambda p: p in self.store.partitions,
-                       lookup=lookup, related=related)
+                       lookup=lookup, related=related, json_error=json_text_error,
+                       filter_error=syntax_error)
 
     def decode(self, body: object) -> ConfigEntry:
         """A `PUT /v1/config` body (parsed JSON) as an entry; Consul's 400 when it does not decode."""

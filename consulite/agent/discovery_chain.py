@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from consulite.agent.config_entries import decoding_failed
 from consulite.decode.bodies import parse_json
-from consulite.decode.duration import format_duration
 from consulite.decode.entries import decode_body
 from consulite.errors import BadRequest, DecodeError
 from consulite.model.config.chain import service_protocol
 from consulite.model.config.common import MESH_GATEWAY
 from consulite.model.config.fields import STRING, struct
+from consulite.model.go import format_duration
 from consulite.model.scope import Scope
 from consulite.resolve.chain import computed_mode, resolve_target
 from consulite.resolve.mesh_gateway import NOTHING, VALID_MODES, Decision

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from consulite import CONSUL_VERSION
 from consulite import messages as M
 from consulite.decode.bodies import parse_json
-from consulite.decode.duration import format_duration, parse_duration
+from consulite.decode.duration import parse_duration
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
-from consulite.model.go import go_float, join_host_port
+from consulite.model.go import format_duration, go_float, join_host_port
 from consulite.model.operator import AUTOPILOT_DEFAULTS, ORIGIN, AutopilotConfig, NodeCoordinate
 from consulite.model.scope import DEFAULT
 

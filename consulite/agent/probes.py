@@ -37,8 +37,8 @@ from consulite.agent.goerr import (
     tls_context,
     url_op,
 )
-from consulite.decode.duration import format_duration
 from consulite.model.check import CRITICAL, PASSING, WARNING, CheckType, check_type_name
+from consulite.model.go import format_duration
 
 Result = tuple[str, str]
 

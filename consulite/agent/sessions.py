@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from consulite import messages as M
 from consulite.agent.clock import Handle
-from consulite.decode.duration import format_duration
 from consulite.decode.session import go_duration
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.model.check import CRITICAL, HealthCheck
+from consulite.model.go import format_duration
 from consulite.model.scope import DEFAULT, Scope
 from consulite.model.session import (
     DELETE,

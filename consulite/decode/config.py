@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from consulite.decode.bodies import check_depth
 from consulite.decode.entries import decode_body, render_body
+from consulite.decode.gojson import unmarshal_error
 from consulite.decode.render import scoped
 from consulite.errors import DecodeError
 from consulite.model.config import KINDS, ConfigEntry, Kind
@@ -71,3 +72,8 @@ class EntryCodec:
 
 
 _MISSING = object()
+
+
+def json_text_error(text: str) -> str | None:
+    """Go's `json.Unmarshal` refusal of a text held in an entry (Context.json_error), None when it is JSON."""
+    return unmarshal_error(text.encode())

@@ -98,28 +98,3 @@ def go_time_quote(s: str) -> str:
             out.append("\\" + ch if ch in '"\\' else ch)
     out.append('"')
     return "".join(out)
-
-
-def format_duration(ns: int) -> str:
-    """Go's Duration.String(): `0s`, `150ms`, `10s`, `1m30s`, `1h0m0s`."""
-    if ns == 0:
-        return "0s"
-    sign = "-" if ns < 0 else ""
-    ns = abs(ns)
-    if ns < 10**9:
-        for unit, size in (("ms", 10**6), ("µs", 10**3), ("ns", 1)):
-            if ns >= size:
-                return sign + _trim(ns / size) + unit
-    hours, rem = divmod(ns, 3600 * 10**9)
-    minutes, rem = divmod(rem, 60 * 10**9)
-    secs = _trim(rem / 10**9) + "s"
-    if hours:
-        return f"{sign}{hours}h{minutes}m{secs}"
-    if minutes:
-        return f"{sign}{minutes}m{secs}"
-    return sign + secs
-
-
-def _trim(x: float) -> str:
-    text = f"{x:.9f}".rstrip("0").rstrip(".")
-    return text or "0"

@@ -11,12 +11,12 @@ import datetime
 import math
 import re
 
-from consulite.decode.duration import format_duration, parse_duration
+from consulite.decode.duration import parse_duration
 from consulite.decode.filter import go_quote
 from consulite.errors import DecodeError
 from consulite.model.config import fields as F
 from consulite.model.config.fields import Struct
-from consulite.model.go import multierror, parse_bool
+from consulite.model.go import format_duration, multierror, parse_bool
 
 
 class _Decoding:

@@ -185,8 +185,7 @@ def _check_depth(text: str) -> None:
                 levels[-1] += 1
                 tok = "not!"
             if len(levels) - 1 + sum(levels) > MAX_DEPTH:
-                raise FilterError(M.FILTER_FAILED.format(
-                    err=M.FILTER_TOO_DEEP.format(limit=MAX_DEPTH, offset=m.start())))
+                raise FilterError(M.FILTER_TOO_DEEP.format(limit=MAX_DEPTH, offset=m.start()))
         elif tok == ")" and len(levels) > 1:
             levels.pop()
         elif tok in ("and", "or"):
@@ -198,6 +197,27 @@ def _check_depth(text: str) -> None:
 MAX_TERMS = 600
 
 
+def _parse(text: str) -> Any:
+    """go-bexpr's parse of an expression; FilterError with its bare text."""
+    _check_depth(text)
+    try:
+        return G.parse(text)
+    except G.ParseError as e:
+        raise FilterError(str(e)) from None
+    except RecursionError:  # a chain of `and`/`or` longer than Python's stack (Go's grows)
+        raise FilterError(M.FILTER_TOO_LONG.format(limit=MAX_TERMS)) from None
+
+
+def syntax_error(text: str) -> str | None:
+    """What `bexpr.CreateEvaluator(text, nil)` refuses (a parse, no data type to check selectors against),
+    None when it parses: a resolver subset's Filter."""
+    try:
+        _parse(text)
+    except FilterError as e:
+        return e.text
+    return None
+
+
 def compile_filter(text: str, schema: Struct, lazy: bool = False) -> Predicate:
     """A predicate over rendered objects of `schema`'s type, as `bexpr.CreateFilter(text, nil, []T)`.
 
@@ -205,13 +225,10 @@ def compile_filter(text: str, schema: Struct, lazy: bool = False) -> Predicate:
     selectors, operators and values are checked at the first object, with go-bexpr's bare text."""
     if not text:
         return lambda obj: True  # go-bexpr's nil filter
-    _check_depth(text)
     try:
-        tree = G.parse(text)
-    except G.ParseError as e:
-        raise FilterError(M.FILTER_FAILED.format(err=e)) from None
-    except RecursionError:  # a chain of `and`/`or` longer than Python's stack (Go's grows)
-        raise FilterError(M.FILTER_FAILED.format(err=M.FILTER_TOO_LONG.format(limit=MAX_TERMS))) from None
+        tree = _parse(text)
+    except FilterError as e:
+        raise FilterError(M.FILTER_FAILED.format(err=e.text)) from None
     if not lazy:
         try:
             return _build(tree, schema, {})

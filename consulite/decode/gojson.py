@@ -146,3 +146,16 @@ def value_end(data: bytes) -> int:
         raise DecodeError(M.JSON_EOF)
     scanner.value()
     return scanner.pos
+
+
+def unmarshal_error(data: bytes) -> str | None:
+    """Go's `json.Unmarshal` syntax check (checkValid) of a whole text: the Decoder's texts, but input cut short
+    is `unexpected end of JSON input` and text after the value is refused; None when it is valid JSON."""
+    try:
+        end = value_end(data) if data.strip(_WS) else None
+    except DecodeError as e:
+        return M.JSON_END_OF_INPUT if e.text == M.JSON_UNEXPECTED_EOF else e.text
+    if end is None:
+        return M.JSON_END_OF_INPUT
+    rest = data[end:].lstrip(_WS)
+    return M.JSON_INVALID_CHARACTER.format(char=quote_char(rest[0]), context="after top-level value") if rest else None

@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from consulite.decode.duration import format_duration
 from consulite.model.check import HealthCheck
+from consulite.model.go import format_duration
 from consulite.model.node import CatalogNode
 from consulite.model.partition import NODE_META, Node, Partition
 from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream

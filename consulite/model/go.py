@@ -52,3 +52,28 @@ def uuid_error(text: str) -> str | None:
             char = chr(byte)
             return M.HEX_INVALID_BYTE.format(rune=f"U+{byte:04X} '{char}'" if char.isprintable() else f"U+{byte:04X}")
     return None
+
+
+def format_duration(ns: int) -> str:
+    """Go's Duration.String(): `0s`, `150ms`, `10s`, `1m30s`, `1h0m0s`."""
+    if ns == 0:
+        return "0s"
+    sign = "-" if ns < 0 else ""
+    ns = abs(ns)
+    if ns < 10**9:
+        for unit, size in (("ms", 10**6), ("µs", 10**3), ("ns", 1)):
+            if ns >= size:
+                return sign + _trim_float(ns / size) + unit
+    hours, rem = divmod(ns, 3600 * 10**9)
+    minutes, rem = divmod(rem, 60 * 10**9)
+    secs = _trim_float(rem / 10**9) + "s"
+    if hours:
+        return f"{sign}{hours}h{minutes}m{secs}"
+    if minutes:
+        return f"{sign}{minutes}m{secs}"
+    return sign + secs
+
+
+def _trim_float(x: float) -> str:
+    text = f"{x:.9f}".rstrip("0").rstrip(".")
+    return text or "0"

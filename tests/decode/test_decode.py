@@ -3,8 +3,9 @@
 import pytest
 
 from consulite.decode.bodies import BodyDecoder
-from consulite.decode.duration import format_duration, parse_duration
+from consulite.decode.duration import parse_duration
 from consulite.errors import BadRequest, DecodeError
+from consulite.model.go import format_duration
 
 ENT = BodyDecoder(enterprise=True)
 CE = BodyDecoder(enterprise=False)

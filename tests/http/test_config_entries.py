@@ -145,6 +145,20 @@ async def test_router_and_splitter_need_an_l7_protocol_and_keep_it(client):
     assert (await (await client.get("/v1/config/service-defaults/web")).json())["Protocol"] == "http"
 
 
+async def test_l7_intentions_need_an_http_like_protocol_and_keep_it(client):
+    # config-entries-and-resolver.md §3.6: the graph check on write, for the intention and for protocol changes
+    l7 = {"Kind": "service-intentions", "Name": "api", "Sources": [
+        {"Name": "web", "Permissions": [{"Action": "allow", "HTTP": {"PathPrefix": "/"}}]}]}
+    text = 'service "api" has protocol "tcp", which is incompatible with L7 intentions permissions'
+    assert await put(client, l7) == (500, text)
+    assert (await client.get("/v1/config/service-intentions/api")).status == 404
+    await put(client, {"Kind": "proxy-defaults", "Name": "global", "Config": {"protocol": "grpc"}})
+    assert await put(client, l7) == (200, "true")
+    status, _ = await put(client, {"Kind": "proxy-defaults", "Name": "global", "Config": {"protocol": "tcp"}})
+    assert status == 500
+    assert (await client.delete("/v1/config/proxy-defaults/global")).status == 500
+
+
 async def test_cas_rules(client):
     body = {"Kind": "service-defaults", "Name": "web", "Protocol": "http"}
     assert await put(client, body, cas="5") == (200, "false")  # cas!=0 on a missing entry

@@ -6,6 +6,7 @@ from consulite.model.config import KINDS
 from consulite.model.config import kinds as K
 from consulite.model.config.chain import require_l7
 from consulite.model.config.entry import ConfigEntry, Context, EntryError
+from consulite.model.config.intentions import require_jwt_providers, require_l7_protocol
 from consulite.model.scope import DEFAULT
 
 #: Kinds whose change can alter a service's protocol, so routers and splitters are checked again.
@@ -31,13 +32,18 @@ def prepare_write(entry: ConfigEntry, ctx: Context) -> None:
     kind.normalize(entry, ctx)
     kind.validate(entry, ctx)
     check_graph(entry.kind, entry.partition, entry.namespace, entry.name, ctx)
+    if entry.kind == K.SERVICE_INTENTIONS:
+        require_l7_protocol(entry, ctx)
+        require_jwt_providers(entry, ctx)
 
 
 def check_graph(kind: str, partition: str, namespace: str, name: str, ctx: Context) -> None:
-    """After a change to (kind, name), every router and splitter it can affect must still see an L7 protocol."""
+    """After a change to (kind, name), every router, splitter and L7 intention a protocol change can affect
+    must still see an L7 (HTTP-like) protocol."""
     if kind not in _PROTOCOL_KINDS:
         return
-    for chain_kind in ("service-router", "service-splitter"):
-        for other in ctx.related(chain_kind, partition, None if kind == K.PROXY_DEFAULTS else namespace,
-                                 None if kind == K.PROXY_DEFAULTS else name):
-            require_l7(other, ctx)
+    wide = kind == K.PROXY_DEFAULTS
+    for chain_kind, require in (("service-router", require_l7), ("service-splitter", require_l7),
+                                (K.SERVICE_INTENTIONS, require_l7_protocol)):
+        for other in ctx.related(chain_kind, partition, None if wide else namespace, None if wide else name):
+            require(other, ctx)

@@ -30,7 +30,7 @@ from consulite.model.config.fields import (
     map_of,
     struct,
 )
-from consulite.model.go import multierror
+from consulite.model.go import format_duration, multierror
 from consulite.model.scope import DEFAULT
 
 L7_PROTOCOLS = frozenset({"http", "http2", "grpc"})
@@ -138,6 +138,9 @@ def _validate_resolver(e: ConfigEntry, ctx: Context) -> None:
         problem = _subset_problem(name)
         if problem:
             raise EntryError(f'Subset "{name}" is invalid: {problem}')
+        problem = ctx.filter_error(subsets[name]["Filter"]) if subsets[name].get("Filter") else None
+        if problem:
+            raise EntryError(f'Filter for subset "{name}" is not a valid expression: {problem}')
     default = b.get("DefaultSubset", "")
     if default and default not in subsets:
         raise EntryError(f'DefaultSubset "{default}" is not a valid subset')
@@ -149,7 +152,7 @@ def _validate_resolver(e: ConfigEntry, ctx: Context) -> None:
         _validate_failover(e, key, failover, subsets, in_default_partition)
     for key in ("ConnectTimeout", "RequestTimeout"):
         if b.get(key, 0) < 0:
-            raise EntryError(f"Bad {key} '{b[key] / 1e9:g}s', must be >= 0")
+            raise EntryError(f"Bad {key} '{format_duration(b[key])}', must be >= 0")
     if b.get("LoadBalancer") is not None:
         _validate_load_balancer(b["LoadBalancer"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from consulite.model.config.fields import (
@@ -65,8 +66,9 @@ def validate_mutual_tls(mode: str) -> str | None:
     return f'Invalid MutualTLSMode "{mode}". Must be one of "", "strict", or "permissive".'
 
 
-def validate_access_logs(logs: dict[str, Any]) -> str | None:
-    """AccessLogsConfig.Validate: the type (and a file's path) first, then the formats, then a stray path."""
+def validate_access_logs(logs: dict[str, Any], json_error: Callable[[str], str | None]) -> str | None:
+    """AccessLogsConfig.Validate: the type (and a file's path) first, then the formats, a stray path, and
+    last that a JSONFormat is JSON."""
     kind, path = logs.get("Type", ""), logs.get("Path", "")
     if kind not in ("", "file", "stderr", "stdout"):
         return f"invalid access log type: {kind}"
@@ -76,7 +78,8 @@ def validate_access_logs(logs: dict[str, Any]) -> str | None:
         return "cannot specify both access log JSONFormat and TextFormat"
     if kind != "file" and path:
         return "path is only valid for file type access logs"
-    return None
+    problem = json_error(logs["JSONFormat"]) if logs.get("JSONFormat") else None
+    return f"invalid access log json for JSON format: {problem}" if problem else None
 
 
 def validate_failover_policy(policy: dict[str, Any] | None) -> str | None:

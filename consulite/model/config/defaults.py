@@ -91,7 +91,7 @@ def _normalize_proxy_defaults(e: ConfigEntry, ctx: Context) -> None:
 
 def _validate_proxy_defaults(e: ConfigEntry, ctx: Context) -> None:
     b = e.body
-    for err in (validate_access_logs(b.get("AccessLogs") or {}), _first(validate_meta(e.meta)),
+    for err in (validate_access_logs(b.get("AccessLogs") or {}, ctx.json_error), _first(validate_meta(e.meta)),
                 validate_hcp_dir(b.get("Config")), validate_failover_policy(b.get("FailoverPolicy")),
                 validate_prioritize(b.get("PrioritizeByLocality")), validate_mutual_tls(b.get("MutualTLSMode", ""))):
         if err:

@@ -58,6 +58,10 @@ class Context:
     lookup: Lookup = lambda *key: None
     #: (kind, partition, namespace or None for all, name or None for all) -> stored entries
     related: Callable[[str, str, str | None, str | None], list[ConfigEntry]] = lambda *key: []
+    #: Go's `json.Unmarshal` refusal of a text, None when it is JSON (decode's, given by the agent)
+    json_error: Callable[[str], str | None] = lambda text: None
+    #: go-bexpr's refusal of an expression (`CreateEvaluator(text, nil)`), None when it parses (decode's)
+    filter_error: Callable[[str], str | None] = lambda text: None
 
 
 @attrs.frozen

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from consulite.model.config import kinds as K
+from consulite.model.config.chain import service_protocol
 from consulite.model.config.common import HTTP_METHODS, META, validate_meta
 from consulite.model.config.entry import ConfigEntry, Context, EntryError, Kind, require_name
 from consulite.model.config.fields import BOOL, INT, STR_LIST, STR_MAP, STRING, TIME, list_of, struct
 from consulite.model.go import multierror
+from consulite.model.scope import DEFAULT
 
 _JWT = struct("IntentionJWTRequirement", ("Providers", list_of(struct(
     "IntentionJWTProvider", ("Name", STRING),
@@ -183,3 +186,30 @@ def _validate_permission(where: str, perm: dict[str, Any]) -> None:
 
 
 SERVICE_INTENTIONS = Kind("service-intentions", INTENTIONS_SPEC, _normalize, _validate)
+
+
+# -- the service graph on write (reference config-entries-and-resolver.md §3.6) ----------------------------
+
+_HTTP_LIKE = frozenset({"http", "http2", "grpc"})  # structs.IsProtocolHTTPLike
+
+
+def require_l7_protocol(e: ConfigEntry, ctx: Context) -> None:
+    """Intentions with L7 permissions need an HTTP-like protocol for their destination (a wildcard destination
+    is not checked); checked when they are written and when the destination's protocol may change."""
+    if e.name == "*" or not any(src.get("Permissions") for src in e.body.get("Sources") or ()):
+        return
+    protocol = service_protocol(ctx.lookup, e.partition, e.namespace, e.name)
+    if protocol not in _HTTP_LIKE:
+        raise EntryError(f'service "{e.name}" has protocol "{protocol}", which is incompatible with L7 '
+                         "intentions permissions")
+
+
+def require_jwt_providers(e: ConfigEntry, ctx: Context) -> None:
+    """Every JWT provider an intention names (its own, then each source permission's) is a jwt-provider entry
+    of its partition."""
+    jwts = [e.body.get("JWT")] + [perm.get("JWT") for src in e.body.get("Sources") or ()
+                                  for perm in src.get("Permissions") or ()]
+    for jwt in jwts:
+        for provider in (jwt or {}).get("Providers") or ():
+            if ctx.lookup(K.JWT_PROVIDER, e.partition, DEFAULT, provider["Name"]) is None:
+                raise EntryError(f"Referenced JWT Provider does not exist. Provider Name: {provider['Name']}")

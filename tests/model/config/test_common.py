@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.model.config.util import Prefix, check, multi, part, row, xfail
+from tests.model.config.util import Prefix, check, multi, part, row
 
 
 def proxy(**fields):
@@ -92,9 +92,10 @@ REJECTED = [
     row("access-log-file-path-before-formats", logs(Type="file", JSONFormat="{}", TextFormat="%START_TIME%"),
         "path must be specified when using file type access logs"),
     # CPC: JSONFormat must parse as JSON; the tail is Go's encoding/json error
-    xfail("access-log-json-format-invalid", logs(JSONFormat="{"),
-          Prefix("invalid access log json for JSON format: "),
-          reason="consulite does not check that AccessLogs.JSONFormat is JSON"),
+    row("access-log-json-format-invalid", logs(JSONFormat='{"start_time": "[%START_TIME%]"'),
+        "invalid access log json for JSON format: unexpected end of JSON input"),
+    row("access-log-json-format-trailing", logs(JSONFormat="{} x"),
+        "invalid access log json for JSON format: invalid character 'x' after top-level value"),
     row("socket-dir-too-long", proxy(Config={"envoy_hcp_metrics_bind_socket_dir": DIR70 + "x"}),  # CE, CET
         "Config: envoy_hcp_metrics_bind_socket_dir length 71 exceeds max 70"),
     # CET pins this text up to the list of modes (the rule's code is Enterprise-only, not public)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.model.config.util import check, context, multi, part, row, xfail
+from consulite.model.config import Context
+from tests.model.config.util import check, context, multi, part, row
 
 
 def intentions(*sources, name="db", **fields):
@@ -52,8 +53,8 @@ NORMALIZE = [
 
 @pytest.mark.parametrize(("raw", "expected", "namespace"), NORMALIZE)
 def test_normalize(raw, expected, namespace):
-    """Normalize's result for each rule."""
-    check(raw, expected, namespace=namespace)
+    """Normalize's result for each rule (an http destination: L7 permissions pass the graph check)."""
+    check(raw, expected, context("http"), namespace=namespace)
 
 
 JWT_NAME = multi("JWT provider name is required")
@@ -142,14 +143,6 @@ VALIDATE = [
         part(lambda b: len(b["Sources"]), 2), "default"),
     row("first-error-only", intentions(allow(""), {"Name": "api"}),  # CI returns at the first failing check
         "Sources[0].Name is required", "default"),
-    # §3.6 (graph check on write): L7 permissions need an HTTP-like destination protocol
-    xfail("permissions-need-http-protocol", intentions(perm(PathPrefix="/")),
-          'service "db" has protocol "tcp", which is incompatible with L7 intentions permissions', "default",
-          reason="consulite does not check the destination's protocol for L7 intentions"),
-    # §3.6: referenced JWT providers must exist
-    xfail("jwt-provider-must-exist", intentions(allow(), JWT={"Providers": [{"Name": "okta"}]}),
-          "Referenced JWT Provider does not exist. Provider Name: okta", "default",
-          reason="consulite does not look up the jwt-provider entries an intention references"),
 ]
 
 
@@ -168,3 +161,29 @@ async def test_http_answers_500_with_the_text(client, raw, text):
     r = await client.put("/v1/config", json=raw)
     assert (r.status, await r.text()) == (500, text)
     assert (await client.get("/v1/config/service-intentions/db")).status == 404
+
+
+def test_l7_permissions_need_an_http_like_destination_protocol():
+    # §3.6, the graph check on write (IsProtocolHTTPLike: http, http2, grpc); a wildcard destination is not checked
+    check(intentions(perm(PathPrefix="/")), 'service "db" has protocol "tcp", which is incompatible with L7 '
+          "intentions permissions", context())
+    check(intentions(perm(PathPrefix="/")), part(lambda b: len(b["Sources"]), 1), context("grpc"))
+    check(intentions(allow()), part(lambda b: len(b["Sources"]), 1), context())  # no L7 permission: any protocol
+
+
+def test_referenced_jwt_providers_must_exist():
+    # §3.6: the intention's own providers, then each permission's, looked up in the partition
+    known = {("jwt-provider", "default", "default", "okta")}
+
+    def lookup(kind, partition, namespace, name):
+        return {} if (kind, partition, namespace, name) in known else {"Protocol": "http"} if \
+            kind == "service-defaults" else None
+
+    ctx = Context(lookup=lookup)
+    check(intentions(allow(), JWT={"Providers": [{"Name": "auth0"}]}),
+          "Referenced JWT Provider does not exist. Provider Name: auth0", ctx)
+    check(intentions({"Name": "web", "Permissions": [{"Action": "allow", "HTTP": {"PathPrefix": "/"},
+                                                      "JWT": {"Providers": [{"Name": "other"}]}}]}),
+          "Referenced JWT Provider does not exist. Provider Name: other", ctx)
+    check(intentions(allow(), JWT={"Providers": [{"Name": "okta"}]}), part(lambda b: b["JWT"]["Providers"][0]["Name"],
+                                                                          "okta"), ctx)

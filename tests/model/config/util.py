@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from consulite.decode.config import EntryCodec
+from consulite.decode.config import EntryCodec, json_text_error
+from consulite.decode.filter import syntax_error
 from consulite.model.config import ConfigEntry, Context, EntryError
 from consulite.model.config.apply import prepare_write, scope
 
@@ -25,7 +26,7 @@ def context(protocol: str | None = None, **kw) -> Context:
         if kind == "service-defaults" and protocol is not None:
             return {"Protocol": protocol}
         return None
-    return Context(lookup=lookup, **kw)
+    return Context(lookup=lookup, **{"json_error": json_text_error, "filter_error": syntax_error, **kw})
 
 
 def write(raw: dict, ctx: Context | None = None, partition: str = "default", namespace: str = "default") -> ConfigEntry:
@@ -58,11 +59,6 @@ def multi(*errors: str) -> str:
 def row(name: str, *values):
     """One table row, with its id."""
     return pytest.param(*values, id=name)
-
-
-def xfail(name: str, *values, reason: str):
-    """A row where consulite is known to disagree with Consul: it must fail until fixed."""
-    return pytest.param(*values, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
 def body(expected: dict):
