@@ -281,12 +281,18 @@ class Catalog:
                 raise ConsulError(M.CATALOG_CHECK_SERVICE.format(service=body.service_id, check=check_id))
         if not check_id:
             raise ConsulError(M.CATALOG_CHECK_NO_ID.format(node=req.node))
+        return self.check_of(body, req.node, scope, owner)
+
+    @staticmethod
+    def check_of(body: HealthCheckBody, node: str, scope: Scope, owner: Service | None) -> HealthCheck:
+        """A check body as the row written to `node` (its ID defaults to its name, its status to critical, its
+        type to its definition's; its service name is its owner's)."""
         d = body.definition
-        return HealthCheck(check_id=check_id, name=body.name, status=body.status or CRITICAL,
-                           partition=scope.partition, namespace=namespace,
+        return HealthCheck(check_id=body.check_id or body.name, name=body.name, status=body.status or CRITICAL,
+                           partition=scope.partition, namespace=body.namespace or scope.namespace,
                            type=body.type or (check_type_name(d) if d is not None else ""), notes=body.notes,
                            output=body.output, service_id=body.service_id,
-                           service_name=owner.name if owner is not None else "", definition=d, node=req.node)
+                           service_name=owner.name if owner is not None else "", definition=d, node=node)
 
     def held(self, partition: str, node: str, namespace: str, service_id: str) -> Service | None:
         """A service the catalog already has on `node`: the agent's own, or one written through the catalog."""
@@ -295,6 +301,18 @@ class Catalog:
             if found is not None:
                 return found
         return self.store.node_services.get(partition, node, namespace, service_id)
+
+    def held_check(self, partition: str, node: str, namespace: str, check_id: str) -> HealthCheck | None:
+        """A check the catalog already has on `node`: the agent's own, or one written through the catalog."""
+        if self.is_agent_node(node):
+            found = self.store.checks.get((partition, namespace, check_id))
+            if found is not None:
+                return found
+        return self.store.node_checks.rows.get((partition, node_key(node), namespace, check_id))
+
+    def has_node(self, partition: str, name: str) -> bool:
+        """`name` is a node of the catalog: the agent's, or one registered through it."""
+        return bool(name) and (self.is_agent_node(name) or self.store.nodes.get(partition, name) is not None)
 
     def deregister(self, req: DeregisterRequest, scope: Scope) -> int:
         """`PUT /v1/catalog/deregister`: a service (with its checks), a check, or the whole node with its
