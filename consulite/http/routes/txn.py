@@ -28,11 +28,11 @@ def _result(ctx: RequestContext, family: str, obj) -> dict:
     render = ctx.render
     if family == "KV":
         return {"KV": render_entry(obj, ctx.agent.enterprise)}
-    if family == "Check":  # its service's tags, null for a node check (the state store copies them in)
-        tags = ctx.agent.health.service_tags(obj)
-        return {"Check": {**render.health_check(obj, tags), "ServiceTags": tags}}
+    # the stored structs: no tags are null (the catalog's HTTP reads fill in []); a check carries its service's
+    if family == "Check":
+        return {"Check": {**render.health_check(obj), "ServiceTags": ctx.agent.health.service_tags(obj) or None}}
     if family == "Service":
-        return {"Service": render.node_service(obj)}
+        return {"Service": {**render.node_service(obj), "Tags": obj.tags or None}}
     return {"Node": render.node_json(ctx.scope.partition) if obj is None else render.catalog_node(obj)}
 
 
