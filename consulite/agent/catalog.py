@@ -234,9 +234,14 @@ class Catalog:
             self.store.node_services.put(tx, svc)
 
     def put_check(self, tx: Any, check: HealthCheck) -> None:
-        """Write a check to its node unless unchanged; on the agent's node a check the agent holds stays."""
-        if self.is_agent_node(check.node) and self.store.checks.get((check.partition, check.namespace,
-                                                                     check.check_id)):
+        """Write a check to its node unless unchanged. On the agent's node a check the agent holds stays, but
+        for the server's own (`serfHealth`: no anti-entropy restores it) the write sticks, as in Consul."""
+        held = self.store.checks.get((check.partition, check.namespace, check.check_id)) if self.is_agent_node(
+            check.node) else None
+        if held is not None:
+            if is_node_owned(held):
+                self.agent.checks.put(tx, attrs.evolve(check, node="", type=held.type,
+                                                       definition=held.definition))
             return
         old = self.store.node_checks.rows.get(self.store.node_checks.key(check))
         if old is None or not _same(old, check):
