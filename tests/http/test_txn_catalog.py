@@ -2,24 +2,16 @@
 agent/consul/state/txn.go txnNode, txnService, txnCheck; agent/consul/txn_endpoint.go preCheck). Texts and
 shapes Consul 1.8.7 has are in tests/verified/test_txn_catalog.py."""
 
+from tests.verified.helpers import txn_check as _check
+from tests.verified.helpers import txn_node as _node
+from tests.verified.helpers import txn_service as _svc
+
 
 async def _txn(client, *ops, status=200):
     r = await client.put("/v1/txn", json=list(ops))
     body = await r.json()
     assert r.status == status, body
     return body["Results"] if status == 200 else [(e["OpIndex"], e["What"]) for e in body["Errors"]]
-
-
-def _node(verb, **node):
-    return {"Node": {"Verb": verb, "Node": node}}
-
-
-def _svc(verb, node, **svc):
-    return {"Service": {"Verb": verb, "Node": node, "Service": svc}}
-
-
-def _check(verb, **check):
-    return {"Check": {"Verb": verb, "Check": check}}
 
 
 async def _catalog(client, path):

@@ -5,6 +5,9 @@ preCheck; agent/consul/state/catalog.go for the catalog's own texts)."""
 import pytest
 
 from tests.verified.helpers import ANY_INDEX, assert_contains, newer
+from tests.verified.helpers import txn_check as _check
+from tests.verified.helpers import txn_node as _node
+from tests.verified.helpers import txn_service as _svc
 
 
 @pytest.fixture
@@ -19,18 +22,6 @@ def _txn(target, *ops, status=200):
     r = target.put("/v1/txn", list(ops))
     assert r.status == status, r.body
     return r.body["Results"] if status == 200 else [(e["OpIndex"], e["What"]) for e in r.body["Errors"]]
-
-
-def _node(verb, **node):
-    return {"Node": {"Verb": verb, "Node": node}}
-
-
-def _svc(verb, node, **svc):
-    return {"Service": {"Verb": verb, "Node": node, "Service": svc}}
-
-
-def _check(verb, **check):
-    return {"Check": {"Verb": verb, "Check": check}}
 
 
 def test_set_then_get(target, node):
