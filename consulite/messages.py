@@ -233,7 +233,6 @@ TXN_SERVICE_STALE = 'failed to {op} service "{id}" on node "{node}", index is st
 TXN_CHECK_MISSING = 'check "{id}" on node "{node}" doesn\'t exist'
 TXN_CHECK_STALE = 'failed to {op} check "{id}" on node "{node}", index is stale'
 TXN_NODE_STALE = 'failed to {op} node "{node}", index is stale'
-TXN_OTHER_NODE = 'consulite does not implement catalog writes for node "{node}" yet'  # consulite's own
 EVENT_MISSING_NAME = "Missing name"  # agent/event_endpoint.go
 SESSION_LOOKUP_FAILED = "failed session lookup: index error: UUID must be 36 characters"  # memdb's UUID index (real 1.8.7)
 SESSION_NOT_OBJECT = "json: cannot unmarshal {got} into Go value of type struct {{ LockDelay interface {{}}; *structs.Alias }}"
@@ -451,3 +450,7 @@ HEX_INVALID_BYTE = "encoding/hex: invalid byte: {rune}"
 # -- check views (clicheck) ---------------------------------------------------------------------------------
 #: agent/checks/check.go CheckTTL.SetStatus: a TTL check's output over its limit
 TTL_OUTPUT_CAPPED = "{output} ... (captured {size} of {total} bytes)"
+
+# -- txn catalog verbs (txncat; reference kv-sessions-txn.md §3.6; agent/consul/state/catalog.go) -------------
+TXN_MISSING_SERVICE = "Missing service registration"  # ensureCheckTxn: a check's ServiceID not on its node
+TXN_CHECK_NO_ID = "failed inserting check: object missing primary index"  # a check with no CheckID and no Name

@@ -182,36 +182,34 @@ class Catalog:
     def register(self, req: RegisterRequest, scope: Scope) -> int:
         """`PUT /v1/catalog/register`: Consul's Catalog.Register checks in its order
         (agent/consul/catalog_endpoint.go: the node, the service, the checks vetted against the node's
-        services), then one write. On the agent's node only services and checks the agent does not hold are
-        written (its own stay as the agent has them, as its anti-entropy restores them); the node's own
-        fields stay the agent's."""
-        if not req.node:
-            raise ConsulError(M.CATALOG_MISSING_NODE)
-        err = uuid_error(req.id) if req.id else None
-        if err:
-            raise ConsulError(M.CATALOG_BAD_NODE_ID.format(err=err))
+        services), then one write."""
+        self.validate_node(req.node, req.id)
         if not req.address and not req.skip_node_update:
             raise ConsulError(M.CATALOG_MISSING_ADDRESS)
-        p = scope.partition
-        mine = self.is_agent_node(req.node)
-        svc = self._service(req, scope) if req.service is not None else None
+        svc = self.service_of(req, scope) if req.service is not None else None
         checks = [self._check(c, req, scope, svc) for c in [*([req.check] if req.check else []), *(req.checks or [])]]
         with self.store.write() as tx:
-            if not mine:
-                self._put_node(tx, req, p)
-            if svc is not None and not (mine and self.store.services.get((p, svc.namespace, svc.id))):
-                old = self.store.node_services.get(p, svc.node, svc.namespace, svc.id)
-                if old is None or not _same(old, svc):
-                    self.store.node_services.put(tx, svc)
+            self.put_node(tx, req, scope.partition)
+            if svc is not None:
+                self.put_service(tx, svc)
             for check in checks:
-                if mine and self.store.checks.get((p, check.namespace, check.check_id)):
-                    continue
-                old_check = self.store.node_checks.rows.get(self.store.node_checks.key(check))
-                if old_check is None or not _same(old_check, check):
-                    self.store.node_checks.put(tx, check)
+                self.put_check(tx, check)
         return self.store.index
 
-    def _put_node(self, tx: Any, req: RegisterRequest, partition: str) -> None:
+    @staticmethod
+    def validate_node(name: str, node_id: str) -> None:
+        """A node write's name and ID (Consul's nodePreApply)."""
+        if not name:
+            raise ConsulError(M.CATALOG_MISSING_NODE)
+        err = uuid_error(node_id) if node_id else None
+        if err:
+            raise ConsulError(M.CATALOG_BAD_NODE_ID.format(err=err))
+
+    def put_node(self, tx: Any, req: RegisterRequest, partition: str) -> None:
+        """Write the request's node unless unchanged (or `SkipNodeUpdate` of a known one); a node ID held by
+        another name moves to this one. The agent's own node keeps its fields as the agent has them."""
+        if self.is_agent_node(req.node):
+            return
         nodes = self.store.nodes
         old = nodes.rows.get((partition, node_key(req.node)))
         if old is not None and req.skip_node_update:
@@ -223,11 +221,34 @@ class Catalog:
             return
         renamed = nodes.by_id.get((partition, req.id.lower())) if req.id else None
         if renamed is not None and renamed[1] != node_key(req.node):  # the ID's node takes its new name
-            self._remove_node(tx, partition, nodes.rows[renamed].name)
+            self.remove_node(tx, partition, nodes.rows[renamed].name)
         nodes.put(tx, new)
 
-    def _service(self, req: RegisterRequest, scope: Scope) -> Service:
-        """The request's service, as Consul's servicePreApply checks it."""
+    def put_service(self, tx: Any, svc: Service) -> None:
+        """Write a service to its node unless unchanged. On the agent's node a service the agent holds stays
+        as the agent has it (as its anti-entropy restores it)."""
+        if self.is_agent_node(svc.node) and self.store.services.get((svc.partition, svc.namespace, svc.id)):
+            return
+        old = self.store.node_services.get(svc.partition, svc.node, svc.namespace, svc.id)
+        if old is None or not _same(old, svc):
+            self.store.node_services.put(tx, svc)
+
+    def put_check(self, tx: Any, check: HealthCheck) -> None:
+        """Write a check to its node unless unchanged. On the agent's node a check the agent holds stays, but
+        for the server's own (`serfHealth`: no anti-entropy restores it) the write sticks, as in Consul."""
+        held = self.store.checks.get((check.partition, check.namespace, check.check_id)) if self.is_agent_node(
+            check.node) else None
+        if held is not None:
+            if is_node_owned(held):
+                self.agent.checks.put(tx, attrs.evolve(check, node="", type=held.type,
+                                                       definition=held.definition))
+            return
+        old = self.store.node_checks.rows.get(self.store.node_checks.key(check))
+        if old is None or not _same(old, check):
+            self.store.node_checks.put(tx, check)
+
+    def service_of(self, req: RegisterRequest, scope: Scope) -> Service:
+        """The request's service on the request's node, as Consul's servicePreApply checks it."""
         body = req.service
         assert body is not None
         defn = ServiceDefinition(kind=body.kind, id=body.id, name=body.service, tags=body.tags, address=body.address,
@@ -265,12 +286,18 @@ class Catalog:
                 raise ConsulError(M.CATALOG_CHECK_SERVICE.format(service=body.service_id, check=check_id))
         if not check_id:
             raise ConsulError(M.CATALOG_CHECK_NO_ID.format(node=req.node))
+        return self.check_of(body, req.node, scope, owner)
+
+    @staticmethod
+    def check_of(body: HealthCheckBody, node: str, scope: Scope, owner: Service | None) -> HealthCheck:
+        """A check body as the row written to `node` (its ID defaults to its name, its status to critical, its
+        type to its definition's; its service name is its owner's)."""
         d = body.definition
-        return HealthCheck(check_id=check_id, name=body.name, status=body.status or CRITICAL,
-                           partition=scope.partition, namespace=namespace,
+        return HealthCheck(check_id=body.check_id or body.name, name=body.name, status=body.status or CRITICAL,
+                           partition=scope.partition, namespace=body.namespace or scope.namespace,
                            type=body.type or (check_type_name(d) if d is not None else ""), notes=body.notes,
                            output=body.output, service_id=body.service_id,
-                           service_name=owner.name if owner is not None else "", definition=d, node=req.node)
+                           service_name=owner.name if owner is not None else "", definition=d, node=node)
 
     def held(self, partition: str, node: str, namespace: str, service_id: str) -> Service | None:
         """A service the catalog already has on `node`: the agent's own, or one written through the catalog."""
@@ -279,6 +306,18 @@ class Catalog:
             if found is not None:
                 return found
         return self.store.node_services.get(partition, node, namespace, service_id)
+
+    def held_check(self, partition: str, node: str, namespace: str, check_id: str) -> HealthCheck | None:
+        """A check the catalog already has on `node`: the agent's own, or one written through the catalog."""
+        if self.is_agent_node(node):
+            found = self.store.checks.get((partition, namespace, check_id))
+            if found is not None:
+                return found
+        return self.store.node_checks.rows.get((partition, node_key(node), namespace, check_id))
+
+    def has_node(self, partition: str, name: str) -> bool:
+        """`name` is a node of the catalog: the agent's, or one registered through it."""
+        return bool(name) and (self.is_agent_node(name) or self.store.nodes.get(partition, name) is not None)
 
     def deregister(self, req: DeregisterRequest, scope: Scope) -> int:
         """`PUT /v1/catalog/deregister`: a service (with its checks), a check, or the whole node with its
@@ -289,16 +328,14 @@ class Catalog:
         p, ns = scope.partition, req.namespace or scope.namespace
         with self.store.write() as tx:
             if req.service_id:
-                self._remove_service(tx, (p, node_key(req.node), ns, req.service_id))
+                self.remove_service(tx, (p, node_key(req.node), ns, req.service_id))
             elif req.check_id:
-                key = (p, node_key(req.node), ns, req.check_id)
-                if key in self.store.node_checks.rows:
-                    self.store.node_checks.remove(tx, key)
+                self.remove_check(tx, (p, node_key(req.node), ns, req.check_id))
             else:
-                self._remove_node(tx, p, req.node)
+                self.remove_node(tx, p, req.node)
         return self.store.index
 
-    def _remove_service(self, tx: Any, key: tuple[str, str, str, str]) -> None:
+    def remove_service(self, tx: Any, key: tuple[str, str, str, str]) -> None:
         svc = self.store.node_services.rows.get(key)
         if svc is None:
             return
@@ -306,7 +343,13 @@ class Catalog:
             self.store.node_checks.remove(tx, self.store.node_checks.key(check))
         self.store.node_services.remove(tx, key)
 
-    def _remove_node(self, tx: Any, partition: str, name: str) -> None:
+    def remove_check(self, tx: Any, key: tuple[str, str, str, str]) -> None:
+        if key in self.store.node_checks.rows:
+            self.store.node_checks.remove(tx, key)
+
+    def remove_node(self, tx: Any, partition: str, name: str) -> None:
+        """A node with its services, checks and coordinates (Consul's deleteNodeTxn); on the agent's node what
+        the catalog wrote there."""
         checks, services = self.store.node_checks, self.store.node_services
         for check in checks.on_node(partition, name):
             checks.remove(tx, checks.key(check))

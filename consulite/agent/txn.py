@@ -13,9 +13,10 @@ from consulite import messages as M
 from consulite.agent.kv import DELAYED, HELD
 from consulite.decode.txn import Op
 from consulite.errors import ConsulError
-from consulite.model.check import HealthCheck
 from consulite.model.kv import KVEntry
-from consulite.model.scope import DEFAULT, Scope
+from consulite.model.node import CatalogNode, RegisterRequest, node_key
+from consulite.model.scope import Scope
+from consulite.model.service import Service
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 MAX_OPS = 128  # since 1.14 (PR #14599)
 KV_WRITES = frozenset({"set", "delete", "delete-cas", "delete-tree", "cas", "lock", "unlock"})
-Result = tuple[str, Any]  # ("KV", KVEntry with/without value) | ("Check", HealthCheck) | ...
+CATALOG_WRITES = ("set", "cas", "delete", "delete-cas")
+AGENT_NODE_INDEX = 1  # the agent's node is registered once, at start (as `Renderer.node_json` shows it)
+Result = tuple[str, Any]  # ("KV", KVEntry with/without value) | ("Node", CatalogNode, None: the agent's) | ...
 
 
 class TxnFailed(Exception):
@@ -49,12 +52,13 @@ class Txn:
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
         self.kv = agent.kv
+        self.catalog = agent.catalog
+        self.store = agent.store
 
     def run(self, ops: list[Op], scope: Scope) -> Outcome:
-        """Pre-check every KV op, then run them all in one write; any error: no results, nothing applied."""
+        """Pre-check every op, then run them all in one write; any error: no results, nothing applied."""
         write = is_write(ops)
-        errors = [(i, M.TXN_MUST_PROVIDE_KEY) for i, op in enumerate(ops)
-                  if op.family == "KV" and not op.fields.get("Key") and op.fields.get("Verb") != "delete-tree"]
+        errors, services = self._pre_check(ops, scope)
         if errors:
             return Outcome(None, errors, write)
         try:
@@ -63,7 +67,7 @@ class Txn:
                 errors = []
                 for i, op in enumerate(ops):
                     try:
-                        results += self._op(tx, op, scope)
+                        results += self._op(tx, op, scope, services.get(i))
                     except ConsulError as e:
                         errors.append((i, e.text))
                 if errors:
@@ -72,9 +76,10 @@ class Txn:
             return Outcome(None, failed.errors, write)
         return Outcome(results, None, write)
 
-    def _op(self, tx: Tx, op: Op, scope: Scope) -> list[Result]:
-        handler: Callable = {"KV": self._kv, "Node": self._node, "Service": self._service,
-                             "Check": self._check}[op.family]
+    def _op(self, tx: Tx, op: Op, scope: Scope, service: Service | None) -> list[Result]:
+        if op.family == "Service":
+            return self._service(tx, op, scope, service)
+        handler: Callable = {"KV": self._kv, "Node": self._node, "Check": self._check}[op.family]
         return handler(tx, op, scope)
 
     # -- KV --------------------------------------------------------------------------------------------
@@ -146,71 +151,103 @@ class Txn:
         """A write's or check's result: the entry without its value."""
         return [("KV", attrs.evolve(entry, value=None))] if entry is not None else []
 
-    # -- the catalog of the agent's node -----------------------------------------------------------------
+    # -- the catalog: every node (agent/consul/state/txn.go txnNode, txnService, txnCheck) -------------------
 
-    def _node_name(self, name: str) -> str:
-        if name and not self.agent.is_this_node(name):
-            raise ConsulError(M.TXN_NODE_MISSING.format(node=name))
-        return self.agent.node.name
+    def _pre_check(self, ops: list[Op], scope: Scope) -> tuple[list[tuple[int, str]], dict[int, Service]]:
+        """Consul's preCheck before anything runs: KV keys, a node write's name and ID (nodePreApply), a
+        service write's service (servicePreApply; kept by op index for the write)."""
+        errors: list[tuple[int, str]] = []
+        services: dict[int, Service] = {}
+        for i, op in enumerate(ops):
+            verb = op.fields.get("Verb", "")
+            try:
+                if op.family == "KV" and not op.fields.get("Key") and verb != "delete-tree":
+                    raise ConsulError(M.TXN_MUST_PROVIDE_KEY)
+                if op.family == "Node" and verb in CATALOG_WRITES:
+                    self.catalog.validate_node(op.body.node, op.body.id)
+                if op.family == "Service" and verb in CATALOG_WRITES:
+                    req = RegisterRequest(node=op.fields.get("Node", ""), service=op.body)
+                    services[i] = self.catalog.service_of(req, scope)
+            except ConsulError as e:
+                errors.append((i, e.text))
+        return errors, services
+
+    def _find_node(self, partition: str, req: RegisterRequest) -> tuple[bool, CatalogNode | None]:
+        """(found, row) of a node op's node, by ID if given, else by name; row None is the agent's node."""
+        key = req.id or req.node
+        if key and self.agent.is_this_node(key):
+            return True, None
+        row = self.store.nodes.get(partition, key) if key else None
+        return row is not None, row
 
     def _node(self, tx: Tx, op: Op, scope: Scope) -> list[Result]:
-        verb, node = op.fields.get("Verb", ""), op.fields.get("Node", {})
-        name = node.get("Node") or node.get("ID") or ""
-        if verb == "get":
-            self._node_name(name)
-            return [("Node", None)]
-        if verb in ("set", "cas", "delete", "delete-cas"):
-            raise ConsulError(M.TXN_OTHER_NODE.format(node=name))
-        raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Node", verb=verb))
-
-    def _service(self, tx: Tx, op: Op, scope: Scope) -> list[Result]:
-        verb, svc = op.fields.get("Verb", ""), op.fields.get("Service", {})
-        node = self._node_name(op.fields.get("Node", ""))
-        sid = svc.get("ID") or svc.get("Service") or ""
-        key = (svc.get("Partition") or scope.partition, svc.get("Namespace") or scope.namespace, sid)
-        services = self.agent.store.services
-        existing = services.get(key)
-        if verb == "get":
-            return [("Service", self._need(existing, M.TXN_SERVICE_MISSING.format(id=sid, node=node)))]
-        if verb in ("delete", "delete-cas"):
-            if existing is None:
+        verb, req, p = op.fields.get("Verb", ""), op.body, scope.partition
+        if verb not in ("get", *CATALOG_WRITES):
+            raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Node", verb=verb))
+        if verb != "get":
+            found, row = self._find_node(p, RegisterRequest(node=req.node))
+            current = (row.modify_index if row is not None else AGENT_NODE_INDEX) if found else 0
+            if verb.endswith("cas") and (current != op.index or (verb == "delete-cas" and not found)):
+                raise ConsulError(M.TXN_NODE_STALE.format(op="delete" if verb == "delete-cas" else "set",
+                                                          node=req.node))
+            if verb.startswith("delete"):
+                self.catalog.remove_node(tx, p, req.node)
                 return []
-            if verb == "delete-cas" and existing.modify_index != svc.get("ModifyIndex", 0):
-                raise ConsulError(M.TXN_SERVICE_STALE.format(op="delete", id=sid, node=node))
-            services.remove(tx, key)
-            for check in self.agent.store.checks.of_service(*key):
-                self.agent.checks.remove(tx, check)
+            self.catalog.put_node(tx, req, p)
+        found, row = self._find_node(p, req)
+        if not found:
+            raise ConsulError(M.TXN_NODE_MISSING.format(node=req.node))
+        return [("Node", row)]
+
+    def _service(self, tx: Tx, op: Op, scope: Scope, prepared: Service | None) -> list[Result]:
+        verb, node, body, p = op.fields.get("Verb", ""), op.fields.get("Node", ""), op.body, scope.partition
+        if verb == "get":
+            found = self.catalog.held(p, node, body.namespace or scope.namespace, body.id) if node else None
+            return [("Service", self._shown(self._need(found, M.TXN_SERVICE_MISSING.format(id=body.id,
+                                                                                           node=node))))]
+        if prepared is None:
+            raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Service", verb=verb))
+        svc = prepared
+        existing = self.catalog.held(p, node, svc.namespace, svc.id) if node else None
+        if verb.endswith("cas") and ((existing.modify_index if existing else 0) != op.index or (
+                verb == "delete-cas" and existing is None)):
+            raise ConsulError(M.TXN_SERVICE_STALE.format(op="delete" if verb == "delete-cas" else "set",
+                                                         id=svc.id, node=node))
+        if verb.startswith("delete"):
+            self.catalog.remove_service(tx, (p, node_key(node), svc.namespace, svc.id))
             return []
-        if verb in ("set", "cas"):
-            raise ConsulError(M.TXN_OTHER_NODE.format(node=node))
-        raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Service", verb=verb))
+        if not self.catalog.has_node(p, node):
+            raise ConsulError(M.MISSING_NODE_REGISTRATION)
+        self.catalog.put_service(tx, svc)
+        return [("Service", self._shown(self._need(self.catalog.held(p, node, svc.namespace, svc.id), "")))]
+
+    def _shown(self, svc: Service) -> Service:
+        """A service as a result shows it: the agent's own as the agent shows them."""
+        return svc if svc.node else self.agent.view(svc)
 
     def _check(self, tx: Tx, op: Op, scope: Scope) -> list[Result]:
-        verb, c = op.fields.get("Verb", ""), op.fields.get("Check", {})
-        node = self._node_name(c.get("Node", ""))
-        check_id = c.get("CheckID", "")
-        key = (c.get("Partition") or (DEFAULT if not c.get("ServiceID") else scope.partition),
-               c.get("Namespace") or (DEFAULT if not c.get("ServiceID") else scope.namespace), check_id)
-        checks = self.agent.store.checks
-        existing = checks.get(key)
-        modify = c.get("ModifyIndex", 0)
+        verb, body, p = op.fields.get("Verb", ""), op.body, scope.partition
+        node, ns = body.node, body.namespace or scope.namespace
         if verb == "get":
-            return [("Check", self._need(existing, M.TXN_CHECK_MISSING.format(id=check_id, node=node)))]
-        if verb in ("delete", "delete-cas"):
-            if existing is None:
-                return []
-            if verb == "delete-cas" and existing.modify_index != modify:
-                raise ConsulError(M.TXN_CHECK_STALE.format(op="delete", id=check_id, node=node))
-            self.agent.checks.remove(tx, existing)
+            found = self.catalog.held_check(p, node, ns, body.check_id) if node else None
+            return [("Check", self._need(found, M.TXN_CHECK_MISSING.format(id=body.check_id, node=node)))]
+        if verb not in CATALOG_WRITES:
+            raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Check", verb=verb))
+        check_id = body.check_id or body.name  # checkPreApply
+        existing = self.catalog.held_check(p, node, ns, check_id) if node else None
+        if verb.endswith("cas") and ((existing.modify_index if existing else 0) != op.index or (
+                verb == "delete-cas" and existing is None)):
+            raise ConsulError(M.TXN_CHECK_STALE.format(op="delete" if verb == "delete-cas" else "set",
+                                                       id=check_id, node=node))
+        if verb.startswith("delete"):
+            self.catalog.remove_check(tx, (p, node_key(node), ns, check_id))
             return []
-        if verb in ("set", "cas"):
-            if verb == "cas" and (existing.modify_index if existing else 0) != modify:
-                raise ConsulError(M.TXN_CHECK_STALE.format(op="set", id=check_id, node=node))
-            check = HealthCheck(check_id=check_id, name=c.get("Name", ""), status=c.get("Status") or "critical",
-                                partition=key[0], namespace=key[1], notes=c.get("Notes", ""),
-                                output=c.get("Output", ""), service_id=c.get("ServiceID", ""),
-                                service_name=c.get("ServiceName", ""),
-                                type=existing.type if existing is not None else "")
-            self.agent.checks.put(tx, check)
-            return [("Check", check)]
-        raise ConsulError(M.TXN_UNKNOWN_VERB.format(family="Check", verb=verb))
+        if not self.catalog.has_node(p, node):
+            raise ConsulError(M.MISSING_NODE_REGISTRATION)
+        owner = self.catalog.held(p, node, ns, body.service_id) if body.service_id else None
+        if body.service_id and owner is None:
+            raise ConsulError(M.TXN_MISSING_SERVICE)
+        if not check_id:
+            raise ConsulError(M.TXN_CHECK_NO_ID)
+        self.catalog.put_check(tx, self.catalog.check_of(body, node, scope, owner))
+        return [("Check", self._need(self.catalog.held_check(p, node, ns, check_id), ""))]

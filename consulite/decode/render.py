@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from consulite.model.check import HealthCheck
+from consulite.model.check import CheckType, HealthCheck
 from consulite.model.go import format_duration
 from consulite.model.node import CatalogNode
 from consulite.model.partition import NODE_META, Node, Partition
@@ -27,6 +27,21 @@ _API_EMPTY_DEFINITION = {
     "Method": "", "Body": "", "TLSServerName": "", "TLSSkipVerify": False, "TCP": "", "TCPUseTLS": False,
     "UDP": "", "GRPC": "", "OSService": "", "GRPCUseTLS": False,
 }
+
+
+# CheckType fields echoed in a HealthCheck's Definition (omitempty each), durations as Go strings.
+_DEFINITION_FIELDS = (
+    ("HTTP", "http"), ("TLSServerName", "tls_server_name"), ("TLSSkipVerify", "tls_skip_verify"),
+    ("Header", "header"), ("Method", "method"), ("Body", "body"), ("DisableRedirects", "disable_redirects"),
+    ("TCP", "tcp"), ("TCPUseTLS", "tcp_use_tls"), ("UDP", "udp"), ("H2PING", "h2ping"),
+    ("OSService", "os_service"), ("H2PingUseTLS", "h2ping_use_tls"), ("Interval", "interval"),
+    ("OutputMaxSize", "output_max_size"), ("Timeout", "timeout"),
+    ("DeregisterCriticalServiceAfter", "deregister_critical_service_after"), ("ScriptArgs", "script_args"),
+    ("DockerContainerID", "docker_container_id"), ("Shell", "shell"), ("GRPC", "grpc"),
+    ("GRPCUseTLS", "grpc_use_tls"), ("AliasNode", "alias_node"), ("AliasService", "alias_service"),
+    ("TTL", "ttl"),
+)
+_DURATIONS = frozenset({"interval", "timeout", "deregister_critical_service_after", "ttl"})
 
 
 def weights(svc: Service) -> dict:
@@ -188,8 +203,9 @@ class Renderer:
     # -- checks ------------------------------------------------------------------------------
 
     def health_check(self, c: HealthCheck, service_tags: list[str] | None = None) -> dict:
-        """structs.HealthCheck as the catalog shows an agent's check. The agent keeps no HealthCheckDefinition
-        for the checks it runs (agent/agent.go builds them without one), so `Definition` is `{}`."""
+        """structs.HealthCheck as the catalog shows it. The agent keeps no HealthCheckDefinition for the checks
+        it runs (agent/agent.go builds them without one), so their `Definition` is `{}`; a check written through
+        the catalog or a txn (it names its node) shows the Definition it was written with."""
         d = c.definition
         out = {
             "Node": c.node or self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status,
@@ -197,12 +213,24 @@ class Renderer:
             "ServiceTags": service_tags if service_tags is not None else [], "Type": c.type,
             "Interval": format_duration(d.interval) if d is not None and d.interval else "",
             "Timeout": format_duration(d.timeout) if d is not None and d.timeout else "",
-            "ExposedPort": 0, "Definition": {},
+            "ExposedPort": 0, "Definition": self.check_definition(d) if c.node else {},
         }
         return self._scoped(out, c)
 
     def _scoped(self, out: dict, obj) -> dict:
         return scoped(out, obj, self.enterprise)
+
+    @staticmethod
+    def check_definition(d: CheckType | None) -> dict:
+        """A written HealthCheckDefinition: its non-zero fields, durations as Go strings."""
+        if d is None:
+            return {}
+        out = {}
+        for key, attr in _DEFINITION_FIELDS:
+            value = getattr(d, attr)
+            if value:
+                out[key] = format_duration(value) if attr in _DURATIONS else value
+        return out
 
     def agent_check(self, c: HealthCheck, service_tags: list[str] | None) -> dict:
         """`/v1/agent/checks`: the agent's local state, which has no raft indexes (CreateIndex/ModifyIndex 0)."""

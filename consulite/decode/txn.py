@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 import attrs
 
 from consulite.decode.bodies import parse_json
-from consulite.decode.schema import json_kind
+from consulite.decode.schema import Schema, json_kind
 from consulite.errors import DecodeError
+from consulite.model.node import HealthCheckBody, NodeServiceBody, RegisterRequest
 
 _B64 = re.compile(r"[A-Za-z0-9+/]")
 
@@ -32,6 +34,49 @@ class Op:
     family: str  # KV, Node, Service, Check
     fields: dict
     value: bytes | None = None  # a KV op's decoded Value
+    body: Any = None  # a catalog op's object: RegisterRequest (Node), NodeServiceBody (Service), HealthCheckBody
+    index: int = 0  # a catalog op's ModifyIndex (its CAS index)
+
+
+#: per catalog family (its object under the same key): the model class, and the keys of Consul's api type
+#: (api.Node, api.AgentService, api.HealthCheck) a txn does not write
+_CATALOG: dict[str, tuple[type, frozenset[str]]] = {
+    "Node": (RegisterRequest, frozenset({"createindex", "peername", "partition"})),
+    "Service": (NodeServiceBody, frozenset({"createindex", "peername", "contenthash", "datacenter"})),
+    "Check": (HealthCheckBody, frozenset({"createindex", "peername", "exposedport", "servicetags"})),
+}
+#: api.Node's fields as a RegisterRequest names them
+_NODE_KEYS = {"id": "ID", "node": "Node", "address": "Address", "datacenter": "Datacenter",
+              "taggedaddresses": "TaggedAddresses", "meta": "NodeMeta"}
+#: api.HealthCheck has no top-level Interval/Timeout (they are its Definition's)
+_CHECK_REFUSED = frozenset({"interval", "timeout"})
+_SCHEMAS = {family: Schema(f"{family}TxnOp.{family}") for family in _CATALOG}
+
+
+def _catalog_body(family: str, raw: dict, enterprise: bool) -> tuple[Any, int]:
+    """A catalog op's object as the catalog's request types, with its ModifyIndex; Community Edition ignores
+    `Namespace`/`Partition` (reference kv-sessions-txn.md §3.1, §4)."""
+    cls, aside = _CATALOG[family]
+    value: dict = {}
+    index = 0
+    for key, item in raw.items():
+        low = key.lower()
+        if low == "modifyindex":
+            if not isinstance(item, int) or isinstance(item, bool) or item < 0:
+                raise DecodeError(f"json: cannot unmarshal {json_kind(item)} into Go struct field "
+                                  f"{family}TxnOp.{family}.ModifyIndex of type uint64")
+            index = item
+        elif low in aside or (not enterprise and low in ("namespace", "partition")):
+            continue
+        elif family == "Node":
+            if low not in _NODE_KEYS:
+                raise DecodeError(f'json: unknown field "{key}"')
+            value[_NODE_KEYS[low]] = item
+        elif family == "Check" and low in _CHECK_REFUSED:
+            raise DecodeError(f'json: unknown field "{key}"')
+        else:
+            value[key] = item
+    return _SCHEMAS[family].decode(cls, value), index
 
 
 def _b64(text: str) -> bytes:
@@ -69,7 +114,7 @@ def _fields(family: str, raw: object) -> dict:
     return out
 
 
-def decode_txn(body: bytes) -> list[Op]:
+def decode_txn(body: bytes, enterprise: bool = False) -> list[Op]:
     """The operations of a txn body; an element naming no family is skipped (TXEP's switch)."""
     value = parse_json(body)
     if not isinstance(value, list):
@@ -88,6 +133,8 @@ def decode_txn(body: bytes) -> list[Op]:
             op = Op(family, fields)
             if family == "KV" and "Value" in fields:
                 op.value = _b64(fields["Value"])
+            elif family in _CATALOG:
+                op.body, op.index = _catalog_body(family, fields.get(family) or {}, enterprise)
             ops.append(op)
             break
     return ops

@@ -69,15 +69,3 @@ async def test_limits(client):
     big = base64.b64encode(b"x" * 524289).decode()
     r = await client.put("/v1/txn", data=b'[{"KV":{"Verb":"set","Key":"k","Value":"' + big.encode() + b'"}}]')
     assert r.status == 413 and (await r.text()).startswith("Request body(")  # the body is over the limit first
-
-
-async def test_check_and_service_verbs(client):
-    await client.put("/v1/agent/service/register", json={"Name": "web", "Port": 80})
-    r = await client.put("/v1/txn", json=[{"Service": {"Verb": "get", "Node": "node1", "Service": {"ID": "web"}}}])
-    assert (await r.json())["Results"][0]["Service"]["Port"] == 80
-    r = await client.put("/v1/txn", json=[{"Service": {"Verb": "delete", "Node": "node1", "Service": {"ID": "web"}}},
-                                          _kv("get", "nope")])
-    assert r.status == 409
-    assert "web" in await (await client.get("/v1/agent/services")).json()  # rolled back
-    r = await client.put("/v1/txn", json=[{"Service": {"Verb": "delete", "Node": "node1", "Service": {"ID": "web"}}}])
-    assert r.status == 200 and "web" not in await (await client.get("/v1/agent/services")).json()

@@ -95,3 +95,16 @@ def newer(target, source: str, *, v187, current):
     the real 1.8.7 agent is held to `v187` at this point only."""
     assert source, "cite the Consul source that shows the newer behaviour"
     return v187 if target.is_real else current
+
+
+def txn_node(verb: str, **node):
+    """A `/v1/txn` Node op (api.TxnOp)."""
+    return {"Node": {"Verb": verb, "Node": node}}
+
+
+def txn_service(verb: str, node: str, **svc):
+    return {"Service": {"Verb": verb, "Node": node, "Service": svc}}
+
+
+def txn_check(verb: str, **check):
+    return {"Check": {"Verb": verb, "Check": check}}

@@ -28,11 +28,12 @@ def _result(ctx: RequestContext, family: str, obj) -> dict:
     render = ctx.render
     if family == "KV":
         return {"KV": render_entry(obj, ctx.agent.enterprise)}
+    # the stored structs: no tags are null (the catalog's HTTP reads fill in []); a check carries its service's
     if family == "Check":
-        return {"Check": render.health_check(obj)}
+        return {"Check": {**render.health_check(obj), "ServiceTags": ctx.agent.health.service_tags(obj) or None}}
     if family == "Service":
-        return {"Service": render.node_service(obj)}
-    return {"Node": render.node_json(ctx.scope.partition)}
+        return {"Service": {**render.node_service(obj), "Tags": obj.tags or None}}
+    return {"Node": render.node_json(ctx.scope.partition) if obj is None else render.catalog_node(obj)}
 
 
 _KV_READS = frozenset({"get", "get-tree", "check-index", "check-session", "check-not-exists"})
@@ -68,7 +69,7 @@ async def txn(ctx: RequestContext):
     if size > MAX_BODY:
         raise ConsulError(M.BODY_TOO_LARGE.format(size=size, limit=MAX_BODY, doc=M.TXN_LIMIT_DOC), 413)
     try:
-        ops = decode_txn(await ctx.body())
+        ops = decode_txn(await ctx.body(), ctx.agent.enterprise)
     except DecodeError as e:
         raise BadRequest(M.TXN_PARSE_FAILED.format(err=e.text)) from None
     if len(ops) > MAX_OPS:
