@@ -52,6 +52,7 @@ class ConfigEntries:
             return table.list(kind, partition, namespace)
 
         return Context(enterprise=self.agent.enterprise, partition_exists=lambda p: p in self.store.partitions,
+                       namespace_exists=self.agent.namespaces.exists,
                        lookup=lookup, related=related)
 
     def decode(self, body: object) -> ConfigEntry:

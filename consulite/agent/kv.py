@@ -101,6 +101,7 @@ class KV:
         if existing is not None and existing.same_content(entry):
             return existing
         if existing is None:
+            self.agent.namespaces.require(scope, 500)
             entry.create_index = tx.index
         self.table.put(tx, space(scope), entry)
         return entry

@@ -56,7 +56,7 @@ class State:
         """Remove everything registered in a partition, keeping the partition (and the node's own objects)."""
         agent = self.agent
         agent.partitions.require(name)
-        agent.checks.stop_partition(name)
+        agent.checks.stop_in(name)
         with agent.store.write() as tx:
             agent.store.drop_partition(tx, name)
         if name == DEFAULT:

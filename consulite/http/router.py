@@ -75,7 +75,7 @@ class Router:
 UNIMPLEMENTED_PREFIXES = (
     "/v1/agent/connect/",
     "/v1/catalog/register", "/v1/catalog/deregister",
-    "/v1/connect/", "/v1/internal/", "/v1/namespace",
+    "/v1/connect/", "/v1/internal/",
     "/v1/operator/area", "/v1/operator/segment",
     "/v1/peering",
 )
