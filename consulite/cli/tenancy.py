@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from consulite.cli.http_client import Client, ClientError, add_client_flags
 from consulite.cli.http_client import run as _run
@@ -19,7 +20,7 @@ def add_parser(sub) -> None:
     for kind in ("namespace", "partition"):
         p = sub.add_parser(kind, help=f"manage {kind}s (Consul Enterprise; as `consul {kind}`)")
         verbs = p.add_subparsers(dest="verb", required=True)
-        fields = [("-name", {"default": ""}), ("-description", {"default": ""})]
+        fields: list[tuple[str, dict[str, Any]]] = [("-name", {"default": ""}), ("-description", {"default": ""})]
         if kind == "namespace":
             fields += [("-meta", {"dest": "meta", **MULTI}), ("-default-policy-id", MULTI),
                        ("-default-policy-name", MULTI), ("-default-role-id", MULTI), ("-default-role-name", MULTI)]

@@ -12,19 +12,24 @@ async def put_ns(client, body, path="/v1/namespace", **params):
     return r.status, (await r.json()) if r.status == 200 else await r.text()
 
 
+async def made_ns(client, body, path="/v1/namespace", **params):
+    status, made = await put_ns(client, body, path, **params)
+    assert status == 200, made
+    return made
+
+
 async def test_create_read_update_list(client):
-    status, made = await put_ns(client, {"Name": "team-1", "Description": "Team 1", "Meta": {"foo": "bar"}})
-    assert status == 200
+    made = await made_ns(client, {"Name": "team-1", "Description": "Team 1", "Meta": {"foo": "bar"}})
     assert made == {"Name": "team-1", "Description": "Team 1", "Meta": {"foo": "bar"}, "Partition": "default",
                     "CreateIndex": made["CreateIndex"], "ModifyIndex": made["CreateIndex"]}
     r = await client.get("/v1/namespace/team-1")
     assert await r.json() == made and int(r.headers["X-Consul-Index"]) >= made["ModifyIndex"]
     # PUT /v1/namespace over an existing one updates it, keeping CreateIndex (hashicorp/consul-k8s#323)
-    status, again = await put_ns(client, {"Name": "team-1"})
+    again = await made_ns(client, {"Name": "team-1"})
     assert (again["CreateIndex"], again["ModifyIndex"] > made["ModifyIndex"]) == (made["CreateIndex"], True)
     assert "Description" not in again and "Meta" not in again and "ACLs" not in again  # omitempty
-    status, updated = await put_ns(client, {"Description": "renamed"}, "/v1/namespace/team-1")
-    assert (status, updated["Name"], updated["Description"]) == (200, "team-1", "renamed")
+    updated = await made_ns(client, {"Description": "renamed"}, "/v1/namespace/team-1")
+    assert (updated["Name"], updated["Description"]) == ("team-1", "renamed")
     listed = await (await client.get("/v1/namespaces")).json()
     assert [n["Name"] for n in listed] == ["default", "team-1"]
     # the builtin default namespace is always listed (api-docs/namespaces.mdx, List all Namespaces)
@@ -72,7 +77,7 @@ async def test_the_default_namespace_can_be_updated_not_deleted(acl_client):
     r = await client.put("/v1/acl/policy", json={"Name": "cross-ns", "Rules": 'node_prefix "" {policy="read"}'},
                          headers=H)
     policy = await r.json()
-    status, ns = await put_ns(client, {"ACLs": {"PolicyDefaults": [{"Name": "cross-ns"}]}}, "/v1/namespace/default")
+    ns = await made_ns(client, {"ACLs": {"PolicyDefaults": [{"Name": "cross-ns"}]}}, "/v1/namespace/default")
     assert ns["ACLs"] == {"PolicyDefaults": [{"ID": policy["ID"], "Name": "cross-ns"}], "RoleDefaults": []}
     assert "Description" not in ns  # a PUT replaces the whole definition
     r = await client.delete("/v1/namespace/default", headers=H)
@@ -84,7 +89,7 @@ async def test_acl_defaults_by_id_or_name_come_back_with_both(acl_client):
     p = await (await client.put("/v1/acl/policy", json={"Name": "node-read", "Rules": ""}, headers=H)).json()
     role = await (await client.put("/v1/acl/role", json={"Name": "reader", "Policies": [{"ID": p["ID"]}]},
                                    headers=H)).json()
-    status, ns = await put_ns(client, {"Name": "team", "ACLs": {
+    ns = await made_ns(client, {"Name": "team", "ACLs": {
         "policy_defaults": [{"ID": p["ID"]}, {"Name": "node-read"}], "RoleDefaults": [{"Name": "reader"}]}})
     assert ns["ACLs"] == {"PolicyDefaults": [{"ID": p["ID"], "Name": "node-read"}],
                           "RoleDefaults": [{"ID": role["ID"], "Name": "reader"}]}
@@ -154,9 +159,9 @@ async def test_list_blocks_until_a_namespace_changes(client, blocked):
 
 async def test_namespaces_live_per_partition_and_go_with_it(client, blocked):
     await client.put("/v1/partition", json={"Name": "finance"})
-    status, made = await put_ns(client, {"Name": "ops"}, partition="finance")
+    made = await made_ns(client, {"Name": "ops"}, partition="finance")
     assert made["Partition"] == "finance"
-    status, body_wins = await put_ns(client, {"Name": "audit", "Partition": "finance"}, partition="default")
+    body_wins = await made_ns(client, {"Name": "audit", "Partition": "finance"}, partition="default")
     assert body_wins["Partition"] == "finance"
     assert (await client.get("/v1/namespace/ops")).status == 404
     names = [n["Name"] for n in await (await client.get("/v1/namespaces", params={"partition": "finance"})).json()]
