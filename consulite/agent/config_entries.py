@@ -126,6 +126,5 @@ class ConfigEntries:
 
     def listing(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
         """Entries of a kind (every kind when None) in the scope's partition; namespace `*` is every one."""
-        namespace = None if scope.namespace == "*" else scope.namespace
-        found = self.store.config.list(kind, scope.partition, namespace, ws)
+        found = self.store.config.list(kind, scope.partition, scope.namespaces, ws)
         return self.store.watches.index_of([topics.CONFIG]), found

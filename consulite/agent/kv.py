@@ -41,7 +41,7 @@ class KV:
     def listing(self, scope: Scope, prefix: str, ws: set) -> tuple[int, list[KVEntry]]:
         """Every entry under `prefix`, in key order, with the prefix's index (tombstones count); namespace
         `*` (Enterprise, recurse and keys only) is every namespace of the partition, one after another."""
-        if scope.namespace != "*":
+        if scope.namespaces is not None:
             entries = self.table.under(space(scope), prefix, ws)
             return self.table.prefix_index(space(scope), prefix, entries), entries
         found, index = [], 0

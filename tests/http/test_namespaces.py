@@ -190,3 +190,23 @@ async def test_namespace_writes_need_operator_write_and_take_acl_objects_with_th
     names = [p["Name"] for p in await (await acl_client.get("/v1/acl/policies", params={"ns": "x"}, headers=H)).json()]
     assert names == []
     assert (await acl_client.get("/v1/acl/policy/name/p", params={"ns": "x"}, headers=H)).status == 404
+
+
+async def test_wildcard_namespace_in_listings(client):
+    # `ns=*` where Consul takes it (clients-and-enterprise.md §2.4, §2.7): config entry listing (the UI's
+    # intentions list reads service-intentions this way) and gateway-services
+    for name in ("a", "b"):
+        await made_ns(client, {"Name": name})
+        r = await client.put("/v1/config", params={"ns": name}, json={
+            "Kind": "service-intentions", "Name": "web", "Sources": [{"Name": "api", "Action": "allow"}]})
+        assert r.status == 200, await r.text()
+        r = await client.put("/v1/config", params={"ns": name}, json={
+            "Kind": "terminating-gateway", "Name": "tgw", "Services": [{"Name": f"svc-{name}"}]})
+        assert r.status == 200, await r.text()
+    found = await (await client.get("/v1/config/service-intentions", params={"ns": "*"})).json()
+    assert [(e["Namespace"], e["Name"]) for e in found] == [("a", "web"), ("b", "web")]
+    assert len(await (await client.get("/v1/config/service-intentions", params={"ns": "a"})).json()) == 1
+    found = await (await client.get("/v1/catalog/gateway-services/tgw", params={"ns": "*"})).json()
+    assert [(g["Gateway"]["Namespace"], g["Service"]["Name"]) for g in found] == [("a", "svc-a"), ("b", "svc-b")]
+    found = await (await client.get("/v1/catalog/gateway-services/tgw", params={"ns": "b"})).json()
+    assert [g["Service"]["Name"] for g in found] == ["svc-b"]
