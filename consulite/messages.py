@@ -454,3 +454,18 @@ TTL_OUTPUT_CAPPED = "{output} ... (captured {size} of {total} bytes)"
 # -- txn catalog verbs (txncat; reference kv-sessions-txn.md §3.6; agent/consul/state/catalog.go) -------------
 TXN_MISSING_SERVICE = "Missing service registration"  # ensureCheckTxn: a check's ServiceID not on its node
 TXN_CHECK_NO_ID = "failed inserting check: object missing primary index"  # a check with no CheckID and no Name
+
+# --- issue 15: namespaces (Consul Enterprise; its source is not public) ---
+# the server's refusal of a write into a missing namespace, as Consul Enterprise 1.8 logged it
+# (hashicorp/consul#8123: `Namespace "luke" does not exist`)
+NAMESPACE_MISSING = 'Namespace "{name}" does not exist'
+# Consul Enterprise's namespace write, as consul-k8s reported it (hashicorp/consul-k8s#593; the names: #846)
+NAMESPACE_RESERVED = 'Namespace "{name}" is reserved for future internal use'
+# api/namespace.go Create (the Go client refuses it before sending; the server answers the same here)
+NAMESPACE_NO_NAME = "Must specify a Name for Namespace creation"
+# consulite's wording, after Consul's namespace validation (internal/tenancy/internal/types/namespace.go)
+NAMESPACE_NAME_INVALID = 'Namespace name "{name}" is not a valid DNS hostname'
+# consulite's wording, as for partitions
+NAMESPACE_NAME_MISMATCH = 'Namespace name "{body}" does not match the name in the path "{path}"'
+NAMESPACE_DEFAULT_DELETE = "Cannot delete the default namespace"
+NAMESPACE_NOT_FOUND = 'Namespace not found for "{name}"'

@@ -54,6 +54,7 @@ def bad_documents(saved: dict) -> dict[str, dict]:
     variant("duplicate service", lambda d: d["services"].append(copy.deepcopy(d["services"][-1])))
     variant("duplicate partition", lambda d: d["partitions"].append(copy.deepcopy(d["partitions"][0])))
     variant("service in a missing partition", lambda d: d["services"][-1].__setitem__("partition", "nowhere"))
+    variant("service in a missing namespace", lambda d: d["services"][-1].__setitem__("namespace", "nowhere"))
     variant("deep entry body", lambda d: d["entries"][0]["body"].__setitem__("Config", deep(300)))
     variant("huge modify index", lambda d: d["services"][0].__setitem__("modify_index", 1 << 64))
     variant("huge topic index", lambda d: d["topics"][0].__setitem__(1, 1 << 66))
@@ -81,6 +82,7 @@ async def test_the_problem_is_named(aiohttp_client):
     docs = bad_documents(saved)
     expect = {"unknown kind": "unknown config entry kind 'no-such-kind'", "index 2^70": "out of range",
               "no partitions": 'no "default" partition', "duplicate service": "duplicate key",
+              "service in a missing namespace": "is in a namespace the document does not have",
               "deep entry body": "nests more than 128 levels"}  # the body parser refuses it first
     for name, words in expect.items():
         r = await client.put("/_consulite/state", json=docs[name])

@@ -241,7 +241,7 @@ class ACL:
                 ("policies", policies, links.policies, M.LINK_NO_POLICY_ID, M.LINK_NO_POLICY_NAME),
                 ("roles", roles, links.roles, M.LINK_NO_ROLE_ID, M.LINK_NO_ROLE_NAME)):
             for oid, name in pairs:
-                row = self._find(table, oid, name, scope)
+                row = self.find(table, oid, name, scope)
                 if row is None:
                     raise ConsulError(by_id.format(id=oid) if oid else by_name.format(name=name))
                 if row.id not in into:
@@ -268,7 +268,8 @@ class ACL:
                 raise ConsulError(M.TEMPLATE_NO_NAME.format(name=t.template_name))
         return links
 
-    def _find(self, table: str, oid: str, name: str, scope: Scope) -> Policy | Role | None:
+    def find(self, table: str, oid: str, name: str, scope: Scope) -> Policy | Role | None:
+        """A policy or role linked by ID, else by name in `scope`."""
         if oid:
             return self.tables[table].get(oid)
         return self.by_name(table, name, scope)
@@ -368,10 +369,12 @@ class ACL:
         return sorted(rows, key=lambda r: r.create_index)
 
     def body_scope(self, b: Body, scope: Scope) -> Scope:
-        """An object's scope: the body's Partition/Namespace, else the request's (Enterprise)."""
+        """An object's scope: the body's Partition/Namespace, else the request's (Enterprise); it must exist."""
         if not self.agent.enterprise:
             return scope
-        return Scope(b.text("Partition") or scope.partition, b.text("Namespace") or scope.namespace)
+        scope = Scope(b.text("Partition") or scope.partition, b.text("Namespace") or scope.namespace)
+        self.agent.namespaces.require(scope, 500)
+        return scope
 
     def index(self, ws: set) -> int:
         return self.store.index_of(ws)

@@ -115,7 +115,7 @@ class Checks:
             raise BadRequest(M.INVALID_CHECK.format(err=err))
         if defn.script_args and not self.agent.config.enable_script_checks:
             raise ConsulError(M.SCRIPTS_DISABLED)
-        self.agent.partitions.require(scope.partition)
+        self.agent.namespaces.require(scope)
         service_name = ""
         if defn.service_id:
             svc = self.agent.services.get(scope, defn.service_id)
@@ -264,8 +264,10 @@ class Checks:
             self.runner.stop_all()
         self.aliases.clear()
 
-    def stop_partition(self, partition: str) -> None:
-        for key in [k for k in self.store.checks.rows if k[0] == partition]:
+    def stop_in(self, partition: str, namespace: str | None = None) -> None:
+        """Stop the checks of a partition (or of one of its namespaces) before its contents go."""
+        for key in [k for k in self.store.checks.rows
+                    if k[0] == partition and namespace in (None, k[1])]:
             self._stop(key)
 
     def start_all(self) -> None:

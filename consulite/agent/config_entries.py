@@ -54,6 +54,7 @@ class ConfigEntries:
             return table.list(kind, partition, namespace)
 
         return Context(enterprise=self.agent.enterprise, partition_exists=lambda p: p in self.store.partitions,
+                       namespace_exists=self.agent.namespaces.exists,
                        lookup=lookup, related=related, json_error=json_text_error,
                        filter_error=syntax_error)
 
@@ -128,6 +129,5 @@ class ConfigEntries:
 
     def listing(self, kind: str | None, scope: Scope, ws: set) -> tuple[int, list[ConfigEntry]]:
         """Entries of a kind (every kind when None) in the scope's partition; namespace `*` is every one."""
-        namespace = None if scope.namespace == "*" else scope.namespace
-        found = self.store.config.list(kind, scope.partition, namespace, ws)
+        found = self.store.config.list(kind, scope.partition, scope.namespaces, ws)
         return self.store.watches.index_of([topics.CONFIG]), found

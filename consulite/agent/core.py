@@ -40,6 +40,7 @@ class Agent:
             exported,
             health,
             kv,
+            namespaces,
             operator,
             partitions,
             queries,
@@ -64,6 +65,7 @@ class Agent:
         self.acl_tokens = acl_tokens.Tokens(self)
         self.acl_auth = acl_auth.Auth(self)
         self.partitions = partitions.Partitions(self)
+        self.namespaces = namespaces.Namespaces(self)
         self.services = services.Services(self)
         self.checks = checks.Checks(self)
         self.catalog = catalog.Catalog(self)

@@ -110,11 +110,15 @@ class Exported:
     def gateway_services(self, scope: Scope, gateway: str, ws: set) -> tuple[int, list[dict[str, Any]]]:
         """`GET /v1/catalog/gateway-services/<gateway>`: the services an ingress or terminating gateway entry
         names, wildcards expanded over the gateway's namespace (`[]` when there is no such entry, as
-        newer Consul answers: py-consul checks it)."""
+        newer Consul answers: py-consul checks it); `ns=*` takes the gateway of that name in every namespace."""
         out: list[dict[str, Any]] = []
         for kind in (K.INGRESS_GATEWAY, K.TERMINATING_GATEWAY):
-            entry = self.store.config.get((kind, scope.partition, scope.namespace, gateway), ws)
-            if entry is not None:
+            if scope.namespaces is None:
+                entries = [e for e in self.store.config.list(kind, scope.partition, None, ws) if e.name == gateway]
+            else:
+                entry = self.store.config.get((kind, scope.partition, scope.namespace, gateway), ws)
+                entries = [entry] if entry is not None else []
+            for entry in entries:
                 out += self._mappings(entry, ws)
         return self.store.index_of(ws), out
 

@@ -41,7 +41,7 @@ class KV:
     def listing(self, scope: Scope, prefix: str, ws: set) -> tuple[int, list[KVEntry]]:
         """Every entry under `prefix`, in key order, with the prefix's index (tombstones count); namespace
         `*` (Enterprise, recurse and keys only) is every namespace of the partition, one after another."""
-        if scope.namespace != "*":
+        if scope.namespaces is not None:
             entries = self.table.under(space(scope), prefix, ws)
             return self.table.prefix_index(space(scope), prefix, entries), entries
         found, index = [], 0
@@ -101,6 +101,7 @@ class KV:
         if existing is not None and existing.same_content(entry):
             return existing
         if existing is None:
+            self.agent.namespaces.require(scope, 500)
             entry.create_index = tx.index
         self.table.put(tx, space(scope), entry)
         return entry

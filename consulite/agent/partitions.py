@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from consulite import messages as M
-from consulite.errors import BadRequest, NotFound
+from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.partition import Partition
 from consulite.model.scope import DEFAULT
 
@@ -22,9 +22,9 @@ class Partitions:
         self.agent = agent
         self.store = agent.store
 
-    def require(self, name: str) -> None:
+    def require(self, name: str, status: int = 400) -> None:
         if name not in self.store.partitions:
-            raise BadRequest(M.PARTITION_MISSING.format(name=name))
+            raise ConsulError(M.PARTITION_MISSING.format(name=name), status)
 
     def create(self, name: str, description: str = "") -> Partition:
         """A new partition (no name checks: start-up files and reset create them directly)."""
@@ -61,7 +61,7 @@ class Partitions:
             raise BadRequest(M.PARTITION_DEFAULT_DELETE)
         if name not in self.store.partitions:
             return
-        self.agent.checks.stop_partition(name)
+        self.agent.checks.stop_in(name)
         with self.store.write() as tx:
             self.store.drop_partition(tx, name)
             self.store.partitions.delete(tx, name)

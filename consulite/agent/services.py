@@ -53,7 +53,7 @@ class Services:
         scope = Scope(defn.partition or scope.partition, defn.namespace or scope.namespace)
         reg = prepare(defn, scope.partition, scope.namespace, inherit=agent.enterprise,
                       script_checks=agent.config.enable_script_checks)
-        agent.partitions.require(scope.partition)
+        agent.namespaces.require(scope)
         agent.checks.refuse_unrunnable(reg.checks + reg.sidecar_checks)
         if not authz.manage_all:
             self.vet(reg, scope, authz)

@@ -87,6 +87,7 @@ class Sessions:
             s.partition = scope.partition
         if not (self.agent.enterprise and s.namespace):
             s.namespace = scope.namespace
+        self.agent.namespaces.require(Scope(s.partition, s.namespace), 500)
         self.validate(s)
         s.id = str(uuid.uuid4())
         with self.store.write() as tx:

@@ -56,7 +56,7 @@ class State:
         """Remove everything registered in a partition, keeping the partition (and the node's own objects)."""
         agent = self.agent
         agent.partitions.require(name)
-        agent.checks.stop_partition(name)
+        agent.checks.stop_in(name)
         with agent.store.write() as tx:
             agent.store.drop_partition(tx, name)
         if name == DEFAULT:
@@ -150,9 +150,9 @@ class State:
     # -- files at start-up -------------------------------------------------------------------------
 
     def load(self, loaded: Loaded, problems: list[str] | None = None) -> None:
-        """Create the partitions the files name, write their config entries, then register their services,
-        through the same operations as the API. A refusal is a FileError naming the file; with `problems`,
-        every refusal is collected there instead and loading goes on (`consulite validate`)."""
+        """Create the partitions and namespaces the files name, write their config entries, then register their
+        services, through the same operations as the API. A refusal is a FileError naming the file; with
+        `problems`, every refusal is collected there instead and loading goes on (`consulite validate`)."""
         from consulite.decode.files import FileError
 
         agent = self.agent
@@ -160,6 +160,9 @@ class State:
             for name in sorted(partitions_used(loaded)):
                 if name not in agent.store.partitions:
                     agent.partitions.create(name)
+            for partition, namespace in sorted(namespaces_used(loaded)):
+                if not agent.namespaces.exists(partition, namespace):
+                    agent.namespaces.create(partition, namespace)
 
         def refused(path: str, what: str, text: str) -> None:
             if problems is None:
@@ -184,3 +187,10 @@ def partitions_used(loaded: Loaded) -> set[str]:
     used |= {e.partition for _, e in loaded.entries}
     used |= {e.name for _, e in loaded.entries if e.kind == K.EXPORTED_SERVICES}
     return {p for p in used if p} - {DEFAULT}
+
+
+def namespaces_used(loaded: Loaded) -> set[tuple[str, str]]:
+    """The (partition, namespace) pairs the files register services or write entries into."""
+    used = {(body.get("Partition") or DEFAULT, body.get("Namespace")) for _, body in loaded.services}
+    used |= {(e.partition or DEFAULT, e.namespace) for _, e in loaded.entries}
+    return {(p, ns) for p, ns in used if ns and ns != DEFAULT}

@@ -9,7 +9,7 @@ import os
 import sys
 
 from consulite import CONSUL_VERSION, __version__
-from consulite.cli import acl, agent, catalog_cmd, config_cmd, explain, services, snapshot, validate
+from consulite.cli import acl, agent, catalog_cmd, config_cmd, explain, services, snapshot, tenancy, validate
 
 
 def version_text(prog: str = "consulite") -> str:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-version", "--version", action="version", version=version_text(prog))
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (agent, services, config_cmd, validate, explain, snapshot, catalog_cmd, acl):
+    for command in (agent, services, config_cmd, validate, explain, snapshot, catalog_cmd, acl, tenancy):
         command.add_parser(sub)
     sub.add_parser("version", help="print consulite's version and the Consul version it emulates").set_defaults(
         run=lambda args: print(version_text(prog)) or 0)

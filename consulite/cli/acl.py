@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from consulite.cli.http_client import Client, ClientError, ConnectError, add_client_flags
+from consulite.cli.http_client import Client, add_client_flags
+from consulite.cli.http_client import run as _run
 
 
 def add_parser(sub) -> None:
@@ -75,18 +76,6 @@ def _role(verbs) -> None:
 
 
 # -- running ----------------------------------------------------------------------------------------------
-
-def _run(args, fail: str, action: Callable[[Client], None]) -> int:
-    try:
-        action(Client(args))
-    except (ClientError, ConnectError) as e:
-        print(f"{fail}: {e}", file=sys.stderr)
-        return 1
-    except ValueError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    return 0
-
 
 def _rules(raw: str) -> str:
     """`-rules` as `consul acl` reads it: `@file`, `-` (standard input) or the text itself."""

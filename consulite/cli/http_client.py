@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
 
 def add_client_flags(p) -> None:
@@ -93,6 +95,19 @@ class Client:
         if status != 200:
             raise ClientError(status, payload if isinstance(payload, str) else json.dumps(payload))
         return payload
+
+
+def run(args, fail: str, action: Callable[[Client], None]) -> int:
+    """Run a client command: `<fail>: <error>` on standard error and exit code 1 when it fails."""
+    try:
+        action(Client(args))
+    except (ClientError, ConnectError) as e:
+        print(f"{fail}: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _decode(raw: bytes):

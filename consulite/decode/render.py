@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from consulite.model.check import CheckType, HealthCheck
 from consulite.model.go import format_duration
+from consulite.model.namespace import Namespace
 from consulite.model.node import CatalogNode
 from consulite.model.partition import NODE_META, Node, Partition
 from consulite.model.service import GATEWAY_KINDS, KIND_CONNECT_PROXY, Expose, Proxy, Service, Upstream
@@ -322,4 +324,23 @@ class Renderer:
             out["Description"] = p.description
         out["CreateIndex"] = p.create_index
         out["ModifyIndex"] = p.modify_index
+        return out
+
+    @staticmethod
+    def namespace(ns: Namespace, policy_name: Callable[[str], str | None],
+                  role_name: Callable[[str], str | None]) -> dict:
+        """api.Namespace (clients-and-enterprise.md §2.1): Description, ACLs and Meta omitted when empty; ACL
+        defaults as {ID, Name}, those whose policy or role is gone left out."""
+        out: dict = {"Name": ns.name}
+        if ns.description:
+            out["Description"] = ns.description
+        policies = [{"ID": i, "Name": n} for i in ns.policy_defaults if (n := policy_name(i)) is not None]
+        roles = [{"ID": i, "Name": n} for i in ns.role_defaults if (n := role_name(i)) is not None]
+        if policies or roles:
+            out["ACLs"] = {"PolicyDefaults": policies, "RoleDefaults": roles}
+        if ns.meta:
+            out["Meta"] = ns.meta
+        out["Partition"] = ns.partition
+        out["CreateIndex"] = ns.create_index
+        out["ModifyIndex"] = ns.modify_index
         return out

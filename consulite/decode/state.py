@@ -60,13 +60,14 @@ MAX_INDEX = (1 << 63) - 1
 
 def inconsistency(doc: dict[str, Any], keys: dict[str, Callable[[Any], Any]]) -> str | None:
     """What makes a structured document impossible to serve (None when it is consistent): indexes out of
-    range, no default partition, rows of an unknown partition or kind, two rows of one table with one key."""
+    range, no default partition, rows of an unknown partition, namespace or kind, two rows of one table with one key."""
     index = doc["index"]
     if not 0 <= index <= MAX_INDEX:
         return f"index {index} is out of range (0 to {MAX_INDEX})"
     names = {p.name for p in doc["partitions"]}
     if "default" not in names:
         return 'no "default" partition (every agent has it)'
+    spaces = {(p, "default") for p in names} | {(n.partition, n.name) for n in doc["namespaces"]}
     for table, key_of in keys.items():
         seen: set[Any] = set()
         for row in doc[table]:
@@ -77,6 +78,9 @@ def inconsistency(doc: dict[str, Any], keys: dict[str, Callable[[Any], Any]]) ->
             partition = getattr(row, "partition", None)
             if table != "partitions" and partition is not None and partition not in names:
                 return f"{table}: {_shown(key)} is in a partition the document does not have"
+            namespace = getattr(row, "namespace", None)
+            if table != "namespaces" and namespace and (partition, namespace) not in spaces:
+                return f"{table}: {_shown(key)} is in a namespace the document does not have"
             for attr in ("create_index", "modify_index"):
                 value = getattr(row, attr, 0)
                 if not isinstance(value, int) or not 0 <= value <= MAX_INDEX:

@@ -74,7 +74,7 @@ class Router:
 #: Paths real Consul serves that consulite does not implement yet: they answer 501.
 UNIMPLEMENTED_PREFIXES = (
     "/v1/agent/connect/",
-    "/v1/connect/", "/v1/internal/", "/v1/namespace",
+    "/v1/connect/", "/v1/internal/",
     "/v1/operator/area", "/v1/operator/segment",
     "/v1/peering",
 )

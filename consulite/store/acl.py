@@ -32,7 +32,13 @@ class ACLTable(Generic[T]):
         self.rows = {self.key(r): r for r in rows}
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
-        gone = [k for k, r in self.rows.items() if getattr(r, "partition", None) == partition]
+        self._drop(tx, [k for k, r in self.rows.items() if getattr(r, "partition", None) == partition])
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        self._drop(tx, [k for k, r in self.rows.items()
+                        if (getattr(r, "partition", None), getattr(r, "namespace", None)) == (partition, namespace)])
+
+    def _drop(self, tx: Tx, gone: list[Any]) -> None:
         for k in gone:
             del self.rows[k]
             tx.changed(self, k, None)

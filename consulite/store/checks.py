@@ -54,6 +54,10 @@ class ChecksTable:
         for key in [k for k in self.rows if k[0] == partition]:
             self.remove(tx, key)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for key in [k for k in self.rows if k[:2] == (partition, namespace)]:
+            self.remove(tx, key)
+
     def topics_of(self, check: HealthCheck) -> list[Topic]:
         found = [topics.checks(check.partition, check.namespace)]
         if check.service_id:

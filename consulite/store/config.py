@@ -44,6 +44,10 @@ class ConfigTable:
         for key in [k for k in self.rows if k[1] == partition]:
             self._remove(tx, key)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for key in [k for k in self.rows if k[1:3] == (partition, namespace)]:
+            self._remove(tx, key)
+
     def get(self, key: Key, ws: WatchSet | None = None) -> ConfigEntry | None:
         if ws is not None:
             ws.add(topics.config_entry(key))

@@ -14,6 +14,7 @@ from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
 from consulite.store.events import EventsTable
 from consulite.store.kv import KVTable, TombstonesTable
+from consulite.store.namespaces import NamespacesTable
 from consulite.store.nodes import node_tables
 from consulite.store.operator import AutopilotTable, CoordinatesTable, QueriesTable
 from consulite.store.partitions import PartitionsTable
@@ -102,6 +103,7 @@ class Store:
         #: called with the touched topics after each commit (the agent's checks follow their targets)
         self.on_commit: list[Callable[[set[Any]], None]] = []
         self.partitions = PartitionsTable()
+        self.namespaces = NamespacesTable()
         self.services = ServicesTable()
         self.checks = ChecksTable(self.services)
         self.config = ConfigTable()
@@ -114,7 +116,7 @@ class Store:
         self.queries = QueriesTable()
         self.nodes, self.node_services, self.node_checks = node_tables()
         #: every table: reset, dump, load and partition removal go through this list
-        self.tables: tuple[Table, ...] = (self.partitions, self.services, self.checks, self.config,
+        self.tables: tuple[Table, ...] = (self.partitions, self.namespaces, self.services, self.checks, self.config,
                                           self.kv, TombstonesTable(self.kv), self.sessions, self.events,
                                           self.coordinates, self.autopilot, self.queries,
                                           self.nodes, self.node_services, self.node_checks,
@@ -151,6 +153,10 @@ class Store:
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for table in self.tables:
             table.drop_partition(tx, partition)
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for table in self.tables:
+            table.drop_namespace(tx, partition, namespace)
 
     def dump(self) -> dict[str, Any]:
         """Every table's rows, the index, and each topic's last-change index (so X-Consul-Index answers

@@ -42,6 +42,9 @@ class EventsTable:
     def drop_partition(self, tx: Tx, partition: str) -> None:
         """Events belong to the node, not to a partition."""
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        """Events belong to the node, not to a namespace."""
+
     def list(self, ws: WatchSet) -> list[UserEvent]:
         ws.add(topics.EVENTS)
         return list(self.rows)

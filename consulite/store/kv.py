@@ -77,6 +77,10 @@ class KVTable:
         for space in [s for s in self.spaces if s[0] == partition]:
             self.delete_tree(tx, space, "", tombstone=False)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        if (partition, namespace) in self.spaces:
+            self.delete_tree(tx, (partition, namespace), "", tombstone=False)
+
     # -- reads -------------------------------------------------------------------------------------
 
     def get(self, space: Space, key: str, ws: WatchSet | None = None) -> KVEntry | None:
@@ -238,8 +242,15 @@ class TombstonesTable:
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
         for space in [s for s in self.kv.tombs if s[0] == partition]:
-            for key in self.kv.tombs.pop(space):
-                tx.changed(self, (*space, key), None)
+            self._drop(tx, space)
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        if (partition, namespace) in self.kv.tombs:
+            self._drop(tx, (partition, namespace))
+
+    def _drop(self, tx: Tx, space: Space) -> None:
+        for key in self.kv.tombs.pop(space):
+            tx.changed(self, (*space, key), None)
 
     def reap(self, tx: Tx, index: int) -> int:
         """Drop every tombstone at or below `index` (the tombstone GC's reap, a Raft write of its own: it takes

@@ -176,6 +176,9 @@ class NodesTable(_Rows):
         for key in list(self.by_partition.get(partition, {})):
             self.remove(tx, (partition, key))
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        """Nodes belong to a partition, not to a namespace (their services and checks do)."""
+
     def get(self, partition: str, name: str, ws: WatchSet | None = None) -> CatalogNode | None:
         """A node by name or (as Consul's node lookups do) by ID."""
         key = (partition, node_key(name))

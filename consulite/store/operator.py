@@ -49,6 +49,9 @@ class CoordinatesTable:
             tx.touch(topics.COORDINATES)
             tx.changed(self, key, None)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        """Coordinates belong to nodes, which are not namespaced."""
+
     def list(self, ws: WatchSet | None = None) -> list[NodeCoordinate]:
         if ws is not None:
             ws.add(topics.COORDINATES)
@@ -83,6 +86,9 @@ class AutopilotTable:
         self.row = rows[0] if rows else None
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
+        """Autopilot is cluster-wide."""
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
         """Autopilot is cluster-wide."""
 
     def get(self, ws: WatchSet | None = None) -> AutopilotConfig | None:
@@ -126,6 +132,9 @@ class QueriesTable:
         self.rows = {q.id: q for q in rows}
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
+        """Prepared queries are datacenter-wide."""
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
         """Prepared queries are datacenter-wide."""
 
     def get(self, id_or_name: str, ws: WatchSet | None = None) -> PreparedQuery | None:

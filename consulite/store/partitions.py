@@ -35,6 +35,9 @@ class PartitionsTable:
     def drop_partition(self, tx: Tx, partition: str) -> None:
         """A partition's contents go with it; the row itself goes only with `delete`."""
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        """Partitions hold namespaces, not the other way round."""
+
     def get(self, name: str, ws: WatchSet | None = None) -> Partition | None:
         if ws is not None:
             ws.add(topics.PARTITIONS)

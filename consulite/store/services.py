@@ -60,6 +60,10 @@ class ServicesTable:
         for key in [k for k in self.rows if k[0] == partition]:
             self.remove(tx, key)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for key in [k for k in self.rows if k[:2] == (partition, namespace)]:
+            self.remove(tx, key)
+
     # -- writes --------------------------------------------------------------------------------
 
     def put(self, tx: Tx, svc: Service) -> None:

@@ -37,6 +37,10 @@ class SessionsTable:
         for s in [s for s in self.rows.values() if s.partition == partition]:
             self.remove(tx, s.id)
 
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        for s in [s for s in self.rows.values() if (s.partition, s.namespace) == (partition, namespace)]:
+            self.remove(tx, s.id)
+
     def get(self, session_id: str, ws: WatchSet | None = None) -> Session | None:
         if ws is not None:
             ws.add(topics.session(session_id))

@@ -38,3 +38,7 @@ class Table(Protocol):
 
     def drop_partition(self, tx: Tx, partition: str) -> None:
         """Remove the rows of one partition, touching their topics."""
+
+    def drop_namespace(self, tx: Tx, partition: str, namespace: str) -> None:
+        """Remove the rows of one namespace of a partition, touching their topics (a no-op for tables
+        whose rows are not namespaced)."""

@@ -8,6 +8,12 @@ from consulite.store.watch import Topic
 
 NODE: Topic = ("node",)
 PARTITIONS: Topic = ("partitions",)
+
+
+def namespaces(partition: str) -> Topic:
+    """The namespaces of one partition."""
+    return ("namespaces", partition)
+
 CONFIG: Topic = ("config",)
 ACL: Topic = ("acl",)
 

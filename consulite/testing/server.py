@@ -134,6 +134,9 @@ class ConsuliteServer:
     def create_partition(self, name: str, description: str = "") -> None:
         self._expect("PUT", "/v1/partition", {"Name": name, "Description": description})
 
+    def create_namespace(self, name: str, partition: str = "", description: str = "") -> None:
+        self._expect("PUT", "/v1/namespace", {"Name": name, "Partition": partition, "Description": description})
+
     def write_config_entry(self, entry: dict, partition: str | None = None) -> None:
         """`PUT /v1/config` of one entry (a dict with Kind, as the API takes it)."""
         query = f"?partition={partition}" if partition else ""

@@ -12,6 +12,7 @@ step "partitions"
 for p in finance api db logging; do
   curl -sf -X PUT --data "{\"Name\": \"$p\"}" "http://$addr/v1/partition" >/dev/null && echo "created $p"
 done
+$consulite namespace create -name dev -partition api   # billing.hcl registers `api` there
 
 step "mesh gateways and upstream services"
 $consulite services register "$here/mesh-gateways.hcl" "$here/billing.hcl"

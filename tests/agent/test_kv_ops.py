@@ -58,6 +58,7 @@ def test_a_lock_needs_a_session_of_the_same_namespace():
     from consulite.model.session import Session
 
     agent = Agent()
+    agent.namespaces.create("default", "team")
     sid = agent.sessions.create(Session(id="", node="node1"), Scope("default", "team"))
     with pytest.raises(ConsulError, match="invalid session"):
         agent.kv.put(S, "k", None, acquire=sid)  # §4: sessions are looked up in the key's namespace

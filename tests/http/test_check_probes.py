@@ -269,6 +269,7 @@ async def test_maintenance_leaves_probes_running(client, run, flip):
 
 async def test_checks_live_in_their_services_scope(client, run, flip, agent_of):
     await client.put("/v1/partition", json={"Name": "finance"})
+    await client.put("/v1/namespace", json={"Name": "ops"}, params={"partition": "finance"})
     await register(client, {"Name": "pay", "Namespace": "ops", "Check": {"HTTP": flip.url, "Interval": "10s"}},
                    partition="finance")
     await run(10)

@@ -220,6 +220,7 @@ async def test_partition_scoping(client):
     await client.put("/v1/partition", json={"Name": "finance"})
     await put(client, {"Kind": "proxy-defaults", "MeshGateway": {"Mode": "local"}})
     await put(client, {"Kind": "proxy-defaults", "MeshGateway": {"Mode": "remote"}}, partition="finance")
+    await client.put("/v1/namespace", json={"Name": "team"})
     await put(client, {"Kind": "service-defaults", "Name": "web", "Namespace": "team", "Protocol": "http"})
     default = await (await client.get("/v1/config/proxy-defaults/global")).json()
     finance = await (await client.get("/v1/config/proxy-defaults/global", params={"partition": "finance"})).json()

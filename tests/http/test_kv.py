@@ -12,6 +12,7 @@ async def _index(client, path):
 
 
 async def test_enterprise_shape_and_scoping(client):
+    await client.put("/v1/namespace", json={"Name": "team"})
     assert await (await client.put("/v1/kv/app/x?ns=team", data=b"1")).json() is True
     r = await client.get("/v1/kv/app/x?ns=team")
     assert list((await r.json())[0]) == ["LockIndex", "Key", "Flags", "Value", "Partition", "Namespace",
@@ -130,6 +131,8 @@ async def test_state_round_trip(client):
 
 
 async def test_namespace_wildcard_lists_every_namespace(client, agent_of):
+    for name in ("one", "two"):
+        await client.put("/v1/namespace", json={"Name": name})
     await client.put("/v1/kv/w/a?ns=one", data=b"1")
     await client.put("/v1/kv/w/b?ns=two", data=b"2")
     r = await client.get("/v1/kv/w/?recurse&ns=*")  # reference §4: wildcard for recurse and keys

@@ -23,6 +23,8 @@ async def test_partition_api(client):
 
 async def test_services_are_isolated_per_partition_and_namespace(client):
     await client.put("/v1/partition", json={"Name": "finance"})
+    await client.put("/v1/namespace", json={"Name": "team"})
+    await client.put("/v1/namespace", json={"Name": "ops", "Partition": "finance"})
     await client.put("/v1/agent/service/register", json={"Name": "billing", "Port": 1}, params={"partition": "finance"})
     await client.put("/v1/agent/service/register", json={"Name": "billing", "Port": 2, "Namespace": "team"})
     await client.put("/v1/agent/service/register", json={"Name": "billing", "Port": 3},
@@ -52,6 +54,7 @@ async def test_body_partition_beats_query_and_header(client):
 
 async def test_upstreams_inherit_the_services_partition_and_namespace(client):
     await client.put("/v1/partition", json={"Name": "web"})
+    await client.put("/v1/namespace?partition=web", json={"Name": "front"})
     await client.put("/v1/agent/service/register", params={"partition": "web", "ns": "front"}, json={
         "Name": "p", "Kind": "connect-proxy", "Port": 1, "Proxy": {"DestinationServiceName": "web", "Upstreams": [
             {"DestinationName": "db", "LocalBindPort": 2},

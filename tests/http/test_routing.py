@@ -30,7 +30,7 @@ async def test_unknown_paths(client):
         404, "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n")
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/v1/namespaces"), ("GET", "/v1/peering/p"),
+@pytest.mark.parametrize("method, path", [("GET", "/v1/peering/p"),
                                           ("GET", "/v1/agent/connect/ca/roots"), ("GET", "/v1/operator/area")])
 async def test_real_consul_paths_not_yet_implemented_are_501(client, method, path):
     r = await client.request(method, path)

@@ -17,7 +17,8 @@ PATHS = ["/v1/agent/services", "/v1/agent/service/web-sidecar-proxy", "/v1/agent
          "/v1/health/connect/web", "/v1/health/state/any", "/v1/catalog/services", "/v1/catalog/service/web",
          "/v1/catalog/nodes", "/v1/catalog/node/node1", "/v1/config/", "/v1/config/proxy-defaults/global",
          "/v1/partitions", "/v1/agent/self", "/_consulite/explain/web-sidecar-proxy",
-         "/v1/discovery-chain/billing?partition=finance", "/v1/agent/service/billing?partition=finance"]
+         "/v1/discovery-chain/billing?partition=finance", "/v1/agent/service/billing?partition=finance",
+         "/v1/namespaces?partition=finance", "/v1/agent/service/audit?partition=finance&ns=ops"]
 
 
 async def populate(client):
@@ -26,6 +27,8 @@ async def populate(client):
     await client.put("/v1/config", json={"Kind": "service-defaults", "Name": "billing", "Protocol": "http"},
                      params={"partition": "finance"})
     await client.put("/v1/agent/service/register", json={"name": "billing", "port": 9}, params={"partition": "finance"})
+    await client.put("/v1/namespace", json={"Name": "ops", "Meta": {"team": "ops"}}, params={"partition": "finance"})
+    await client.put("/v1/agent/service/register", json={"name": "audit"}, params={"partition": "finance", "ns": "ops"})
     await client.put("/v1/agent/service/register", json={
         "name": "web", "port": 80, "tags": ["a"], "check": {"ttl": "30s"}, "connect": {"sidecar_service": {
             "proxy": {"upstreams": [{"destination_name": "billing", "destination_partition": "finance",

@@ -175,7 +175,8 @@ def test_every_table_implements_the_protocol_the_journal_reads():
     from consulite.store import Store
 
     for table in Store().tables:
-        for member in ("name", "item_type", "key", "clear", "dump", "load", "drop_partition"):
+        for member in ("name", "item_type", "key", "clear", "dump", "load", "drop_partition",
+                       "drop_namespace"):
             assert hasattr(table, member), (table.name, member)
 
 

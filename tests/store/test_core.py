@@ -12,8 +12,8 @@ from consulite.store import Store, topics
 from consulite.store.blocking import blocking, content_unchanged, hash_unchanged, index_unchanged
 
 
-def service(sid: str, name: str = "web", partition: str = "default") -> Service:
-    return Service(kind="", id=sid, name=name, partition=partition, namespace="default", tags=[], meta={})
+def service(sid: str, name: str = "web", partition: str = "default", namespace: str = "default") -> Service:
+    return Service(kind="", id=sid, name=name, partition=partition, namespace=namespace, tags=[], meta={})
 
 
 def web_instances(store: Store):
@@ -99,6 +99,26 @@ def test_dropping_a_partition_removes_its_rows_only():
     with store.write() as tx:
         store.drop_partition(tx, "finance")
     assert list(store.services.rows) == [("default", "default", "a")] and not store.config.rows
+
+
+def test_dropping_a_namespace_removes_its_rows_only_in_every_table():
+    from consulite.model.kv import KVEntry
+    from consulite.model.namespace import Namespace
+
+    store = Store()
+    with store.write() as tx:
+        store.namespaces.put(tx, Namespace("default", "ops"))
+        store.services.put(tx, service("a"))
+        store.services.put(tx, service("b", namespace="ops"))
+        store.config.put(tx, ConfigEntry("service-defaults", "web", "default", "ops", {}))
+        store.kv.put(tx, ("default", "ops"), KVEntry("k", b"1", create_index=tx.index))
+    with store.write() as tx:
+        store.drop_namespace(tx, "default", "ops")
+    assert list(store.services.rows) == [("default", "default", "a")] and not store.config.rows
+    assert not store.kv.spaces.get(("default", "ops")) and store.namespaces.rows  # the row goes with `delete`
+    with store.write() as tx:
+        store.drop_partition(tx, "default")
+    assert not store.namespaces.rows  # a partition's namespaces go with it
 
 
 async def test_blocking_index_waits_for_a_change_of_its_topics_only():

@@ -16,6 +16,7 @@ def test_server_in_a_thread_with_seeding_helpers():
         assert server.http_addr.startswith("127.0.0.1:") and server.url == f"http://{server.http_addr}"
         for name in ("finance", "api", "db", "logging"):
             server.create_partition(name)
+        server.create_namespace("dev", partition="api")  # billing.hcl registers `api` there
         server.load_files(*sorted(EXAMPLES.glob("*.hcl")))
         client = server.client()
         assert client.agent.self()["Config"]["Datacenter"] == "east"

@@ -12,6 +12,7 @@ from consulite.http.routes import (
     exported,
     health,
     kv,
+    namespace,
     operator,
     partition,
     queries,
@@ -21,5 +22,5 @@ from consulite.http.routes import (
     txn,
 )
 
-FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, kv, session, txn, event, snapshot,
-            operator, agent_admin, queries, exported, consulite_api, acl)
+FAMILIES = (agent, catalog, health, status, config, discovery_chain, partition, namespace, kv, session, txn, event,
+            snapshot, operator, agent_admin, queries, exported, consulite_api, acl)

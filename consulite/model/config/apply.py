@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consulite import messages as M
 from consulite.model.config import KINDS
 from consulite.model.config import kinds as K
 from consulite.model.config.chain import require_l7
@@ -28,7 +29,9 @@ def prepare_write(entry: ConfigEntry, ctx: Context) -> None:
     """Normalize and Validate an entry (any failure is an EntryError: a 500 with Consul's text)."""
     kind = KINDS[entry.kind]
     if not ctx.partition_exists(entry.partition) and entry.kind != K.EXPORTED_SERVICES:
-        raise EntryError(f'Partition "{entry.partition}" does not exist')
+        raise EntryError(M.PARTITION_MISSING.format(name=entry.partition))
+    if entry.namespace != DEFAULT and not ctx.namespace_exists(entry.partition, entry.namespace):
+        raise EntryError(M.NAMESPACE_MISSING.format(name=entry.namespace))
     kind.normalize(entry, ctx)
     kind.validate(entry, ctx)
     check_graph(entry.kind, entry.partition, entry.namespace, entry.name, ctx)

@@ -55,6 +55,8 @@ class Context:
 
     enterprise: bool = True
     partition_exists: Callable[[str], bool] = lambda name: True
+    #: (partition, namespace) -> whether that namespace exists
+    namespace_exists: Callable[[str, str], bool] = lambda partition, name: True
     lookup: Lookup = lambda *key: None
     #: (kind, partition, namespace or None for all, name or None for all) -> stored entries
     related: Callable[[str, str, str | None, str | None], list[ConfigEntry]] = lambda *key: []
