@@ -19,8 +19,10 @@ import json
 import shlex
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,11 +107,34 @@ WRITES = [
 ]
 
 
+PROFILE: list[Path] = []
+
+
 def one_run(proc, port: int, path: str, seconds: float, connections: int, script: str | None = None) -> dict:
+    spy = None
+    if PROFILE and "consulite.cli" in proc.args:  # py-spy on consulite's runs only
+        out = PROFILE[0] / f"{path.strip('/').replace('/', '_')}.txt"
+        spy = subprocess.Popen(["py-spy", "record", "-r", "250", "-d", str(seconds), "-f", "raw", "-o", str(out),
+                                "-p", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     before = cpu_seconds(proc.pid)
     figures = run_wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, script)
+    if spy is not None:
+        spy.wait()
+        print(summary(out), file=sys.stderr)
     figures["cpu_us"] = (cpu_seconds(proc.pid) - before) / max(figures["requests"], 1) * 1e6
     return figures
+
+
+def summary(collapsed: Path, top: int = 25) -> str:
+    """The functions holding the most samples (inclusive) in py-spy's collapsed stacks, as percentages."""
+    total, inclusive = 0, Counter[str]()
+    for line in collapsed.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        total += int(count)
+        for frame in {f.split(" (")[0] + " " + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1]
+                      for f in stack.split(";")}:
+            inclusive[frame] += int(count)
+    return "\n".join(f"{n / max(total, 1):6.1%}  {f}" for f, n in inclusive.most_common(top))
 
 
 def read_row(setup: Callable[[int], None], path: str, args) -> dict:
@@ -152,7 +177,11 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--server-args", default="", help="extra consulite flags")
+    p.add_argument("--profile", default="", help="a folder: py-spy records consulite's runs there")
     args = p.parse_args()
+    if args.profile:
+        PROFILE.append(Path(args.profile))
+        PROFILE[0].mkdir(parents=True, exist_ok=True)
     EXTRA.extend(shlex.split(args.server_args))
     if ensure_wrk() is None:
         sys.exit("wrk is not installed")

@@ -6,11 +6,12 @@ keeps it in a dict, as the bare register of bench/baseline_server.py does.
 """
 
 import sys
+from pathlib import Path
 
 import orjson
 from aiohttp import web
 
-ANSWERS: dict = orjson.loads(open(sys.argv[2], "rb").read()) if len(sys.argv) > 2 else {}
+ANSWERS: dict = orjson.loads(Path(sys.argv[2]).read_bytes()) if len(sys.argv) > 2 else {}
 ENTRIES: dict = {}
 HEADERS = {"X-Consul-Index": "1", "X-Consul-Knownleader": "true", "X-Consul-Lastcontact": "0"}
 

@@ -32,17 +32,23 @@ async def _entries(ctx: RequestContext, connect: bool):
             return web.Response(text=M.INVALID_PASSING, status=400, headers=ctx.meta(ctx.agent.index))
         passing = parsed
     keep = ctx.filter(F.CHECK_SERVICE_NODE)
-    index, found = await ctx.block(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel))
     render = ctx.render
-    node = render.node_json(ctx.scope.partition)
-    out = []
     readable = instance_readable(ctx)
-    for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
-        entry = {"Node": node, "Service": render.node_service(svc),
-                 "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
-        if keep is None or keep(entry):
-            out.append(entry)
-    return ctx.read(out, index)
+
+    def entries(found) -> list:
+        visible = ctx.visible(found, lambda authz, pair: readable(authz, pair[0]))
+        if keep is None:
+            return [render.health_entry(svc, checks) for svc, checks in visible]
+        node = render.node_json(ctx.scope.partition)
+        out = []
+        for svc, checks in visible:
+            entry = {"Node": node, "Service": render.node_service(svc),
+                     "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
+            if keep(entry):
+                out.append(entry)
+        return out
+
+    return await ctx.answer(lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel), entries)
 
 
 async def service_health(ctx: RequestContext):
