@@ -43,12 +43,8 @@ class Catalog:
 
     def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[str]]]:
         """Service names with the union of their instances' tags, in order of first appearance."""
-        names = self.store.services.names(scope.partition, scope.namespace, ws)
-        out: dict[str, list[str]] = {}
-        if sel.node_matches():
-            for name, instances in names.items():
-                out[name] = list(dict.fromkeys(t for svc in instances for t in svc.tags))
-        return self.store.index_of(ws), out
+        tags = self.store.services.tags(scope.partition, scope.namespace, ws)
+        return self.store.index_of(ws), tags if sel.node_matches() else {}
 
     def instances(self, scope: Scope, name: str, connect: bool, ws: set,
                   sel: Selection = EVERYTHING) -> tuple[int, list[Service]]:

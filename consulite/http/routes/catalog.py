@@ -32,10 +32,12 @@ def selection(ctx: RequestContext) -> Selection:
 
 async def services(ctx: RequestContext):
     sel = selection(ctx)
-    index, out = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
     scope = ctx.scope
-    kept = ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
-    return ctx.read(dict(kept), index)
+
+    def readable(out: dict[str, list[str]]) -> dict[str, list[str]]:
+        return dict(ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope)))
+
+    return await ctx.answer(lambda ws: ctx.agent.catalog.services(scope, ws, sel), readable)
 
 
 def service_name(ctx: RequestContext) -> str:
