@@ -154,8 +154,10 @@ async def _serve_until_signal(starting, banner: dict, stop: asyncio.Event) -> No
     """Serve until SIGINT, SIGTERM or `stop` (`/v1/agent/leave`); then answer blocked queries and stop (a
     second signal exits at once)."""
     from consulite.logs import kv
+    from consulite.server import tune_gc
 
     runner, port = await starting
+    tune_gc()
     host = runner.addresses[0][0] if runner.addresses else "127.0.0.1"
     print(f"consulite agent ready: http://{host}:{port} (Consul HTTP API)", flush=True)
     log = logging.getLogger("consulite.agent")
