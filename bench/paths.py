@@ -14,6 +14,7 @@ config write (a new object per request). Benchmarks are not tests: nothing here 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import shlex
@@ -53,6 +54,12 @@ def floor(port: int, answers: Path | None = None) -> list[str]:
 
 def bare_register(port: int) -> list[str]:
     return [sys.executable, str(HERE / "baseline_server.py"), str(port)]
+
+
+def granian_register(port: int) -> list[str]:
+    """The same bare register as an ASGI app on granian, one worker (bench/granian_register.py)."""
+    return [sys.executable, "-m", "granian", "--interface", "asgi", "--workers", "1", "--runtime-threads", "1",
+            "--host", "127.0.0.1", "--port", str(port), "--working-dir", str(HERE), "granian_register:app"]
 
 
 def puts(port: int, requests: list[tuple[str, dict]]) -> None:
@@ -105,9 +112,29 @@ WRITES = [
     ("register", "/v1/agent/service/register", bare_register, "register.lua"),
     ("config-write", "/v1/config", floor, "config.lua"),
 ]
+#: granian against aiohttp's server, the same bare register on each (`--only granian`)
+SERVERS = ("granian", "/v1/agent/service/register", granian_register, "register.lua")
 
 
 PROFILE: list[Path] = []
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its descendants (granian serves from worker processes)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(current)
+        todo += children.get(current, [])
+    return total
 
 
 def one_run(proc, port: int, path: str, seconds: float, connections: int, script: str | None = None) -> dict:
@@ -116,12 +143,12 @@ def one_run(proc, port: int, path: str, seconds: float, connections: int, script
         out = PROFILE[0] / f"{path.strip('/').replace('/', '_')}.txt"
         spy = subprocess.Popen(["py-spy", "record", "-r", "250", "-d", str(seconds), "-f", "raw", "-o", str(out),
                                 "-p", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    before = cpu_seconds(proc.pid)
+    before = tree_cpu(proc.pid)
     figures = run_wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, script)
     if spy is not None:
         spy.wait()
         print(summary(out), file=sys.stderr)
-    figures["cpu_us"] = (cpu_seconds(proc.pid) - before) / max(figures["requests"], 1) * 1e6
+    figures["cpu_us"] = (tree_cpu(proc.pid) - before) / max(figures["requests"], 1) * 1e6
     return figures
 
 
@@ -153,11 +180,12 @@ def read_row(setup: Callable[[int], None], path: str, args) -> dict:
     return _medians(runs)
 
 
-def write_row(path: str, baseline: Callable[[int], list[str]], script: str, args) -> dict:
+def write_row(path: str, baseline: Callable[[int], list[str]], script: str, args,
+              ours: Callable[[int], list[str]] = consulite) -> dict:
     """A fresh server per run (the state grows with the load), interleaved."""
     runs: dict[str, list[dict]] = {"consulite": [], "bare": []}
     for _ in range(args.repeats):
-        for name, cmd_of in (("consulite", consulite), ("bare", baseline)):
+        for name, cmd_of in (("consulite", ours), ("bare", baseline)):
             port = free_port()
             with server(cmd_of(port), port) as proc:
                 runs[name].append(one_run(proc, port, path, args.seconds, args.connections, script))
@@ -195,6 +223,10 @@ def main() -> None:
         if not only or name in only:
             results[name] = write_row(path, baseline, script, args)
             print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
+    if "granian" in only:  # "consulite" is granian here, "bare" aiohttp's server
+        name, path, cmd_of, script = SERVERS
+        results[name] = write_row(path, bare_register, script, args, ours=cmd_of)
+        print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
     print(f"{'row':14} {'consulite µs':>13} {'bare µs':>9} {'ratio':>6} {'consulite rps':>14} {'bare rps':>9}")
     for name, r in results.items():
         print(f"{name:14} {r['consulite']['cpu_us']:13.0f} {r['bare']['cpu_us']:9.0f} {r['ratio']:6.2f} "
