@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consulite import messages as M
-from consulite.agent.catalog import Selection
+from consulite.agent.catalog import EVERYTHING, Selection
 from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest
 from consulite.http.acl import instance_readable, node_readable, service_readable
@@ -26,6 +26,8 @@ def register(router: Router) -> None:
 def selection(ctx: RequestContext) -> Selection:
     """`?tag=` (repeatable), `?node-meta=key:value` (repeatable) and `?peer=` of a catalog or health read."""
     q = ctx.params
+    if not q:
+        return EVERYTHING
     pairs = tuple(tuple(raw.split(":", 1)) if ":" in raw else (raw, "") for raw in q.getall("node-meta", []))
     return Selection(tags=tuple(q.getall("tag", [])), node_meta=pairs, peer=q.get("peer", ""))
 
