@@ -31,6 +31,8 @@ _AGENT = logging.getLogger("consulite.agent")
 
 def event(message: str, **fields: Any) -> None:
     """One info line of the agent's own (a registration, a deregistration, a config write)."""
+    if not _AGENT.isEnabledFor(logging.INFO):
+        return  # the hot path of writes: nothing to build
     kv(_AGENT, logging.INFO, message, **{k: v for k, v in fields.items() if v not in ("", "default", None)})
 
 

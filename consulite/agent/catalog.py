@@ -114,19 +114,35 @@ class Catalog:
 
     # -- services ------------------------------------------------------------------------------
 
-    def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[Service]]]:
-        """Service names (sorted, as Go renders a map) with their instances on the nodes `sel` keeps."""
+    def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[str]]]:
+        """Service names (sorted, as Go renders a map) with the union of the tags of their instances on the nodes
+        `sel` keeps, in order of first appearance (the agent's node first: its unions are kept by the table)."""
+        p, ns = scope.partition, scope.namespace
+        mine = self.store.services.tags(p, ns, ws) if sel.node_matches() else {}
+        others = self._others(scope, ws, sel)
+        out: dict[str, list[str]] = {}
+        for name in sorted({*mine, *others}):
+            there = others.get(name)
+            out[name] = tags_of(there, mine.get(name, [])) if there else mine[name]
+        return self.store.index_of(ws), out
+
+    def service_instances(self, scope: Scope, ws: set,
+                          sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[Service]]]:
+        """`services` with the instances themselves, for `?filter=` over them."""
         p, ns = scope.partition, scope.namespace
         mine = self.store.services.names(p, ns, ws) if sel.node_matches() else {}
-        others = self.store.node_services.names(p, ns, ws)
+        others = self._others(scope, ws, sel)
+        out = {name: mine.get(name, []) + others.get(name, []) for name in sorted({*mine, *others})}
+        return self.store.index_of(ws), out
+
+    def _others(self, scope: Scope, ws: set, sel: Selection) -> dict[str, list[Service]]:
+        """The instances on the catalog's other nodes, by name, on the nodes `sel` keeps."""
+        p = scope.partition
         if sel.node_meta:
             ws.add(topics.nodes(p))
-        out: dict[str, list[Service]] = {}
-        for name in sorted({*mine, *others}):
-            kept = mine.get(name, []) + [s for s in others.get(name, []) if self._meta_ok(s, sel)]
-            if kept:
-                out[name] = kept
-        return self.store.index_of(ws), out
+        found = self.store.node_services.names(p, scope.namespace, ws)
+        return {name: kept for name, instances in found.items() if (kept := [s for s in instances
+                                                                             if self._meta_ok(s, sel)])}
 
     def _meta_ok(self, svc: Service, sel: Selection) -> bool:
         return (not sel.node_meta and not sel.peer) or sel.meta_matches(self.node_meta(self.node_of(svc)))
@@ -361,9 +377,9 @@ class Catalog:
             self.store.coordinates.remove_node(tx, partition, name)
 
 
-def tags_of(instances: Iterable[Service]) -> list[str]:
-    """The union of the instances' tags, in order of first appearance."""
-    return list(dict.fromkeys(t for svc in instances for t in svc.tags))
+def tags_of(instances: Iterable[Service], first: Iterable[str] = ()) -> list[str]:
+    """The union of `first` and the instances' tags, in order of first appearance."""
+    return list(dict.fromkeys([*first, *(t for svc in instances for t in svc.tags)]))
 
 
 def by_node_then_id(checks: Iterable[HealthCheck], agent_node: str) -> list[HealthCheck]:

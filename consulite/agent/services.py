@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from consulite import messages as M
-from consulite.agent.state import is_node_owned
+from consulite.agent.state import CONSUL_SERVICE_KEY, is_node_owned
 from consulite.errors import ConsulError, NotFound
 from consulite.logs import event
 from consulite.model.check import CRITICAL, MAINTENANCE, PASSING, TTL, WARNING, HealthCheck
@@ -149,10 +149,11 @@ class Services:
         return self.store.index_of(ws), self.agent.view(svc)
 
     def listing(self, scope: Scope) -> list[Service]:
-        """The agent's services in a scope, as merged views."""
+        """The agent's services in a scope, as merged views (only a kind of service has one: the hot path of
+        `GET /v1/agent/services` skips the rest)."""
         view = self.agent.view
-        return [view(s) for s in self.store.services.in_scope(scope.partition, scope.namespace)
-                if not is_node_owned(s)]
+        return [view(s) if s.kind else s for s in self.store.services.in_scope(scope.partition, scope.namespace)
+                if s.id != CONSUL_SERVICE_KEY[2] or not is_node_owned(s)]
 
     def stats(self) -> dict[str, str]:
         """`/v1/agent/self` Stats.agent: the agent's own services and checks in every scope (agent/agent.go

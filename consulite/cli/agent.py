@@ -218,8 +218,10 @@ async def _serve_until_signal(starting, config, banner: dict, notes: tuple, stop
     from consulite import messages as M
     from consulite.http.app import AGENT_KEY
     from consulite.logs import kv
+    from consulite.server import tune_gc
 
     runner, port = await starting
+    tune_gc()
     node = runner.app[AGENT_KEY].node
     text = not config.log_json
     if text:

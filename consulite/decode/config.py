@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import orjson
+
 from consulite.decode.bodies import check_depth
 from consulite.decode.entries import decode_body, render_body
 from consulite.decode.gojson import unmarshal_error
@@ -61,6 +63,14 @@ class EntryCodec:
             if not body.get(key):
                 body.pop(key, None)
         return body
+
+    def fragment(self, entry: ConfigEntry) -> orjson.Fragment:
+        """An entry's JSON, rendered once per ModifyIndex and kept on the entry (stored entries are replaced,
+        not changed, on a write)."""
+        kept = entry.rendered
+        if kept is None or kept[0] != entry.modify_index:
+            kept = entry.rendered = (entry.modify_index, orjson.Fragment(orjson.dumps(self.render(entry))))
+        return kept[1]
 
     def render(self, entry: ConfigEntry) -> dict:
         kind = KINDS[entry.kind]

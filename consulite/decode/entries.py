@@ -45,8 +45,11 @@ class _Decoding:
                 data[canon] = item
         out: dict = {}
         claimed: set[str] = set()
-        for f in spec.fields:
-            key = f.name if f.name in data else next((k for k in data if k.lower() == f.name.lower()), None)
+        lowered: dict[str, str] = {}  # each key lower-cased to the first key spelled so
+        for k in data:
+            lowered.setdefault(k.lower(), k)
+        for f, low in table["fields"]:
+            key = f.name if f.name in data else lowered.get(low)
             if key is None:
                 continue
             claimed.add(key)
@@ -300,7 +303,7 @@ def _tables(spec: Struct) -> dict:
             aliases[f.name.lower()] = f.name.lower()
             for a in f.aliases:
                 aliases[a.lower()] = f.name.lower()
-        _TABLE_CACHE[key] = {"aliases": aliases, "spec": spec}
+        _TABLE_CACHE[key] = {"aliases": aliases, "spec": spec, "fields": [(f, f.name.lower()) for f in spec.fields]}
     return _TABLE_CACHE[key]
 
 

@@ -7,7 +7,6 @@ structs.NodeService, structs.CatalogService (agent/structs/structs.go) and api.N
 from __future__ import annotations
 
 import hashlib
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +60,15 @@ def scoped(out: dict, obj, enterprise: bool) -> dict:
     return out
 
 
+def _keep(svc: Service, view: str, value: Any) -> None:
+    """Keep a rendered view on a registered service (a merged proxy or gateway view is built per read: not kept,
+    since central config changes it)."""
+    if not svc.is_proxy_or_gateway:
+        if svc.rendered is None:
+            svc.rendered = {}
+        svc.rendered[view] = value
+
+
 def content_hash(rendered: dict) -> str:
     """A stable hex digest of an AgentService (Consul's value cannot be reproduced; clients compare it)."""
     hashed = {k: v for k, v in rendered.items() if k not in _HASH_IGNORED}
@@ -75,22 +83,40 @@ class Renderer:
         self.enterprise = enterprise
         self.datacenter = datacenter
         self.node = node
-        # Registered services are replaced, never changed, so their JSON can be kept while they live.
-        self._json: weakref.WeakKeyDictionary[Service, bytes] = weakref.WeakKeyDictionary()
+        self._nodes: dict[str, orjson.Fragment] = {}  # per partition: the node is registered once, at start
 
     def agent_services_json(self, services: list[Service]) -> bytes:
-        """`GET /v1/agent/services` as bytes: each service's JSON is rendered once and reused; services
+        """`GET /v1/agent/services` as bytes: each service's JSON is rendered once and kept on it; services
         whose view depends on central config (already merged by the caller) are rendered every time."""
         parts = []
-        cache = self._json
         for svc in services:
-            member = cache.get(svc)
+            kept = svc.rendered
+            member = kept.get("agent") if kept is not None else None
             if member is None:
                 member = orjson.dumps(svc.id) + b":" + orjson.dumps(self.agent_service(svc))
-                if not svc.is_proxy_or_gateway:
-                    cache[svc] = member
+                _keep(svc, "agent", member)
             parts.append(member)
         return b"{" + b",".join(parts) + b"}"
+
+    def health_entry(self, svc: Service, checks: list[HealthCheck]) -> orjson.Fragment:
+        """One `GET /v1/health/service` entry (structs.CheckServiceNode), kept on the service while its checks
+        are the ones it was rendered with (a check's ModifyIndex moves with each change of it)."""
+        seen = tuple(c.modify_index for c in checks)
+        kept = svc.rendered
+        found = kept.get("health") if kept is not None else None
+        if found is not None and found[0] == seen:
+            return found[1]
+        entry = orjson.Fragment(orjson.dumps({
+            "Node": self.node_fragment(svc.partition), "Service": self.node_service(svc),
+            "Checks": [self.health_check(c, svc.tags if c.service_id else None) for c in checks]}))
+        _keep(svc, "health", (seen, entry))
+        return entry
+
+    def node_fragment(self, partition: str) -> orjson.Fragment:
+        found = self._nodes.get(partition)
+        if found is None:
+            found = self._nodes[partition] = orjson.Fragment(orjson.dumps(self.node_json(partition)))
+        return found
 
     # -- agent view --------------------------------------------------------------------------
 

@@ -15,11 +15,13 @@ from consulite.decode.filter_schema import Struct
 from consulite.decode.render import Renderer
 from consulite.http.body import read_body
 from consulite.http.query import NO_OPTIONS, QueryOptions
-from consulite.http.responses import json_response, query_meta
+from consulite.http.responses import JSON, json_response, query_meta
 from consulite.model.scope import DEFAULT_SCOPE, Scope
 from consulite.resolve.acl import MANAGE_ALL, Authorizer
 
 T = TypeVar("T")
+#: query parameters that govern how long a read blocks, not what it answers (left out of an answer's key)
+_NOT_IN_KEY = frozenset({"index", "wait"})
 
 
 @attrs.define
@@ -88,6 +90,40 @@ class RequestContext:
     def read(self, data: Any, index: int, status: int = 200, consistency: bool = True) -> web.Response:
         """A read's JSON answer with its query meta."""
         return json_response(self.request, data, status, self.meta(index, consistency))
+
+    async def answer(self, read: Callable[[set], tuple[int, T]], render: Callable[[T], Any],
+                     content: bool = False) -> web.StreamResponse:
+        """A blocking read answered with `render(value)` and its query meta. An answer computed for every
+        token (no ACL filtering) is kept by the store (`store/answers.py`) under the request's path, scope,
+        consistency and query (`?filter`, `?near`, `?tag`... all in it), and served again while nothing it
+        read has changed, unless the client blocks on exactly its index."""
+        key = self._answer_key()
+        answers = self.agent.store.answers
+        kept = answers.get(key) if key is not None else None
+        q = self.query
+        if kept is not None and not (q.min_index > 0 and max(kept.index, 1) == q.min_index):
+            return web.Response(body=kept.body, content_type=JSON, headers=self.meta(kept.index))
+        last: list[tuple[set, int]] = []
+
+        def tracked(ws: set) -> tuple[int, T]:
+            found = read(ws)
+            last[:] = [(ws, self.agent.store.index)]
+            return found
+
+        index, value = await self.block(tracked, content)
+        resp = self.read(render(value), index)
+        if key is not None and self.authz.manage_all and isinstance(resp.body, bytes):
+            ws, at = last[0]
+            answers.put(key, ws, at, index, resp.body)
+        return resp
+
+    def _answer_key(self) -> tuple | None:
+        """What an answer depends on beyond the state (None: not kept, as for `?pretty` and `?hash`)."""
+        params = self.request.query
+        if not self.authz.manage_all or "pretty" in params or self.query.hash:
+            return None
+        return (self.request.path, self.scope, self.query.consistency,
+                tuple((k, v) for k, v in params.items() if k not in _NOT_IN_KEY))
 
     async def block(self, read: Callable[[set], tuple[int, Any]], content: bool = False,
                     digest_of: Callable[[Any], str] | None = None) -> tuple[int, Any]:

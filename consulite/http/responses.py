@@ -22,22 +22,23 @@ def json_response(request: web.Request, data, status: int = 200, headers: dict |
     resp = web.Response(body=body, status=status, content_type=JSON, headers=headers)
     if "pretty" in request.query:
         if len(body) <= PRETTY_INLINE_BYTES:
-            resp.body = pretty(data)
+            resp.body = pretty(body)
         else:
-            resp.pretty_data = data  # type: ignore[attr-defined]  # the pipeline renders it in a thread
+            resp.pretty_data = body  # type: ignore[attr-defined]  # the pipeline renders it in a thread
     return resp
 
 
-def pretty(data) -> bytes:
-    """Go's json.MarshalIndent with four spaces, and its trailing newline."""
-    return (json.dumps(data, indent=4) + "\n").encode()
+def pretty(body: bytes) -> bytes:
+    """Go's json.MarshalIndent of a compact answer, with four spaces and its trailing newline (from the compact
+    bytes, which may hold pre-rendered parts: orjson.Fragment)."""
+    return (json.dumps(json.loads(body), indent=4) + "\n").encode()
 
 
 async def finish_pretty(resp: web.StreamResponse) -> None:
     """Render a large `?pretty` answer in a worker thread."""
-    data = getattr(resp, "pretty_data", None)
-    if data is not None and isinstance(resp, web.Response):
-        resp.body = await asyncio.to_thread(pretty, data)
+    body = getattr(resp, "pretty_data", None)
+    if body is not None and isinstance(resp, web.Response):
+        resp.body = await asyncio.to_thread(pretty, body)
 
 
 def text_response(text: str, status: int, headers: dict | None = None) -> web.Response:

@@ -86,6 +86,8 @@ def is_unimplemented(path: str) -> bool:
 
 def clean_path(path: str) -> str:
     """Go's path.Clean as ServeMux applies it: `//`, `.` and `..` elements go, a trailing slash stays."""
+    if path.startswith("/") and "//" not in path and "/." not in path:
+        return path  # the hot path: nothing to clean
     parts: list[str] = []
     for part in path.split("/"):
         if part in ("", "."):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from consulite.model.check import CheckType
@@ -204,6 +206,9 @@ class Service:
     node: str = ""
     create_index: int = 0
     modify_index: int = 0
+    #: the render layer's JSON of this instance, per view (never part of the state: registered services are
+    #: replaced, never changed, so what is kept here lives exactly as long as what it shows)
+    rendered: dict[str, Any] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def is_proxy_or_gateway(self) -> bool:

@@ -59,11 +59,16 @@ class ChecksTable:
             self.remove(tx, key)
 
     def topics_of(self, check: HealthCheck) -> list[Topic]:
+        """A service's check moves that service's topics; a node's check moves every service's, since it is
+        in the health of every instance on the node (and the answers kept for them, store/answers.py)."""
         found = [topics.checks(check.partition, check.namespace)]
+        rows = self._services.rows
         if check.service_id:
-            svc = self._services.rows.get((check.partition, check.namespace, check.service_id))
+            svc = rows.get((check.partition, check.namespace, check.service_id))
             if svc is not None:
                 found += service_topics(svc)
+        else:
+            found += {t for svc in rows.values() for t in service_topics(svc)}
         return found
 
     def put(self, tx: Tx, check: HealthCheck) -> None:

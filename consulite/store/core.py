@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from consulite.store.acl import acl_tables
+from consulite.store.answers import Answers
 from consulite.store.blocking import KeepWaiting, Read, blocking
 from consulite.store.checks import ChecksTable
 from consulite.store.config import ConfigTable
@@ -100,6 +101,8 @@ class Store:
     def __init__(self) -> None:
         self.watches = Watches()
         self.index = 0
+        #: rendered answers of repeated reads (the HTTP layer keys them by request)
+        self.answers = Answers(self.watches)
         #: called with the touched topics after each commit (the agent's checks follow their targets)
         self.on_commit: list[Callable[[set[Any]], None]] = []
         self.partitions = PartitionsTable()

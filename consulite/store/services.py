@@ -47,6 +47,9 @@ class ServicesTable:
         self.proxies: set[Key] = set()  # connect proxies and gateways: their view follows central config
         self.gateways: dict[str, dict[Key, Service]] = {}  # partition -> mesh gateways registered there
         self.sidecar_ports: dict[int, int] = {}  # port -> number of services using it
+        #: per name, the union of its instances' tags in order of first appearance (made at the first read
+        #: after a change of that name)
+        self._tags: dict[tuple[str, str, str], list[str]] = {}
 
     def dump(self) -> list[Service]:
         return list(self.rows.values())
@@ -108,7 +111,9 @@ class ServicesTable:
             self.proxies.add(key)
         if svc.kind == KIND_MESH_GATEWAY:
             self.gateways.setdefault(svc.partition, {})[key] = svc
-        self.by_name.setdefault((svc.partition, svc.namespace, svc.name), {})[svc.id] = svc
+        name_key = (svc.partition, svc.namespace, svc.name)
+        self.by_name.setdefault(name_key, {})[svc.id] = svc
+        self._tags.pop(name_key, None)
         if SIDECAR_PORTS[0] <= svc.port <= SIDECAR_PORTS[1]:
             self.sidecar_ports[svc.port] = self.sidecar_ports.get(svc.port, 0) + 1
 
@@ -118,6 +123,7 @@ class ServicesTable:
         self.proxies.discard(key)
         self.gateways.get(svc.partition, {}).pop(key, None)
         name_key = (svc.partition, svc.namespace, svc.name)
+        self._tags.pop(name_key, None)
         same_name = self.by_name.get(name_key, {})
         same_name.pop(svc.id, None)
         if not same_name:
@@ -157,7 +163,22 @@ class ServicesTable:
             (s.kind == KIND_CONNECT_PROXY and s.proxy is not None and s.proxy.destination_service_name == name)
             or (s.native and s.name == name))]
 
+    def tags(self, partition: str, namespace: str, ws: WatchSet | None = None) -> dict[str, list[str]]:
+        """Each service name in a scope with the union of its instances' tags (O(names) once made)."""
+        if ws is not None:
+            ws.add(topics.service_list(partition, namespace))
+        out = {}
+        kept = self._tags
+        for key, ids in self.by_name.items():
+            if key[0] == partition and key[1] == namespace:
+                found = kept.get(key)
+                if found is None:
+                    found = kept[key] = list(dict.fromkeys(t for svc in ids.values() for t in svc.tags))
+                out[key[2]] = found
+        return out
+
     def names(self, partition: str, namespace: str, ws: WatchSet | None = None) -> dict[str, list[Service]]:
+        """Each service name in a scope with its instances."""
         if ws is not None:
             ws.add(topics.service_list(partition, namespace))
         return {name: list(ids.values()) for (p, ns, name), ids in self.by_name.items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from consulite import messages as M
-from consulite.agent.catalog import Selection, tags_of
+from consulite.agent.catalog import EVERYTHING, Selection, tags_of
 from consulite.decode import filter_schema as F
 from consulite.errors import BadRequest, ConsulError
 from consulite.http.acl import instance_readable, node_readable, service_readable
@@ -31,6 +31,8 @@ def register(router: Router) -> None:
 def selection(ctx: RequestContext) -> Selection:
     """`?tag=` (repeatable), `?node-meta=key:value` (repeatable) and `?peer=` of a catalog or health read."""
     q = ctx.params
+    if not q:
+        return EVERYTHING
     pairs = tuple(tuple(raw.split(":", 1)) if ":" in raw else (raw, "") for raw in q.getall("node-meta", []))
     return Selection(tags=tuple(q.getall("tag", [])), node_meta=pairs, peer=q.get("peer", ""))
 
@@ -89,15 +91,18 @@ async def deregister_entity(ctx: RequestContext):
 
 async def services(ctx: RequestContext):
     """Names with their instances' tags; `?filter=` runs over the instances (structs.ServiceNode, Consul 1.14+)."""
-    sel, keep = selection(ctx), ctx.filter(F.SERVICE_NODE)
-    index, found = await ctx.block(lambda ws: ctx.agent.catalog.services(ctx.scope, ws, sel))
-    if keep is not None:
-        node_of = node_json_of(ctx)
-        found = {name: kept for name, instances in found.items()
-                 if (kept := [s for s in instances if keep(ctx.render.catalog_service(s, node_of(s)))])}
-    scope = ctx.scope
-    listed = ctx.visible(found.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope))
-    return ctx.read({name: tags_of(instances) for name, instances in listed}, index)
+    sel, keep, scope = selection(ctx), ctx.filter(F.SERVICE_NODE), ctx.scope
+
+    def readable(out: dict[str, list[str]]) -> dict[str, list[str]]:
+        return dict(ctx.visible(out.items(), lambda authz, item: authz.allowed("service", item[0], "read", scope)))
+
+    if keep is None:
+        return await ctx.answer(lambda ws: ctx.agent.catalog.services(scope, ws, sel), readable)
+    index, found = await ctx.block(lambda ws: ctx.agent.catalog.service_instances(scope, ws, sel))
+    node_of = node_json_of(ctx)
+    kept = {name: tags_of(passed) for name, instances in found.items()
+            if (passed := [s for s in instances if keep(ctx.render.catalog_service(s, node_of(s)))])}
+    return ctx.read(readable(kept), index)
 
 
 def service_name(ctx: RequestContext) -> str:

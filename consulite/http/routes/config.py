@@ -70,11 +70,12 @@ async def _list(ctx: RequestContext, kind: str | None):
 
     def current(ws: set):
         index, found = ctx.agent.config_entries.listing(kind, ctx.scope, ws)
-        rendered = [codec.render(e) for e in ctx.visible(found, readable)]
-        return index, [r for r in rendered if keep is None or keep(r)]
+        visible = ctx.visible(found, readable)
+        if keep is None:
+            return index, [codec.fragment(e) for e in visible]
+        return index, [r for r in map(codec.render, visible) if keep(r)]
 
-    index, result = await ctx.block(current, content=True)  # unchanged content keeps blocking (§1.5)
-    return ctx.read(result, index)
+    return await ctx.answer(current, lambda result: result, content=True)  # unchanged content keeps blocking (§1.5)
 
 
 async def delete(ctx: RequestContext):

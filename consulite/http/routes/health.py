@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from consulite import messages as M
@@ -11,7 +13,9 @@ from consulite.http.acl import check_readable, instance_readable
 from consulite.http.context import RequestContext
 from consulite.http.router import Router
 from consulite.http.routes.catalog import READ, near, node_json_of, selection, service_name
+from consulite.model.check import HealthCheck
 from consulite.model.go import parse_bool
+from consulite.model.service import Service
 
 
 def register(router: Router) -> None:
@@ -33,15 +37,18 @@ async def _entries(ctx: RequestContext, connect: bool):
         passing = parsed
     keep = ctx.filter(F.CHECK_SERVICE_NODE)
     close = near(ctx)
-    index, found = await ctx.block(
-        lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel, close))
-    entry_of, out = health_entry_of(ctx), []
     readable = instance_readable(ctx)
-    for svc, checks in ctx.visible(found, lambda authz, pair: readable(authz, pair[0])):
-        entry = entry_of(svc, checks)
-        if keep is None or keep(entry):
-            out.append(entry)
-    return ctx.read(out, index)
+
+    def entries(found) -> list:
+        visible = ctx.visible(found, lambda authz, pair: readable(authz, pair[0]))
+        if keep is None:
+            entry_of = health_entry_of(ctx, kept=True)
+            return [entry_of(svc, checks) for svc, checks in visible]
+        entry_of = health_entry_of(ctx)
+        return [entry for svc, checks in visible if keep(entry := entry_of(svc, checks))]
+
+    return await ctx.answer(
+        lambda ws: ctx.agent.health.service(ctx.scope, name, connect, passing, ws, sel, close), entries)
 
 
 def health_entries(ctx: RequestContext, found) -> list[dict]:
@@ -50,13 +57,18 @@ def health_entries(ctx: RequestContext, found) -> list[dict]:
     return [entry_of(svc, checks) for svc, checks in found]
 
 
-def health_entry_of(ctx: RequestContext):
+def health_entry_of(ctx: RequestContext, kept: bool = False):
     """(instance, its checks) -> the CheckServiceNode JSON `/v1/health/service` answers, each node rendered
-    once per request."""
+    once per request; with `kept`, an instance on the agent's node as the JSON kept on it (`Renderer.health_entry`)."""
     render, node_of = ctx.render, node_json_of(ctx)
-    return lambda svc, checks: {
-        "Node": node_of(svc), "Service": render.node_service(svc),
-        "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
+
+    def entry(svc: Service, checks: list[HealthCheck]) -> Any:
+        if kept and not svc.node:
+            return render.health_entry(svc, checks)
+        return {"Node": node_of(svc), "Service": render.node_service(svc),
+                "Checks": [render.health_check(c, svc.tags if c.service_id else None) for c in checks]}
+
+    return entry
 
 
 async def service_health(ctx: RequestContext):

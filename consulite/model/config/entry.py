@@ -22,6 +22,8 @@ class ConfigEntry:
     body: JSONObject
     create_index: int = 0
     modify_index: int = 0
+    #: the render layer's JSON of this entry and the ModifyIndex it was rendered at (never part of the state)
+    rendered: tuple[int, Any] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
