@@ -15,4 +15,4 @@ def test_bench_runs_tiny():
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--tiny"], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert "register throughput" in proc.stdout and "memory per service" in proc.stdout
+    assert "register (PUT /v1/agent/service/register)" in proc.stdout and "memory per service" in proc.stdout
