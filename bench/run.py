@@ -320,8 +320,8 @@ def in_process_rows(tiny: bool, repeats: int) -> list[Row]:
 def hardening_rows(tiny: bool, repeats: int) -> list[Row]:
     import hardening
 
-    return [Row(*r, basis="consulite itself, no blocked readers" if "mixed" in r[0] else NONE)
-            for r in hardening.rows(tiny, repeats)]
+    return [Row(name, ours, base, ratio, target, met, "consulite itself, no blocked readers" if "mixed" in name
+                else NONE) for name, ours, base, ratio, target, met in hardening.rows(tiny, repeats)]
 
 
 def served_rows(tiny: bool, sizes: served.Sizes) -> list[Row]:
@@ -341,7 +341,8 @@ GROUPS = {
 }
 
 TINY = served.Sizes(seconds=1, repeats=1, health=100, config=200, resolvers=50, catalog=100, agent=200,
-                    scale=(100, 1000), blockers=200, checks=100, settle=0.5)
+                    scale=(100, 1000), blockers=200, checks=100, settle=0.5,
+                    warmup=False)
 
 
 def fmt(v: float | None) -> str:

@@ -58,6 +58,7 @@ class Sizes:
     blockers: int = 10_000
     checks: int = 1000
     settle: float = 12.0
+    warmup: bool = True  # a 1 s run of each side before the measured ones
     problems: list[str] = field(default_factory=list)
 
 
@@ -114,7 +115,7 @@ def interleaved(sides: list[tuple[Any, str]], path: str, sizes: Sizes, connectio
                 script: str | None = None, env: Callable[[int], dict[str, str]] | None = None) -> list[dict]:
     """A/B/A/B wrk runs (after a short warm-up of each); the medians of each side."""
     runs: list[list[dict]] = [[] for _ in sides]
-    for n in range(sizes.repeats + 1):
+    for n in range(0 if sizes.warmup else 1, sizes.repeats + 1):
         for i, (proc, url) in enumerate(sides):
             extra = {"BENCH_RUN": str(next(_RUN)), **(env(i) if env else {})}
             seconds = 1 if n == 0 else sizes.seconds
@@ -251,8 +252,10 @@ def checks_rows(sizes: Sizes) -> list[Row]:
                     figures = json.loads(proc.communicate(timeout=30)[0] or '{"runs": 0, "late_max": 0}')
                 probes, late = probes + figures["runs"], max(late, figures["late_max"])
     a, b = ({k: statistics.median(r[k] for r in side) for k in ("cpu_us", "rps", "failed")} for side in runs.values())
-    return [row(f"register with an HTTP check ({sizes.checks:,}), checks running", a, b, 1.25,
-                "consulite itself, the same checks stored only"),
+    checked = row(f"register with an HTTP check ({sizes.checks:,}), checks running", a, b, 1.25,
+                  "consulite itself, the same checks stored only")
+    checked.rates = None  # a fixed count of requests: wrk's rate is over its whole duration
+    return [checked,
             Row(f"latest probe start, {probes:,} probes (s)", late, None, None, "<= 1 s", late <= 1.0,
                 "none (an absolute figure)")]
 
@@ -272,7 +275,7 @@ def scale_rows(sizes: Sizes) -> list[Row]:
                 lambda a: seed.config_entries(a, count, 100)]
 
     small, *larger = sizes.scale
-    quick = Sizes(seconds=min(sizes.seconds, 2), repeats=sizes.repeats)
+    quick = Sizes(seconds=min(sizes.seconds, 2), repeats=sizes.repeats, warmup=sizes.warmup)
     out = []
     with tempfile.TemporaryDirectory() as tmp, up(consulite_cmd("-state", str(
             seed.state_file(Path(tmp, "small.json"), *fills(small))))) as ref:

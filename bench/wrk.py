@@ -100,7 +100,7 @@ def run_wrk(url: str, seconds: float, connections: int, script: str | None = Non
             "failed": failed}
 
 
-def measure(proc: subprocess.Popen[bytes], url: str, seconds: float, connections: int, script: str | None = None,
+def measure(proc: subprocess.Popen[Any], url: str, seconds: float, connections: int, script: str | None = None,
             env: dict[str, str] | None = None) -> dict:
     """wrk against a running server: the run's figures plus the server's CPU microseconds per request."""
     before = cpu_seconds(proc.pid)
