@@ -2,7 +2,7 @@
 
     python bench/run.py                      # full sizes (about 15 minutes on 2 cores)
     python bench/run.py --tiny               # seconds; the smoke test runs this so the harness cannot rot
-    python bench/run.py --only served,scale  # some groups (GROUPS below)
+    python bench/run.py --only writes,reads  # some groups (GROUPS below)
     python bench/run.py --markdown FILE      # the table as markdown too
 
 Served figures come from wrk with the server's CPU time per request (bench/served.py); the rest are
@@ -324,13 +324,11 @@ def hardening_rows(tiny: bool, repeats: int) -> list[Row]:
                 else NONE) for name, ours, base, ratio, target, met in hardening.rows(tiny, repeats)]
 
 
-def served_rows(tiny: bool, sizes: served.Sizes) -> list[Row]:
-    return [*served.write_rows(sizes), *served.read_setups(sizes), *served.checks_rows(sizes)]
-
-
 #: the groups of rows, in the order they run: name -> (tiny, sizes, repeats) -> rows
 GROUPS = {
-    "served": lambda tiny, sizes, repeats: served_rows(tiny, sizes),
+    "writes": lambda tiny, sizes, repeats: served.write_rows(sizes),
+    "reads": lambda tiny, sizes, repeats: served.read_setups(sizes),
+    "checks": lambda tiny, sizes, repeats: served.checks_rows(sizes),
     "scale": lambda tiny, sizes, repeats: served.scale_rows(sizes),
     "connect": lambda tiny, sizes, repeats: served.connect_rows(sizes),
     "startup": lambda tiny, sizes, repeats: startup_rows(tiny, repeats),
