@@ -350,7 +350,8 @@ def fmt(v: float | None) -> str:
 def cells(r: Row) -> list[str]:
     ours, base = fmt(r.ours), fmt(r.base)
     if r.rates:
-        ours, base = f"{ours} @ {r.rates[0]:,.0f}/s", f"{base} @ {r.rates[1]:,.0f}/s"
+        ours, base = (f"{v} @ {rate:,.0f}/s" if rate >= 10 else f"{v} @ {rate:.2g}/s"
+                      for v, rate in zip((ours, base), r.rates, strict=True))
     met = r.met if isinstance(r.met, str) else "" if r.met is None else "yes" if r.met else "NO"
     return [r.figure, ours, base, fmt(r.ratio), r.target, met, r.basis]
 
@@ -387,11 +388,13 @@ def main() -> None:
     rows: list[Row] = []
     started = time.perf_counter()
     for name in args.only.split(","):
+        began = time.perf_counter()
         try:
             rows += GROUPS[name](args.tiny, sizes, repeats)
         except Exception as e:  # one group's failure is its row, loudly; the rest still run
             print(f"bench: group {name} failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
             rows.append(Row(f"group {name}", None, None, None, "", f"ERROR: {type(e).__name__}", ""))
+        print(f"bench: {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
     load = os.getloadavg()[0]
     header = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}, "
               f"load average {load:.1f} at the end; {time.perf_counter() - started:.0f} s; medians of "

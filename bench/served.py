@@ -31,6 +31,9 @@ ACL_ROOT = "11111111-2222-3333-4444-555555555555"
 BARE = "bare aiohttp app, same JSON into a dict"
 BARE_READ = "bare aiohttp app: orjson.dumps of the same data, byte-identical body"
 _RUN = itertools.count(1)  # tags the names each write run creates (bench/lua/common.lua)
+#: connections for reads of many milliseconds: the CPU of requests still in flight when wrk stops is counted
+#: against the ones it saw answered, so it must stay small beside them (32 made a 200 ms read look 2.8 s)
+HEAVY = 2
 
 
 @dataclass
@@ -212,16 +215,16 @@ def read_setups(sizes: Sizes) -> list[Row]:
     web, cfg, cat, agent = sizes.health, sizes.config, sizes.catalog, sizes.agent
     return [
         *read_rows(sizes, [lambda a: seed.services(a, web, lambda i: "web")], [
-            (f"GET /v1/health/service/web, {web:,} instances", "/v1/health/service/web", 32, 1.5)]),
+            (f"GET /v1/health/service/web, {web:,} instances", "/v1/health/service/web", HEAVY, 1.5)]),
         *read_rows(sizes, [lambda a: seed.config_entries(a, cfg, sizes.resolvers)], [
-            (f"GET /v1/config/service-defaults, {cfg:,} entries", "/v1/config/service-defaults", 32, 2.0),
+            (f"GET /v1/config/service-defaults, {cfg:,} entries", "/v1/config/service-defaults", HEAVY, 2.0),
             (f"GET /v1/config/service-resolver, {sizes.resolvers:,} among {cfg + sizes.resolvers:,} entries",
-             "/v1/config/service-resolver", 32, 2.0)]),
+             "/v1/config/service-resolver", HEAVY, 2.0)]),
         *read_rows(sizes, [lambda a: seed.services(a, cat, lambda i: "web")], [
             (f"GET /v1/catalog/services, {cat:,} instances of one name", "/v1/catalog/services", 32, 1.5)]),
         *read_rows(sizes, [lambda a: seed.services(a, agent, lambda i: f"svc{i % 100}"),
                            lambda a: seed.kv_keys(a, agent)], [
-            (f"GET /v1/agent/services, {agent:,} services", "/v1/agent/services", 32, 1.5),
+            (f"GET /v1/agent/services, {agent:,} services", "/v1/agent/services", HEAVY, 1.5),
             (f"KV get one key among {agent:,} (GET /v1/kv/bench/key)", "/v1/kv/bench/key", 32, 1.3)]),
     ]
 
@@ -264,10 +267,10 @@ def scale_rows(sizes: Sizes) -> list[Row]:
     """Cost per request with 1k, 10k, 100k objects of each kind in one store (services, KV keys, config
     entries), each size against the smallest, interleaved: agent/services per service listed (O(result)),
     the others per request for a result of fixed size (independent of the store)."""
-    reads = [("GET /v1/agent/services, per service", "/v1/agent/services", True),
-             ("GET /v1/health/service/web (10 instances)", "/v1/health/service/web", False),
-             ("GET /v1/config/service-resolver (100 entries)", "/v1/config/service-resolver", False),
-             ("KV get one key", "/v1/kv/bench/key", False)]
+    reads = [("GET /v1/agent/services, per service", "/v1/agent/services", True, HEAVY),
+             ("GET /v1/health/service/web (10 instances)", "/v1/health/service/web", False, 8),
+             ("GET /v1/config/service-resolver (100 entries)", "/v1/config/service-resolver", False, 8),
+             ("KV get one key", "/v1/kv/bench/key", False, 8)]
 
     def fills(count: int) -> list[Callable]:
         return [lambda a: seed.services(a, count, lambda i: f"svc{i % 100}"),
@@ -283,8 +286,8 @@ def scale_rows(sizes: Sizes) -> list[Row]:
             state = seed.state_file(Path(tmp, f"{count}.json"), *fills(count))
             with up(consulite_cmd("-state", str(state))) as big:
                 state.unlink()
-                for figure, path, per_object in reads:
-                    a, b = interleaved([big, ref], path, quick, 4)
+                for figure, path, per_object, connections in reads:
+                    a, b = interleaved([big, ref], path, quick, connections)
                     out.append(row(f"{figure}, {count:,} vs {small:,} objects", a, b, 1.5,
                                    f"consulite itself at {small:,} objects", None,
                                    (count, small) if per_object else (1, 1)))
@@ -293,9 +296,10 @@ def scale_rows(sizes: Sizes) -> list[Row]:
 
 def connect_rows(sizes: Sizes) -> list[Row]:
     """`sizes.blockers` long-poll clients (bench/blockers.py, on core 1) against consulite and the bare app
-    (the same listen backlog): seconds until all are blocked, and from a write until the last returns."""
+    (the same listen backlog): seconds until all are blocked, and from a write until the last returns;
+    medians of at most two runs each, interleaved."""
     runs: list[list[dict]] = [[], []]
-    for _ in range(sizes.repeats):
+    for _ in range(min(sizes.repeats, 2)):  # each run takes many seconds
         for i, cmd in enumerate((consulite_cmd(), baseline_cmd())):
             with up(cmd) as (_, url):
                 out = wrk.pinned_load([sys.executable, str(HERE / "blockers.py"), url, str(sizes.blockers)])
