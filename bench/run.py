@@ -1,10 +1,14 @@
-"""consulite's benchmarks, each measured side by side with a bare aiohttp baseline in the same run.
+"""consulite's benchmarks, each measured side by side with its baseline in the same run.
 
-    python bench/run.py            # full sizes
-    python bench/run.py --tiny     # seconds; the smoke test runs this so the harness cannot rot
+    python bench/run.py                      # full sizes (about 15 minutes on 2 cores)
+    python bench/run.py --tiny               # seconds; the smoke test runs this so the harness cannot rot
+    python bench/run.py --only writes,reads  # some groups (GROUPS below)
+    python bench/run.py --markdown FILE      # the table as markdown too
 
-Prints one table: figure, consulite, baseline, ratio, target, met?. Medians over repeats.
-Benchmarks are not tests: nothing here fails on a timing.
+Served figures come from wrk with the server's CPU time per request (bench/served.py); the rest are
+in-process or start-up figures. Prints one table: figure, consulite, baseline, ratio, target, met?, and what
+the baseline is. Medians over repeats. Benchmarks are not tests: nothing here fails on a timing; the exit
+status is 1 when a row could not be measured (a baseline body that differs, failed requests, an error).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import argparse
 import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,11 +29,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 ROOT = HERE.parent
 
+import served  # noqa: E402
+import wrk  # noqa: E402
+from served import Row  # noqa: E402
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+NONE = "none (an absolute figure)"
+BARE_APP = "bare aiohttp app"
 
 
 def wait_ready(port: int, deadline: float) -> float:
@@ -50,31 +54,6 @@ def consulite_cmd(port: int) -> list[str]:
             "-http-max-conns-per-client", "0"]
 
 
-ACL_ROOT = "11111111-2222-3333-4444-555555555555"
-
-
-def consulite_acl_cmd(port: int) -> list[str]:
-    return [*consulite_cmd(port), "-acl-enabled", "-acl-default-policy", "deny", "-acl-initial-management", ACL_ROOT]
-
-
-def acl_token_with_a_dozen_policies(port: int) -> dict:
-    """A token holding twelve policies (one grants the load's services), as the environment of the load."""
-    def put(path: str, body: dict) -> dict:
-        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="PUT",
-                                     headers={"X-Consul-Token": ACL_ROOT})
-        with urllib.request.urlopen(req) as r:
-            return json.loads(r.read())
-
-    ids = []
-    for n in range(12):
-        rules = (f'service_prefix "other{n}-" {{ policy = "write" }}\nkey_prefix "app{n}/" {{ policy = "read" }}\n'
-                 f'node_prefix "" {{ policy = "read" }}')
-        if n == 11:
-            rules += '\nservice_prefix "svc" { policy = "write" }'
-        ids.append({"ID": put("/v1/acl/policy", {"Name": f"bench-{n}", "Rules": rules})["ID"]})
-    return {"CONSULITE_BENCH_TOKEN": put("/v1/acl/token", {"Policies": ids})["SecretID"]}
-
-
 def baseline_cmd(port: int) -> list[str]:
     return [sys.executable, str(HERE / "baseline_server.py"), str(port)]
 
@@ -82,7 +61,7 @@ def baseline_cmd(port: int) -> list[str]:
 @contextlib.contextmanager
 def serving(cmd_of):
     """A server process on a free port, ready; the port."""
-    port = free_port()
+    port = wrk.free_port()
     proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         wait_ready(port, time.perf_counter() + 30)
@@ -95,7 +74,7 @@ def serving(cmd_of):
 def startup(cmd_of, repeats: int) -> float:
     times = []
     for _ in range(repeats):
-        port = free_port()
+        port = wrk.free_port()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd_of(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
         try:
@@ -104,41 +83,6 @@ def startup(cmd_of, repeats: int) -> float:
             proc.terminate()
             proc.wait()
     return statistics.median(times)
-
-
-def put_load(cmd_of, total: int, concurrency: int, repeats: int, mode: str = "register", after=None,
-             before=None) -> dict:
-    """Median stats of `repeats` runs of the load generator against a fresh server; `before(port)` may set the
-    load's environment up (an ACL token), `after(port)` may add figures measured on the loaded server."""
-    runs = []
-    for _ in range(repeats):
-        with serving(cmd_of) as port:
-            env = {**os.environ, **(before(port) if before is not None else {})}
-            out = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}", str(total),
-                                  str(concurrency), mode], capture_output=True, text=True, check=True, env=env)
-            run = json.loads(out.stdout)
-            if after is not None:
-                run.update(after(port))
-            runs.append(run)
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-
-
-def get_seconds(port: int, path: str, times: int = 20) -> float:
-    """Median seconds of a GET on a running server."""
-    samples = []
-    for _ in range(times):
-        start = time.perf_counter()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as r:
-            r.read()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def list_after_load(port: int) -> dict:
-    """Time to list one small kind among the written entries, and to read a service back, on the same server."""
-    body = json.dumps({"Kind": "proxy-defaults", "Name": "global"}).encode()
-    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/v1/config", data=body, method="PUT"))
-    return {"list_kind_s": get_seconds(port, "/v1/config/proxy-defaults")}
 
 
 def blocked_reader_wake(repeats: int) -> float:
@@ -167,41 +111,6 @@ def blocked_reader_wake(repeats: int) -> float:
         return samples
 
     return statistics.median(asyncio.run(measure()))
-
-
-#: the check benchmark's runs: (load.py body mode, checks_server.py mode)
-CHECK_MODES = {"plain": ("register", "run"), "stored": ("check", "store"), "running": ("check", "run")}
-
-
-def checks_under_load(total: int, repeats: int, settle: float) -> dict:
-    """Register throughput of `total` services with an HTTP check each (10 s interval, against a local target
-    in its own process) with checks running, with the same checks stored only (`checks_run = false`), and of
-    the same registrations without a check; runs interleaved, on the same server script. Then, with the
-    checks running `settle` seconds more, the most any probe started after its due time, as the server's
-    check runner measured it (`checks_server.py` prints it on SIGTERM)."""
-    rates: dict[str, list[float]] = {mode: [] for mode in CHECK_MODES}
-    out: dict = {"runs": 0, "late_max": 0.0}
-    with serving(baseline_cmd) as target_port:
-        env = {**os.environ, "BENCH_CHECK_URL": f"http://127.0.0.1:{target_port}/v1/status/leader"}
-        for _ in range(repeats):
-            for mode, (bodies, checks) in CHECK_MODES.items():
-                port = free_port()
-                proc = subprocess.Popen([sys.executable, str(HERE / "checks_server.py"), str(port), checks],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, text=True)
-                try:
-                    wait_ready(port, time.perf_counter() + 30)
-                    run = subprocess.run([sys.executable, str(HERE / "load.py"), f"http://127.0.0.1:{port}",
-                                          str(total), "32", bodies], capture_output=True, text=True, check=True,
-                                         env=env)
-                    rates[mode].append(json.loads(run.stdout)["rps"])
-                    if mode == "running":
-                        time.sleep(settle)
-                finally:
-                    proc.terminate()
-                    figures = json.loads(proc.communicate(timeout=30)[0] or '{"runs": 0, "late_max": 0}')
-                out["runs"] += figures["runs"]
-                out["late_max"] = max(out["late_max"], figures["late_max"])
-    return {**out, **{mode: statistics.median(r) for mode, r in rates.items()}}
 
 
 def memory_per_service(count: int) -> float:
@@ -265,10 +174,6 @@ def explain_per_upstream(entry_counts: tuple[int, ...], services: int, upstreams
     return out
 
 
-def list_services_after_load(port: int) -> dict:
-    return {"list_s": get_seconds(port, "/v1/agent/services", times=15)}
-
-
 def blocked_readers(readers: int, repeats: int) -> float:
     runs = []
     for _ in range(repeats):
@@ -297,178 +202,210 @@ def fresh_server_and_reset(repeats: int) -> tuple[float, float]:
     return statistics.median(fresh), statistics.median(resets)
 
 
-HCL_FILES = (
-    'service {{\n  name = "svc{i}"\n  id = "svc{i}-1"\n  port = {port}\n  tags = ["a", "b"]\n'
-    '  meta {{\n    team = "t{i}"\n  }}\n  check {{\n    http = "http://localhost:{port}/health"\n'
-    '    interval = "10s"\n  }}\n}}\n',
-    'service {{\n  name = "web{i}-sidecar-proxy"\n  kind = "connect-proxy"\n  port = {port}\n  proxy {{\n'
-    '    destination_service_name = "web{i}"\n    mesh_gateway {{\n      mode = "local"\n    }}\n'
-    '    upstreams = [\n      {{\n        destination_name = "db{i}"\n        destination_partition = "finance"\n'
-    '        local_bind_port = 9{i:04d}\n      }}\n    ]\n  }}\n}}\n',
-)
+def hcl_service(i: int) -> dict:
+    """A service definition file's content: a plain service with a check, or a sidecar with an upstream."""
+    port = 8000 + i % 1000
+    if i % 2 == 0:
+        return {"service": {"name": f"svc{i}", "id": f"svc{i}-1", "port": port, "tags": ["a", "b"],
+                            "meta": {"team": f"t{i}"},
+                            "check": {"http": f"http://localhost:{port}/health", "interval": "10s"}}}
+    return {"service": {"name": f"web{i}-sidecar-proxy", "kind": "connect-proxy", "port": port, "proxy": {
+        "destination_service_name": f"web{i}", "mesh_gateway": {"mode": "local"},
+        "upstreams": [{"destination_name": f"db{i}", "destination_partition": "finance",
+                       "local_bind_port": 9000 + i}]}}}
+
+
+def as_hcl(doc: dict, indent: str = "") -> str:
+    """HCL for a definition: maps as blocks, lists of maps as lists of objects, scalars as JSON literals."""
+    lines = []
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key} {{\n{as_hcl(value, indent + '  ')}{indent}}}\n")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            items = "".join(f"{indent}  {{\n{as_hcl(v, indent + '    ')}{indent}  }},\n" for v in value)
+            lines.append(f"{indent}{key} = [\n{items}{indent}]\n")
+        else:
+            lines.append(f"{indent}{key} = {json.dumps(value)}\n")
+    return "".join(lines)
 
 
 def hcl_loading(count: int, repeats: int) -> tuple[float, float]:
-    """Median seconds to load `count` HCL files: consulite's loader (parse + decode) and plain hcl2.loads."""
+    """Median seconds for consulite's loader (`build`: parse, decode, validate) to load `count` service files
+    written in HCL, and the same definitions written as JSON: the HCL parser's own cost."""
     import tempfile
-
-    import hcl2
 
     sys.path.insert(0, str(ROOT))
     from consulite.decode.agent_config import build
 
-    with tempfile.TemporaryDirectory() as tmp:
+    seconds: dict[str, list[float]] = {"hcl": [], "json": []}
+    with tempfile.TemporaryDirectory() as hcl, tempfile.TemporaryDirectory() as js:
         for i in range(count):
-            Path(tmp, f"svc{i:05d}.hcl").write_text(HCL_FILES[i % 2].format(i=i, port=8000 + i % 1000))
-        ours, plain = [], []
+            Path(hcl, f"svc{i:05d}.hcl").write_text(as_hcl(hcl_service(i)))
+            Path(js, f"svc{i:05d}.json").write_text(json.dumps(hcl_service(i)))
         for _ in range(repeats):
-            start = time.perf_counter()
-            loaded = build([tmp]).loaded
-            ours.append(time.perf_counter() - start)
-            assert len(loaded.services) == count
-            start = time.perf_counter()
-            for path in sorted(Path(tmp).iterdir()):
-                hcl2.loads(path.read_text())
-            plain.append(time.perf_counter() - start)
-    return statistics.median(ours), statistics.median(plain)
-
-
-def kv_rows(tiny: bool, total: int, repeats: int) -> list[tuple]:
-    """KV figures: PUT and GET throughput against the baseline's dict, prefix reads by store size, memory
-    per key, a write under a prefix with readers blocked elsewhere."""
+            for kind, where in (("hcl", hcl), ("json", js)):
+                start = time.perf_counter()
+                loaded = build([where]).loaded
+                seconds[kind].append(time.perf_counter() - start)
+                assert len(loaded.services) == count
+    return statistics.median(seconds["hcl"]), statistics.median(seconds["json"])
+def kv_rows(tiny: bool) -> list[Row]:
+    """KV figures in-process: prefix reads by store size, memory per key, a write under a prefix with readers
+    blocked elsewhere (served KV reads and writes are in bench/served.py)."""
     import kv
 
     rows = []
-    put_c, put_b = put_load(consulite_cmd, total, 32, repeats, mode="kv"), put_load(baseline_cmd, total, 32,
-                                                                                     repeats, mode="kv")
-    ratio = put_c["rps"] / put_b["rps"]
-    rows.append(("KV PUT throughput (req/s)", put_c["rps"], put_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
-    get_c, get_b = (put_load(cmd, total, 32, repeats, mode="kv-get") for cmd in (consulite_cmd, baseline_cmd))
-    ratio = get_c["rps"] / get_b["rps"]
-    rows.append(("KV GET one key throughput (req/s)", get_c["rps"], get_b["rps"], ratio, ">= 0.8x", ratio >= 0.8))
     small, large = (10_000, 100_000) if tiny else (10_000, 1_000_000)
     big, little = kv.recurse_seconds(large, 20), kv.recurse_seconds(small, 20)
-    ratio = big / little
-    rows.append((f"?recurse 1000 keys, store {large}:{small} (ms)", big * 1e3, little * 1e3, ratio, "<= 1.2x",
-                 ratio <= 1.2))
+    rows.append(Row(f"?recurse 1000 keys, store {large:,} vs {small:,} (ms)", big * 1e3, little * 1e3, big / little,
+                    "<= 1.2x", big / little <= 1.2, f"consulite itself, store of {small:,}"))
     keys = 20_000 if tiny else 1_000_000
     mem = kv.memory_per_key(keys)
-    rows.append((f"memory per KV key at {keys} (bytes)", mem, None, None, "<= 300", mem <= 300))
+    rows.append(Row(f"memory per KV key at {keys:,} (bytes)", mem, None, None, "<= 300", mem <= 300, NONE))
     readers = 100 if tiny else 1000
     woken, busy, alone = kv.write_with_blocked_readers(readers, 50)
-    rows.append((f"KV write, {readers} readers blocked elsewhere (us)", busy * 1e6, alone * 1e6, busy / alone,
-                 "0 woken", woken == 0))
+    rows.append(Row(f"KV write, {readers:,} readers blocked elsewhere (us)", busy * 1e6, alone * 1e6, busy / alone,
+                    "0 woken", woken == 0, "consulite itself, no reader blocked"))
     return rows
 
 
-def durable_rows(rows: list, tiny: bool, total: int, repeats: int) -> None:
-    """-data-dir against the in-memory agent, runs interleaved so that both see the same machine; start-up and
-    size with many services (KV is not on main yet: the start-up figure holds services only)."""
+def durable_rows(tiny: bool) -> list[Row]:
+    """Start-up from a data dir holding many services, and the data dir's size against the state document's
+    (served -data-dir writes are in bench/served.py)."""
     import tempfile
 
-    from bench.durable import data_dir_cmd, filled_data_dir
+    from durable import data_dir_cmd, filled_data_dir
 
-    runs = [(put_load(consulite_cmd, total, 32, 1), put_load(data_dir_cmd(), total, 32, 1)) for _ in range(repeats)]
-    in_memory, reg_d = ({k: statistics.median(r[i][k] for r in runs) for k in runs[0][i]} for i in (0, 1))
-    ratio = reg_d["rps"] / in_memory["rps"]
-    rows.append(("register throughput, -data-dir vs memory (req/s)", reg_d["rps"], in_memory["rps"], ratio,
-                 ">= 0.6x", ratio >= 0.6))
-    rows.append(("register p99, -data-dir vs memory (ms)", reg_d["p99_ms"], in_memory["p99_ms"],
-                 reg_d["p99_ms"] / in_memory["p99_ms"], "", None))
     count = 1000 if tiny else 100_000
     with tempfile.TemporaryDirectory() as where:
         size, doc = filled_data_dir(where, count)
         up = startup(data_dir_cmd(where), 1 if tiny else 3)
-    rows.append((f"start-up from a data dir of {count} services (s)", up, None, None, "<= 10 s", up <= 10))
-    rows.append((f"data dir vs state document, {count} services (MB)", size / 1e6, doc / 1e6, size / doc, "<= 2x",
-                 size / doc <= 2))
+    return [Row(f"start-up from a data dir of {count:,} services (s)", up, None, None, "<= 10 s", up <= 10, NONE),
+            Row(f"data dir vs state document, {count:,} services (MB)", size / 1e6, doc / 1e6, size / doc, "<= 2x",
+                size / doc <= 2, "the state document of the same services")]
+
+
+def startup_rows(tiny: bool, repeats: int) -> list[Row]:
+    up_c, up_b = startup(consulite_cmd, repeats), startup(baseline_cmd, repeats)
+    rows = [Row("start-up to first 200 (s)", up_c, up_b, up_c / up_b, "<= 0.3 s", up_c <= 0.3, BARE_APP)]
+    fresh, reset = fresh_server_and_reset(3 if tiny else 20)
+    rows.append(Row("fresh test server + reset (ms)", fresh * 1e3, None, None, "<= 20 ms", fresh <= 0.02, NONE))
+    rows.append(Row("reset between tests (ms)", reset * 1e3, None, None, "<= 20 ms", reset <= 0.02, NONE))
+    return rows
+
+
+def in_process_rows(tiny: bool, repeats: int) -> list[Row]:
+    rows = []
+    wake = blocked_reader_wake(5 if tiny else 50)
+    rows.append(Row("blocked config reader wake (ms)", wake * 1e3, None, None, "<= 50 ms", wake <= 0.05, NONE))
+    small, large = (100, 1000) if tiny else (1000, 10_000)
+    per = explain_per_upstream((small, large), 1000 if tiny else 10_000, 100, 5 if tiny else 30)
+    ratio = per[large] / per[small]
+    rows.append(Row(f"explain per upstream, {large:,} vs {small:,} entries (us)", per[large] * 1e6, per[small] * 1e6,
+                    ratio, "<= 1.2x", ratio <= 1.2, f"consulite itself, {small:,} entries"))
+    readers = 50 if tiny else 1000
+    last = blocked_readers(readers, repeats)
+    rows.append(Row(f"{readers:,} blocked readers: write to last return (ms)", last * 1e3, None, None, "", None,
+                    NONE))
+    files = 50 if tiny else 1000
+    hcl, js = hcl_loading(files, repeats)
+    rows.append(Row(f"load {files:,} service files, HCL vs JSON (ms)", hcl * 1e3, js * 1e3, hcl / js, "<= 1.5x",
+                    hcl / js <= 1.5, "consulite's loader on the same definitions as JSON files"))
+    services = 1000 if tiny else 100_000
+    mem = memory_per_service(services)
+    rows.append(Row(f"memory per service at {services:,} (bytes)", mem, None, None, "<= 3072", mem <= 3072, NONE))
+    return rows
+
+
+def hardening_rows(tiny: bool, repeats: int) -> list[Row]:
+    import hardening
+
+    return [Row(name, ours, base, ratio, target, met, "consulite itself, no blocked readers" if "mixed" in name
+                else NONE) for name, ours, base, ratio, target, met in hardening.rows(tiny, repeats)]
+
+
+#: the groups of rows, in the order they run: name -> (tiny, sizes, repeats) -> rows
+GROUPS = {
+    "writes": lambda tiny, sizes, repeats: served.write_rows(sizes),
+    "reads": lambda tiny, sizes, repeats: served.read_setups(sizes),
+    "checks": lambda tiny, sizes, repeats: served.checks_rows(sizes),
+    "scale": lambda tiny, sizes, repeats: served.scale_rows(sizes),
+    "connect": lambda tiny, sizes, repeats: served.connect_rows(sizes),
+    "startup": lambda tiny, sizes, repeats: startup_rows(tiny, repeats),
+    "inprocess": lambda tiny, sizes, repeats: in_process_rows(tiny, repeats),
+    "kv": lambda tiny, sizes, repeats: kv_rows(tiny),
+    "durable": lambda tiny, sizes, repeats: durable_rows(tiny),
+    "hardening": lambda tiny, sizes, repeats: hardening_rows(tiny, repeats),
+}
+
+TINY = served.Sizes(seconds=1, repeats=1, health=100, config=200, resolvers=50, catalog=100, agent=200,
+                    scale=(100, 1000), blockers=200, checks=100, settle=0.5,
+                    warmup=False)
+
+
+def fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}"
+
+
+def cells(r: Row) -> list[str]:
+    ours, base = fmt(r.ours), fmt(r.base)
+    if r.rates:
+        ours, base = (f"{v} @ {rate:,.0f}/s" if rate >= 10 else f"{v} @ {rate:.2g}/s"
+                      for v, rate in zip((ours, base), r.rates, strict=True))
+    met = r.met if isinstance(r.met, str) else "" if r.met is None else "yes" if r.met else "NO"
+    return [r.figure, ours, base, fmt(r.ratio), r.target, met, r.basis]
+
+
+HEAD = ["figure", "consulite", "baseline", "ratio", "target", "met?", "baseline is"]
+
+
+def table(rows: list[Row]) -> str:
+    lines = [cells(r) for r in rows]
+    widths = [max(len(x) for x in col) for col in zip(HEAD, *lines, strict=True)]
+    out = [" | ".join(h.ljust(w) for h, w in zip(HEAD, widths, strict=True))]
+    out.append("-+-".join("-" * w for w in widths))
+    out += [" | ".join(c.rjust(w) if i in (1, 2, 3) else c.ljust(w)
+                       for i, (c, w) in enumerate(zip(line, widths, strict=True))) for line in lines]
+    return "\n".join(out)
+
+
+def markdown(rows: list[Row], header: str) -> str:
+    out = [header, "", "| " + " | ".join(HEAD) + " |", "|---|---:|---:|---:|---|---|---|"]
+    out += ["| " + " | ".join(cells(r)) + " |" for r in rows]
+    return "\n".join(out) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="tiny sizes (smoke test)")
+    ap.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups of {', '.join(GROUPS)}")
+    ap.add_argument("--markdown", metavar="FILE", help="also write the table as markdown to FILE")
     args = ap.parse_args()
-    repeats = 1 if args.tiny else 5
-    total = 200 if args.tiny else 5000
-    services = 1000 if args.tiny else 100_000
-
-    rows = []
-    up_c, up_b = startup(consulite_cmd, repeats), startup(baseline_cmd, repeats)
-    rows.append(("start-up to first 200 (s)", up_c, up_b, up_c / up_b, "<= 0.3 s", up_c <= 0.3))
-    reg_c = put_load(consulite_cmd, total, 32, repeats)
-    reg_b = put_load(baseline_cmd, total, 32, repeats)
-    listed = 500 if args.tiny else 10_000
-    list_c = put_load(consulite_cmd, listed, 32, repeats, after=list_services_after_load)
-    list_b = put_load(baseline_cmd, listed, 32, repeats, after=list_services_after_load)
-    ratio = reg_c["rps"] / reg_b["rps"]
-    rows.append(("register throughput (req/s)", reg_c["rps"], reg_b["rps"], ratio, ">= 0.7x", ratio >= 0.7))
-    reg_acl = put_load(consulite_acl_cmd, total, 32, repeats, before=acl_token_with_a_dozen_policies)
-    ratio = reg_acl["rps"] / reg_c["rps"]
-    rows.append(("register with ACLs on, 12 policies (req/s)", reg_acl["rps"], reg_c["rps"], ratio, ">= 0.85x",
-                 ratio >= 0.85))
-    rows.append(("register p50 latency (ms)", reg_c["p50_ms"], reg_b["p50_ms"], reg_c["p50_ms"] / reg_b["p50_ms"],
-                 "", None))
-    rows.append(("register p99 latency (ms)", reg_c["p99_ms"], reg_b["p99_ms"], reg_c["p99_ms"] / reg_b["p99_ms"],
-                 "", None))
-    ratio = list_b["list_s"] / list_c["list_s"]
-    rows.append((f"GET /v1/agent/services, {listed} services (ms)", list_c["list_s"] * 1e3, list_b["list_s"] * 1e3,
-                 ratio, ">= 0.8x", ratio >= 0.8))
-    entries = 200 if args.tiny else 10_000
-    cfg = put_load(consulite_cmd, entries, 32, repeats, mode="config", after=list_after_load)
-    reg = put_load(consulite_cmd, entries, 32, repeats, after=lambda port: {
-        "read_s": get_seconds(port, "/v1/agent/service/svc-1")})
-    ratio = reg["rps"] / cfg["rps"]
-    rows.append((f"config write vs register, per request ({entries})", 1 / cfg["rps"] * 1e3, 1 / reg["rps"] * 1e3,
-                 ratio, "<= 1.5x", ratio <= 1.5))
-    ratio = cfg["list_kind_s"] / reg["read_s"]
-    rows.append((f"list one kind among {entries} entries (ms)", cfg["list_kind_s"] * 1e3, reg["read_s"] * 1e3,
-                 ratio, "<= 1.5x", ratio <= 1.5))
-    wake = blocked_reader_wake(5 if args.tiny else 50)
-    rows.append(("blocked config reader wake (ms)", wake * 1e3, None, None, "<= 50 ms", wake <= 0.05))
-    small, large = (100, 1000) if args.tiny else (1000, 10_000)
-    per = explain_per_upstream((small, large), 1000 if args.tiny else 10_000, 100, 5 if args.tiny else 30)
-    ratio = per[large] / per[small]
-    rows.append((f"explain per upstream, {large}:{small} entries (us)", per[large] * 1e6, per[small] * 1e6,
-                 ratio, "<= 1.2x", ratio <= 1.2))
-    readers = 50 if args.tiny else 1000
-    last = blocked_readers(readers, repeats)
-    rows.append((f"{readers} blocked readers: write to last return (ms)", last * 1e3, None, None, "", None))
-    durable_rows(rows, args.tiny, total, repeats)
-    fresh, reset = fresh_server_and_reset(3 if args.tiny else 20)
-    rows.append(("fresh test server + reset (ms)", fresh * 1e3, None, None, "<= 20 ms", fresh <= 0.02))
-    rows.append(("reset between tests (ms)", reset * 1e3, None, None, "<= 20 ms", reset <= 0.02))
-    files = 50 if args.tiny else 1000
-    ours, plain = hcl_loading(files, repeats)
-    rows.append((f"load {files} HCL files vs hcl2.loads (ms)", ours * 1e3, plain * 1e3, ours / plain, "<= 1.3x",
-                 ours / plain <= 1.3))
-    checked = 200 if args.tiny else 1000
-    probes = checks_under_load(checked, repeats, 0.5 if args.tiny else 12.0)
-    ratio = probes["running"] / probes["stored"]
-    rows.append((f"register, {checked} HTTP checks vs stored (req/s)", probes["running"],
-                 probes["stored"], ratio, ">= 0.8x", ratio >= 0.8))
-    ratio = probes["running"] / probes["plain"]
-    rows.append((f"register, {checked} HTTP checks vs none (req/s)", probes["running"], probes["plain"],
-                 ratio, ">= 0.8x", ratio >= 0.8))
-    rows.append((f"latest probe start, {probes['runs']} runs (s)", probes["late_max"], None, None, "<= 1 s",
-                 probes["late_max"] <= 1.0))
-    import hardening
-
-    rows += hardening.rows(args.tiny, repeats)
-    mem = memory_per_service(services)
-    rows.append((f"memory per service at {services} (bytes)", mem, None, None, "<= 3072", mem <= 3072))
-    rows += kv_rows(args.tiny, total, repeats)
-
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {repeats} run(s)")
-    print("baseline: a bare aiohttp app parsing the same JSON into a dict; for the ACL row, consulite with ACLs "
-          "off; for config rows, consulite's own register path and service read in the same run; for the check "
-          "rows, the same registrations with their checks stored only, and without a check")
-    print(f"| {'figure':<52} | {'consulite':>11} | {'baseline':>11} | {'ratio':>6} | {'target':>9} | met? |")
-    print(f"|{'-' * 54}|{'-' * 13}|{'-' * 13}|{'-' * 8}|{'-' * 11}|------|")
-    for name, c, b, r, target, met in rows:
-        def fmt(v):
-            return ("" if v is None else f"{v:,.3f}" if v < 100 else f"{v:,.0f}")
-        print(f"| {name:<52} | {fmt(c):>11} | {fmt(b):>11} | {fmt(r):>6} | {target:>9} | "
-              f"{'' if met is None else 'yes' if met else 'NO':>4} |")
+    if wrk.ensure_wrk() is None:
+        sys.exit("bench: wrk is needed (Debian package wrk)")
+    sizes = TINY if args.tiny else served.Sizes()
+    repeats = 1 if args.tiny else 3
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name in args.only.split(","):
+        began = time.perf_counter()
+        try:
+            rows += GROUPS[name](args.tiny, sizes, repeats)
+        except Exception as e:  # one group's failure is its row, loudly; the rest still run
+            print(f"bench: group {name} failed: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+            rows.append(Row(f"group {name}", None, None, None, "", f"ERROR: {type(e).__name__}", ""))
+        print(f"bench: {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    load = os.getloadavg()[0]
+    header = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}, "
+              f"load average {load:.1f} at the end; {time.perf_counter() - started:.0f} s; medians of "
+              f"{sizes.repeats} interleaved wrk runs of {sizes.seconds:g} s (served rows: server CPU us per request "
+              f"@ requests per second, server on core 0, wrk on core 1), {repeats} otherwise")
+    print(header)
+    print(table(rows))
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(rows, header))
+    if any(isinstance(r.met, str) for r in rows):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
