@@ -82,7 +82,7 @@ class _Lexer(Scanned):
         if _is_letter(ch):
             end = pos + 1
             while True:
-                end = _IDENT.match(text, end).end()
+                end = m.end() if (m := _IDENT.match(text, end)) else end
                 if end < n and not text[end].isascii() and (_is_letter(text[end]) or _is_digit(text[end])):
                     end += 1
                     continue
@@ -118,7 +118,7 @@ class _Lexer(Scanned):
                 if nul >= 0:
                     self.report(nul, NUL)
                     end = nul
-                pos = end + (end == n or end == nul)
+                pos = end + (end in (n, nul))  # the end or a NUL was read, a newline is taken back
             elif text.startswith("/*", pos):
                 end = text.find("*/", pos + 2)
                 nul = text.find("\x00", pos + 2, n if end < 0 else end)
@@ -355,7 +355,7 @@ class _Parser:
     def convert(self, items: list) -> list[tuple]:
         """The parsed items as (key names, value, kind) for `assemble`: literals decoded (a literal hcl's
         decoder panics on is an error), objects assembled, lists built."""
-        out = []
+        out: list[tuple] = []
         for keys, value in items:
             names = [self.decoded(k)[1] if k[0] == "STRING" else k[1] for k in keys]
             if value[0] == "object":

@@ -179,7 +179,7 @@ def scan_string(sc: Scanned, start: int) -> int:
     pos, depth, text = start + 1, 0, sc.text
     while True:
         if pos < sc.n:  # (a read past the end stays there)
-            pos = _PLAIN.match(text, pos).end()
+            pos = m.end() if (m := _PLAIN.match(text, pos)) else pos
         ch = sc.read(pos)
         pos += 1
         if (ch == "\n" and depth == 0) or ch == EOF:
