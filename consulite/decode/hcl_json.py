@@ -27,9 +27,14 @@ class _JSON:
         self.text, self.pos = text, 0
         self.sc = Scanned(text)
 
-    def fail(self, pos: int, message: str):
+    def fail(self, pos: int, message: str, at: str = "At "):
         line = self.text.count("\n", 0, pos) + 1
-        raise HCLError(line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1, message)
+        raise HCLError(line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1, message, at)
+
+    def scanned(self) -> None:
+        """A scanner error, as hcl's JSON parser words it."""
+        if self.sc.error:
+            self.fail(*self.sc.error, at="")
 
     def peek(self) -> str:
         while self.pos < len(self.text) and self.text[self.pos] in _WS:
@@ -70,8 +75,7 @@ class _JSON:
 
     def string(self) -> str:
         end = scan_string(self.sc, self.pos)
-        if self.sc.error:
-            self.fail(*self.sc.error)
+        self.scanned()
         try:
             value = unquote(self.text[self.pos:end])
         except ValueError:  # hcl panics on a literal its Unquote refuses
@@ -109,8 +113,7 @@ class _JSON:
             if self.text.startswith("0", start + (ch == "-")) and self.text[start + 1 + (ch == "-"):][:1].isdigit():
                 self.fail(start + 1, "numbers cannot start with 0")
             kind, end = scan_number(self.sc, start + (ch == "-"))
-            if self.sc.error:
-                self.fail(*self.sc.error)
+            self.scanned()
             self.pos = end
             try:
                 return number_value(kind, self.text[start:end])

@@ -24,8 +24,8 @@ _DIGITS = {"x": (16, 2), "u": (16, 4), "U": (16, 8)}
 class HCLError(DecodeError):
     """A parse error at a line and column (1-based), worded as hashicorp/hcl v1 words it."""
 
-    def __init__(self, line: int, col: int, message: str):
-        super().__init__(f"At {line}:{col}: {message}")
+    def __init__(self, line: int, col: int, message: str, at: str = "At "):
+        super().__init__(f"{at}{line}:{col}: {message}")  # hcl's JSON parser prints its scanner's without "At "
         self.line, self.col = line, col
         self.token: tuple | None = None  # the parser's token at the error, when it is one
 
