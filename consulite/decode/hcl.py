@@ -14,8 +14,10 @@ from typing import NoReturn
 from consulite.decode.go_text import parse_int
 from consulite.decode.hcl_json import loads_json
 from consulite.decode.hcl_scan import (
+    EOF,
+    NUL,
     HCLError,
-    ScanError,
+    Scanned,
     number_value,
     parse_float,
     scan_leading_period,
@@ -40,9 +42,19 @@ def _is_digit(ch: str) -> bool:
 
 
 
-class _Lexer:
+_IDENT = re.compile(r"[A-Za-z0-9_.\-]*")
+_ONE = {"{": "LBRACE", "}": "RBRACE", "[": "LBRACK", "]": "RBRACK", ",": "COMMA", "=": "ASSIGN", "+": "ADD"}
+
+
+class _Lexer(Scanned):
+    """hcl's Scan: tokens as (type, text, position), comments skipped (hcl's parser skips them too).
+
+    `pos` is the scanner's next read; past the end it counts the reads made there (see `Scanned`): an
+    identifier or a number that runs to the end reads the end once more, every EOF token is one more
+    read, so the EOF token's position depends on how often the parser asked for it."""
+
     def __init__(self, text: str):
-        self.text = text
+        super().__init__(text)
         self.pos = 0
 
     def where(self, pos: int) -> tuple[int, int]:
@@ -52,113 +64,121 @@ class _Lexer:
     def fail(self, pos: int, message: str) -> NoReturn:
         raise HCLError(*self.where(pos), message)
 
-    def tokens(self):
-        text, n = self.text, len(self.text)
-        while True:
-            pos = self._skip_space_and_comments()
-            if pos >= n:
-                while True:
-                    yield ("EOF", None, pos)
-            ch = text[pos]
-            if ch in "{}[],=":
-                self.pos = pos + 1
-                yield ({"{": "LBRACE", "}": "RBRACE", "[": "LBRACK", "]": "RBRACK", ",": "COMMA",
-                        "=": "ASSIGN"}[ch], ch, pos)
-            elif ch == '"':
-                yield ("STRING", self._string(pos), pos)
-            elif ch == "<":
-                yield ("HEREDOC", self._heredoc(pos), pos)
-            elif _is_decimal(ch) or (ch == "-" and _is_decimal(text[pos + 1:pos + 2])):
-                kind, end = self._scan(scan_number, pos + (ch == "-"))
-                yield (kind, text[pos:end], pos)
-            elif ch == "." and _is_decimal(text[pos + 1:pos + 2]):
-                end = scan_leading_period(text, pos)
-                self.pos = end
-                yield ("FLOAT", text[pos:end], pos)
-            elif _is_letter(ch):
-                end = pos + 1
-                while end < n and (_is_letter(text[end]) or _is_digit(text[end]) or text[end] in "-."):
+    def scan(self) -> tuple:
+        text, n = self.text, self.n
+        pos = self._skip_space_and_comments()
+        ch = self.read(pos)
+        self.pos = pos + 1
+        if ch == EOF:
+            return ("EOF", "", pos)
+        if ch in _ONE:
+            return (_ONE[ch], ch, pos)
+        if ch == '"':
+            self.pos = scan_string(self, pos)
+            return ("STRING", text[pos:self.pos], pos)
+        if _is_decimal(ch) or (ch == "-" and _is_decimal(text[pos + 1:pos + 2])):
+            kind, self.pos = scan_number(self, pos + (ch == "-"))
+            return (kind, text[pos:self.pos], pos)
+        if _is_letter(ch):
+            end = pos + 1
+            while True:
+                end = m.end() if (m := _IDENT.match(text, end)) else end
+                if end < n and not text[end].isascii() and (_is_letter(text[end]) or _is_digit(text[end])):
                     end += 1
-                self.pos = end
-                word = text[pos:end]
-                if word in ("true", "false"):
-                    yield ("BOOL", word == "true", pos)
-                else:
-                    yield ("IDENT", word, pos)
-            elif ch == ".":
-                self.pos = pos + 1
-                yield ("PERIOD", ".", pos)
-            else:
-                self.fail(pos, "illegal char")
+                    continue
+                break
+            word = text[pos:end]
+            self.pos = end if self.read(end) != EOF else end + 1  # the end (or a NUL) is not taken back
+            return ("BOOL" if word in ("true", "false") else "IDENT", word, pos)
+        if ch == "." and _is_decimal(text[pos + 1:pos + 2]):
+            self.pos = scan_leading_period(self, pos)
+            return ("FLOAT", text[pos:self.pos], pos)
+        if ch == ".":
+            return ("PERIOD", ".", pos)
+        if ch == "-":
+            return ("SUB", "-", pos)
+        if ch == "<":
+            self.pos = self._heredoc(pos)
+            return ("HEREDOC", text[pos:self.pos], pos)
+        self.report(pos, "illegal char")  # U+E123 too: reported as reserved, then as this
+        return ("ILLEGAL", ch, pos)
 
     def _skip_space_and_comments(self) -> int:
-        text, n, pos = self.text, len(self.text), self.pos
+        """The next read after white space and comments; an unterminated comment is reported where its
+        last read was (the end read once more, or a NUL), a lone `/` where it is."""
+        text, n, pos = self.text, self.n, self.pos
         while pos < n:
             ch = text[pos]
             if ch in " \t\r\n":
                 pos += 1
             elif ch == "#" or text.startswith("//", pos):
                 end = text.find("\n", pos)
-                pos = n if end < 0 else end
+                end = n if end < 0 else end
+                nul = text.find("\x00", pos, end)
+                if nul >= 0:
+                    self.report(nul, NUL)
+                    end = nul
+                pos = end + (end in (n, nul))  # the end or a NUL was read, a newline is taken back
             elif text.startswith("/*", pos):
                 end = text.find("*/", pos + 2)
-                if end < 0:
-                    self.fail(pos, "comment not terminated")
-                pos = end + 2
+                nul = text.find("\x00", pos + 2, n if end < 0 else end)
+                if nul >= 0 or end < 0:
+                    last = n if nul < 0 else nul
+                    if nul >= 0:
+                        self.report(nul, NUL)
+                    self.report(last, "comment not terminated")
+                    pos = last + 1
+                else:
+                    pos = end + 2
             elif ch == "/":
-                self.fail(pos, "expected '/' for comment")
+                self.report(pos, "expected '/' for comment")
+                pos += 1
             else:
                 break
-        self.pos = pos
         return pos
 
-    def _scan(self, scan, pos: int):
-        try:
-            kind, end = scan(self.text, pos)
-        except ScanError as e:
-            self.fail(e.pos, e.message)
-        self.pos = end
-        return kind, end
-
-    def _string(self, start: int) -> str:
-        """A quoted string; `${...}` is kept as written (braces may nest and hold quotes)."""
-        try:
-            end = scan_string(self.text, start)
-            self.pos = end
-            return unquote(self.text[start:end])
-        except ScanError as e:
-            self.fail(e.pos, e.message)
-        except ValueError:  # hcl's decoder panics on a literal its Unquote refuses
-            self.fail(start, "invalid string literal")
-
-    def _heredoc(self, start: int) -> str:
-        """hcl's scanHeredoc: `<<` or `<<-`, an anchor of letters and digits, then lines up to one that is
-        the anchor (after any white space, before any `\r`) and ends with a newline."""
-        text, n = self.text, len(self.text)
-        if not text.startswith("<<", start):
-            self.fail(start, "heredoc expected second '<', didn't see it")
-        pos = start + 2 + text.startswith("-", start + 2)
-        while pos < n and (_is_letter(text[pos]) or _is_digit(text[pos])):
+    def _heredoc(self, start: int) -> int:
+        """hcl's scanHeredoc (`start` is the first `<`): `<<` or `<<-`, an anchor of letters and digits
+        and a newline, then lines up to one that is the anchor (after any white space, before any `\r`)
+        and ends with a newline; the end of the token after the read where it stopped."""
+        text = self.text
+        if self.read(start + 1) != "<":
+            self.report(start + 1, "heredoc expected second '<', didn't see it")
+            return start + 2
+        pos = start + 2
+        ch = self.read(pos)
+        if ch == "-":
             pos += 1
-        if pos >= n:
-            self.fail(pos, "heredoc not terminated")
-        if text.startswith("\r\n", pos):
+            ch = self.read(pos)
+        while _is_letter(ch) or _is_digit(ch):
             pos += 1
-        if text[pos] != "\n":
-            self.fail(pos, "invalid characters in heredoc anchor")
+            ch = self.read(pos)
+        if ch == EOF:
+            self.report(pos, "heredoc not terminated")
+            return pos + 1
+        if ch == "\r" and text.startswith("\n", pos + 1):
+            pos += 1
+            ch = "\n"
+        if ch != "\n":
+            self.report(pos, "invalid characters in heredoc anchor")
+            return pos + 1
         ident = text[start + 2:pos]
         if ident in ("", "-"):
-            self.fail(pos, "zero-length heredoc anchor")
+            self.report(pos, "zero-length heredoc anchor")
+            return pos + 1
         closing = re.compile(r"[\t\n\v\f\r ]*" + re.escape(ident[1:] if ident.startswith("-") else ident) + r"\r*")
+        nul = text.find("\x00", pos)
+        stop = self.n if nul < 0 else nul  # reading there ends the heredoc unterminated
         line_start = pos + 1
         while True:
-            nl = text.find("\n", line_start)
+            nl = text.find("\n", line_start, stop)
             if nl < 0:
-                self.fail(n, "heredoc not terminated")
+                self.read(stop)
+                self.report(stop, "heredoc not terminated")
+                return stop + 1
             line = text[line_start:nl]
             if len(line.encode()) >= len(ident.encode()) and closing.fullmatch(line):
-                self.pos = nl + 1
-                return _heredoc_value(text[start:nl + 1])
+                return nl + 1
             line_start = nl + 1
 
 
@@ -183,100 +203,195 @@ _SCALARS = ("NUMBER", "FLOAT", "BOOL", "STRING", "HEREDOC")
 
 
 class _Parser:
-    """hcl v1's parser (objectList / objectItem / objectKey / object / listType) and, as items are added,
-    what its decoder does into a `map[string]interface{}` with a key seen twice (`_put`)."""
+    """hcl v1's parser (objectList / objectItem / objectKey / object / objectType / listType) with its
+    one-token buffer (`scan`, `unscan`: every EOF token it scans anew is one read past the end), into a
+    tree of items; then what its decoder does with that tree into a `map[string]interface{}` (`build`)."""
 
     def __init__(self, text: str):
         self.lexer = _Lexer(text)
-        self.tokens = self.lexer.tokens()
-        self.peeked: list = []
+        self.tok: tuple = ("EOF", "", 0)
+        self.buffered = False
         self.kinds: dict[tuple[int, str], str] = {}  # (id of a map, key) -> "labeled", "object", "list" or a literal
 
-    def next(self):
-        return self.peeked.pop() if self.peeked else next(self.tokens)
+    def scan(self) -> tuple:
+        if self.buffered:
+            self.buffered = False
+        else:
+            self.tok = self.lexer.scan()
+        return self.tok
 
-    def back(self, tok) -> None:
-        self.peeked.append(tok)
+    def unscan(self) -> None:
+        self.buffered = True
 
     def fail(self, tok, message: str) -> NoReturn:
-        try:
-            self.lexer.fail(tok[2], message)
-        except HCLError as e:
-            e.token = tok
-            raise
+        self.lexer.fail(tok[2], message)
 
     def document(self) -> dict:
-        return self.object_list(inside=False)
+        """The value of the document: hcl reports the scanner's last error, if any, over the parser's (it
+        goes on parsing after a scanner error until it stops), and decodes only a document that parsed."""
+        items: list = []
+        try:
+            self.object_list(items, inside=False)
+        except HCLError:
+            if self.lexer.error is None:
+                raise
+        if self.lexer.error is not None:
+            self.lexer.fail(*self.lexer.error)
+        return self.assemble(self.convert(items))
 
-    def object_list(self, inside: bool) -> dict:
-        items: list[tuple] = []
+    def object_list(self, items: list, inside: bool) -> None:
+        """Items onto `items` up to the end of input, or (inside an object) up to a `}` left unread; a
+        comma may follow each item."""
         while True:
-            tok = self.next()
-            if tok[0] == "EOF":
-                if inside:
-                    self.fail(tok, "object expected closing RBRACE got: EOF")
-                return self.assemble(items)
-            if inside and tok[0] == "RBRACE":
-                self.back(tok)
-                return self.assemble(items)
-            self.back(tok)
-            try:
-                item = self.object_item(items)
-            except HCLError as e:
-                if not inside or e.token is None or e.token[0] != "RBRACE":
-                    raise
-                # hcl's objectType keeps what it parsed when the error is at a `}` (the failing item dropped),
-                # then reads its closing `}` after that one
-                return self.assemble(items)
-            if not item:
-                if inside:  # `x { a =` and the end of input
-                    self.fail(self.next(), "object expected closing RBRACE got: EOF")
-                return self.assemble(items)
-            tok = self.next()
-            if tok[0] != "COMMA":
-                self.back(tok)
+            if inside:
+                tok = self.scan()
+                self.unscan()
+                if tok[0] == "RBRACE":
+                    return
+            item = self.object_item()
+            if item is None:
+                return
+            items.append(item)
+            if self.scan()[0] != "COMMA":
+                self.unscan()
 
-    def object_item(self, items: list) -> bool:
-        """Parse one item onto `items`; False at a bare end of input or `key =` and the end (hcl drops it)."""
+    def object_item(self) -> tuple | None:
+        """(key tokens, value) of one item; None at a bare end of input or at `key =` and the end (hcl
+        stops there without an error). Keys then a `}` fail as keys with no `{` or `=`."""
         keys: list[tuple] = []
         while True:
-            tok = self.next()
+            tok = self.scan()
             kind = tok[0]
             if kind in ("IDENT", "STRING"):
                 keys.append(tok)
                 continue
+            if kind == "EOF" and not keys:
+                return None
             if kind == "ASSIGN" and len(keys) > 1:
                 self.fail(tok, "nested object expected: LBRACE got: ASSIGN")
             if kind == "ASSIGN" and not keys:
                 self.fail(tok, "no object keys found!")
             if kind == "LBRACE" and not keys:
                 self.fail(tok, "expected: IDENT | STRING got: LBRACE")
-            if kind == "EOF" and not keys:
-                self.back(tok)
-                return False
-            if kind not in ("ASSIGN", "LBRACE", "EOF", "RBRACE"):
+            if kind == "RBRACE" and keys:  # hcl retypes this `}` as EOF: its objectType then keeps the error
+                self.tok = ("EOF", *tok[1:])
+            elif kind == "ILLEGAL":
+                self.fail(tok, "illegal character")
+            elif kind not in ("ASSIGN", "LBRACE", "EOF"):
                 self.fail(tok, f"expected: IDENT | STRING | ASSIGN | LBRACE got: {kind}")
             break
-        names = [k[1] for k in keys]
+        kind = self.tok[0]
         if kind == "ASSIGN":
-            value = self.next()
-            if value[0] == "EOF":
-                self.back(value)
-                return False
-            items.append((names, *self.value(value)))
+            value = self.object()
+            if value is None:
+                return None
         elif kind == "LBRACE":
-            items.append((names, self.object_body(), "labeled" if len(names) > 1 else "object"))
+            value = ("object", self.object_type())
         else:
-            shown = " ".join(self.lexer.text[k[2]:k[2] + len(k[1]) + 2] if k[0] == "STRING" else k[1] for k in keys)
-            self.lexer.fail(tok[2], f"key '{shown}' expected start of object ('{{') or assignment ('=')")
-        return True
+            shown = " ".join(k[1] for k in keys)
+            self.fail(self.tok, f"key '{shown}' expected start of object ('{{') or assignment ('=')")
+        self.scan()  # hcl looks ahead for a line comment
+        self.unscan()
+        return keys, value
 
-    def object_body(self) -> list:
-        body = self.object_list(inside=True)
-        tok = self.next()
+    def object(self) -> tuple | None:
+        """A value after `=`: a literal token, ("object", items) or ("list", elements); None at the end."""
+        tok = self.scan()
+        kind = tok[0]
+        if kind in _SCALARS:
+            return tok
+        if kind == "LBRACE":
+            return ("object", self.object_type())
+        if kind == "LBRACK":
+            return ("list", self.list_type())
+        if kind == "EOF":
+            return None
+        line, col = self.lexer.where(tok[2])
+        self.fail(tok, f"Unknown token: {line}:{col} {kind} {tok[1]}")
+
+    def object_type(self) -> list:
+        """The items of an object after its `{`, then its `}`. An error whose last token is a `}` is
+        dropped with the item it was in (hcl keeps what it parsed), and the `}` after that is expected."""
+        items: list = []
+        try:
+            self.object_list(items, inside=True)
+        except HCLError:
+            if self.tok[0] != "RBRACE":
+                raise
+        tok = self.scan()
         if tok[0] != "RBRACE":
             self.fail(tok, f"object expected closing RBRACE got: {tok[0]}")
-        return [body]
+        return items
+
+    def list_type(self) -> list:
+        """The elements of a list after its `[`; an error inside an element that is an object or a list is
+        reported at that element's opening bracket, wrapping the inner error."""
+        elements: list = []
+        need_comma = False
+        while True:
+            tok = self.scan()
+            kind = tok[0]
+            if need_comma and kind not in ("COMMA", "RBRACK"):
+                self.fail(tok, f"error parsing list, expected comma or list end, got: {kind}")
+            if kind in _SCALARS:
+                elements.append(tok)
+                need_comma = True
+            elif kind == "COMMA":
+                self.scan()  # hcl looks ahead for a line comment
+                self.unscan()
+                need_comma = False
+            elif kind in ("LBRACE", "LBRACK"):
+                what = "object" if kind == "LBRACE" else "list"
+                try:
+                    elements.append((what, self.object_type() if kind == "LBRACE" else self.list_type()))
+                except HCLError as e:
+                    self.fail(tok, f"error while trying to parse {what} within list: {e.text}")
+                need_comma = kind == "LBRACE"
+            elif kind == "RBRACK":
+                return elements
+            else:
+                self.fail(tok, f"unexpected token while parsing list: {kind}")
+
+    def convert(self, items: list) -> list[tuple]:
+        """The parsed items as (key names, value, kind) for `assemble`: literals decoded (a literal hcl's
+        decoder panics on is an error), objects assembled, lists built."""
+        out: list[tuple] = []
+        for keys, value in items:
+            names = [self.decoded(k)[1] if k[0] == "STRING" else k[1] for k in keys]
+            if value[0] == "object":
+                out.append((names, [self.assemble(self.convert(value[1]))], "labeled" if len(names) > 1 else "object"))
+            elif value[0] == "list":
+                out.append((names, self.build_list(value[1]), "list"))
+            else:
+                out.append((names, None, self.decoded(value)))
+        return out
+
+    def build_list(self, elements: list) -> list:
+        """A list's value: literals converted, objects as plain maps, lists nested."""
+        out: list = []
+        for e in elements:
+            if e[0] == "object":
+                out.append(self.assemble(self.convert(e[1])))
+            elif e[0] == "list":
+                out.append(self.build_list(e[1]))
+            else:
+                out.append(self.literal(self.decoded(e)))
+        return out
+
+    def decoded(self, tok: tuple) -> tuple:
+        """A literal token with its decoded value in place of its text (numbers stay text, converted to
+        the key's type by `_put`)."""
+        kind, raw, pos = tok
+        try:
+            if kind == "STRING":
+                return (kind, unquote(raw), pos)
+            if kind == "HEREDOC":
+                return (kind, _heredoc_value(raw), pos)
+        except ValueError:  # hcl's decoder panics on a literal its Unquote refuses
+            self.lexer.fail(pos, "invalid string literal")
+        if kind == "BOOL":
+            return (kind, raw == "true", pos)
+        return tok
 
     def literal(self, tok):
         if tok[0] in ("NUMBER", "FLOAT"):
@@ -285,37 +400,6 @@ class _Parser:
             except ValueError as e:
                 raise DecodeError(str(e)) from None
         return tok[1]
-
-    def value(self, tok) -> tuple:
-        """(value, kind) of the value starting at `tok`."""
-        kind = tok[0]
-        if kind in _SCALARS:
-            return None, tok  # converted as the decoder converts it, by _put
-        if kind == "LBRACE":
-            return self.object_body(), "object"
-        if kind == "LBRACK":
-            return self.list_value(), "list"
-        self.fail(tok, f"Unknown token: {kind} {tok[1] if tok[1] is not None else ''}".rstrip())
-
-    def list_value(self) -> list:
-        items: list = []
-        need_comma = False
-        while True:
-            tok = self.next()
-            kind = tok[0]
-            if need_comma and kind not in ("COMMA", "RBRACK"):
-                self.fail(tok, f"error parsing list, expected comma or list end, got: {kind}")
-            if kind == "RBRACK":
-                return [self.literal(i) if isinstance(i, tuple) else i for i in items]
-            need_comma = kind in _SCALARS or kind == "LBRACE"
-            if kind in _SCALARS:
-                items.append(tok)  # converted once the list is complete, as hcl decodes after parsing
-            elif kind == "LBRACE":
-                items.append(self.object_body()[0])  # objects in lists stay plain maps
-            elif kind == "LBRACK":
-                items.append(self.list_value())
-            elif kind != "COMMA":
-                self.fail(tok, f"unexpected token while parsing list: {kind}")
 
     def assemble(self, items: list[tuple]) -> dict:
         """The map hcl's decoder makes of one object's items: per key in order, `_put`; but a key with labels
@@ -388,9 +472,6 @@ def loads(text: str) -> dict:
             text = e.text if isinstance(e, DecodeError) else f"illegal input ({type(e).__name__})"
             raise HCLError(1, 1, text) from None
     text = text.replace("\r\n", "\n")  # hcl's parser normalises line ends before it scans
-    if "\x00" in text or "\ue123" in text:  # hcl's scanner refuses them wherever they are
-        where = min(i for i in (text.find("\x00"), text.find("\ue123")) if i >= 0)
-        raise HCLError(*_Lexer(text).where(where), "illegal character")
     try:
         return _Parser(text).document()
     except (ValueError, OverflowError, RecursionError) as e:  # never a Python error: a parse error

@@ -10,7 +10,7 @@ from typing import Any
 
 from consulite.decode.hcl_scan import (
     HCLError,
-    ScanError,
+    Scanned,
     number_value,
     scan_leading_period,
     scan_number,
@@ -25,10 +25,16 @@ _WS = " \t\r\n"
 class _JSON:
     def __init__(self, text: str):
         self.text, self.pos = text, 0
+        self.sc = Scanned(text)
 
-    def fail(self, pos: int, message: str):
+    def fail(self, pos: int, message: str, at: str = "At "):
         line = self.text.count("\n", 0, pos) + 1
-        raise HCLError(line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1, message)
+        raise HCLError(line, pos - (self.text.rfind("\n", 0, pos) + 1) + 1, message, at)
+
+    def scanned(self) -> None:
+        """A scanner error, as hcl's JSON parser words it."""
+        if self.sc.error:
+            self.fail(*self.sc.error, at="")
 
     def peek(self) -> str:
         while self.pos < len(self.text) and self.text[self.pos] in _WS:
@@ -68,11 +74,10 @@ class _JSON:
             self.pos += 1
 
     def string(self) -> str:
+        end = scan_string(self.sc, self.pos)
+        self.scanned()
         try:
-            end = scan_string(self.text, self.pos)
             value = unquote(self.text[self.pos:end])
-        except ScanError as e:
-            self.fail(e.pos, e.message)
         except ValueError:  # hcl panics on a literal its Unquote refuses
             self.fail(self.pos, "invalid string literal")
         if "\ufffd" in value and "\ufffd" not in self.text[self.pos:end]:  # \ud800: JSON's Unquote refuses it
@@ -107,16 +112,15 @@ class _JSON:
         if ch == "-" or (ch.isdigit() and ch.isascii()):
             if self.text.startswith("0", start + (ch == "-")) and self.text[start + 1 + (ch == "-"):][:1].isdigit():
                 self.fail(start + 1, "numbers cannot start with 0")
+            kind, end = scan_number(self.sc, start + (ch == "-"))
+            self.scanned()
+            self.pos = end
             try:
-                kind, end = scan_number(self.text, start + (ch == "-"))
-                self.pos = end
                 return number_value(kind, self.text[start:end])
-            except ScanError as e:
-                self.fail(e.pos, e.message)
             except ValueError as e:
                 raise DecodeError(str(e)) from None
         if ch == "." and self.text[start + 1:start + 2].isdigit():
-            self.pos = scan_leading_period(self.text, start)
+            self.pos = scan_leading_period(self.sc, start)
             return number_value("FLOAT", self.text[start:self.pos])
         self.fail(start, "illegal char")
 

@@ -10,6 +10,8 @@ quotes and newlines do not end the literal), then unquoted as hcl's strconv does
 
 from __future__ import annotations
 
+import re
+
 from consulite.decode.go_text import INVALID_SYNTAX, OUT_OF_RANGE, go_quote, parse_int
 from consulite.errors import DecodeError
 
@@ -22,39 +24,61 @@ _DIGITS = {"x": (16, 2), "u": (16, 4), "U": (16, 8)}
 class HCLError(DecodeError):
     """A parse error at a line and column (1-based), worded as hashicorp/hcl v1 words it."""
 
-    def __init__(self, line: int, col: int, message: str):
-        super().__init__(f"At {line}:{col}: {message}")
+    def __init__(self, line: int, col: int, message: str, at: str = "At "):
+        super().__init__(f"{at}{line}:{col}: {message}")  # hcl's JSON parser prints its scanner's without "At "
         self.line, self.col = line, col
         self.token: tuple | None = None  # the parser's token at the error, when it is one
 
 
-class ScanError(Exception):
-    """A scanner error at `pos` (an index into the text)."""
+NUL = "unexpected null character (0x00)"
+RESERVED = "unicode code point U+E123 reserved for internal use"
 
-    def __init__(self, pos: int, message: str):
-        super().__init__(message)
-        self.pos, self.message = pos, message
+
+class Scanned:
+    """What hcl's scanner reports while it goes on scanning: every error is kept, the last one wins
+    (hcl's parser returns the scanner's last error over its own, once it stops).
+
+    Positions are read offsets into the text and may pass its end: hcl's reader moves its column on by
+    one for every read at the end of input and never takes such a read back, so the k-th read past the
+    end is at offset len(text) + k - 1 (a column past the last character of the last line)."""
+
+    def __init__(self, text: str):
+        self.text, self.n = text, len(text)
+        self.error: tuple[int, str] | None = None
+
+    def report(self, pos: int, message: str) -> None:
+        self.error = (pos, message)
+
+    def read(self, pos: int) -> str:
+        """The character at `pos` as hcl's reader returns it: NUL is reported and reads as the end."""
+        if pos >= self.n:
+            return EOF
+        ch = self.text[pos]
+        if ch == "\x00":
+            self.report(pos, NUL)
+            return EOF
+        return ch
 
 
 class _Reader:
-    """hcl's next/unread/peek over `text`, from the rune at `pos` (already read)."""
+    """hcl's next/unread/peek over the text, from the rune at `pos` (already read); `i` is the next read."""
 
-    def __init__(self, text: str, pos: int):
-        self.text, self.i = text, pos + 1
+    def __init__(self, sc: Scanned, pos: int):
+        self.sc, self.i = sc, pos + 1
 
     def next(self) -> str:
-        if self.i < len(self.text):
-            self.i += 1
-            return self.text[self.i - 1]
-        return EOF
+        self.i += 1
+        return self.sc.read(self.i - 1)
 
-    def unread(self) -> None:
+    def unread(self) -> None:  # only ever after a read that was not the end
         self.i -= 1
 
     def peek(self) -> str:
-        return self.text[self.i] if self.i < len(self.text) else EOF
+        return self.sc.text[self.i] if self.i < self.sc.n else EOF
 
     def mantissa(self, ch: str) -> str:
+        """Digits from `ch` on; the first other character is taken back unless it was the end (or
+        no digit was read)."""
         scanned = False
         while ch and ch.isascii() and ch.isdigit():
             ch, scanned = self.next(), True
@@ -74,10 +98,11 @@ class _Reader:
         return ch
 
 
-def scan_number(text: str, pos: int) -> tuple[str, int]:
-    """("NUMBER" | "FLOAT", end) of the number whose first digit is at `pos` (hcl's scanNumber)."""
-    r = _Reader(text, pos)
-    ch = text[pos]
+def scan_number(sc: Scanned, pos: int) -> tuple[str, int]:
+    """("NUMBER" | "FLOAT", end) of the number whose first digit is at `pos` (hcl's scanNumber); a decimal
+    integer reads one character past its digits ("seek forward") and takes it back unless it was the end."""
+    r = _Reader(sc, pos)
+    ch = sc.text[pos]
     if ch == "0":
         ch = r.next()
         if ch in ("x", "X"):
@@ -85,7 +110,7 @@ def scan_number(text: str, pos: int) -> tuple[str, int]:
             while ch and ch in _HEX:
                 ch, found = r.next(), True
             if not found:
-                raise ScanError(r.i - 1, "illegal hexadecimal number")
+                sc.report(r.i - 1, "illegal hexadecimal number")
             if ch != EOF:
                 r.unread()
             return "NUMBER", r.i
@@ -102,7 +127,7 @@ def scan_number(text: str, pos: int) -> tuple[str, int]:
                 r.exponent(r.next())
             return "FLOAT", r.i
         if illegal_octal:
-            raise ScanError(r.i - 1, "illegal octal number")
+            sc.report(r.i - 1, "illegal octal number")
         if ch != EOF:
             r.unread()
         return "NUMBER", r.i
@@ -121,9 +146,9 @@ def scan_number(text: str, pos: int) -> tuple[str, int]:
     return "NUMBER", r.i
 
 
-def scan_leading_period(text: str, pos: int) -> int:
+def scan_leading_period(sc: Scanned, pos: int) -> int:
     """The end of a FLOAT starting with "." (a digit follows), as hcl's Scan reads `.5`."""
-    r = _Reader(text, pos)
+    r = _Reader(sc, pos)
     r.exponent(r.mantissa(r.peek()))
     return r.i
 
@@ -145,38 +170,63 @@ def number_value(kind: str, raw: str) -> int | float:
     return parse_int(raw) if kind == "NUMBER" else parse_float(raw)
 
 
-def scan_string(text: str, start: int) -> int:
-    """The end (after the closing quote) of the string literal opening at `start` (hcl's scanString)."""
-    pos, depth, n = start + 1, 0, len(text)
+_PLAIN = re.compile(r'[^\n\x00"${}\\\ue123]*')  # what a string scans past with nothing to check
+
+
+def scan_string(sc: Scanned, start: int) -> int:
+    """The end of the string literal opening at `start` (hcl's scanString): after its closing quote, or
+    after the read that ended it unterminated (a newline outside `${...}`, the end, a NUL)."""
+    pos, depth, text = start + 1, 0, sc.text
     while True:
-        ch = text[pos] if pos < n else EOF
-        if (ch == "\n" and depth == 0) or ch in (EOF, "\x00"):
-            raise ScanError(start, "literal not terminated")
+        if pos < sc.n:  # (a read past the end stays there)
+            pos = m.end() if (m := _PLAIN.match(text, pos)) else pos
+        ch = sc.read(pos)
+        pos += 1
+        if (ch == "\n" and depth == 0) or ch == EOF:
+            sc.report(pos - 1, "literal not terminated")
+            return pos
         if ch == '"' and depth == 0:
-            return pos + 1
-        if depth == 0 and ch == "$" and text.startswith("{", pos + 1):
-            depth, pos = 1, pos + 2
-            continue
-        if depth and ch == "{":
+            return pos
+        if ch == "\ue123":
+            sc.report(pos - 1, RESERVED)
+        elif depth == 0 and ch == "$" and text.startswith("{", pos):
+            depth, pos = 1, pos + 1
+        elif depth and ch == "{":
             depth += 1
-        if depth and ch == "}":
+        elif depth and ch == "}":
             depth -= 1
-        pos = _scan_escape(text, pos + 1) if ch == "\\" else pos + 1
+        elif ch == "\\":
+            pos = _scan_escape(sc, pos)
 
 
-def _scan_escape(text: str, pos: int) -> int:
-    ch = text[pos] if pos < len(text) else EOF
+def _scan_escape(sc: Scanned, pos: int) -> int:
+    """hcl's scanEscape from the read at `pos` (after the backslash): a letter it does not know, or too
+    few digits, is "illegal char escape" where the read stopped; a digit run short of its width takes back
+    the character that ended it (unless it was the end)."""
+    ch = sc.read(pos)
+    pos += 1
     if ch in _SIMPLE:
-        return pos + 1
-    base, width = (8, 3) if ch and ch in "01234567" else _DIGITS.get(ch, (0, 0))
-    if not base:
-        raise ScanError(pos, "illegal char escape")
-    first = pos if base == 8 else pos + 1
-    digits = text[first:first + width]
-    allowed = "01234567" if base == 8 else _HEX
-    if len(digits) < width or any(c not in allowed for c in digits):
-        raise ScanError(pos, "illegal char escape")
-    return first + width
+        return pos
+    if ch and ch in "01234567":
+        base, width = 8, 3
+    elif ch in _DIGITS:
+        (base, width), ch = _DIGITS[ch], sc.read(pos)
+        pos += 1
+    else:
+        sc.report(pos - 1, "illegal char escape")
+        return pos
+    left = width
+    while left and ch and ch in _HEX and int(ch, 16) < base:
+        ch = sc.read(pos)
+        pos += 1
+        if ch == EOF:
+            break
+        left -= 1
+    if left:
+        sc.report(pos - 1, "illegal char escape")
+    if left != width and ch != EOF:
+        pos -= 1
+    return pos
 
 
 def unquote(literal: str) -> str:

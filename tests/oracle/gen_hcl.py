@@ -73,3 +73,31 @@ SOUP = [*'ab={}[]"\\$<-EOF\n01.x#/*,é e+_ \t', "<<EOF\n", "EOF\n", "${", "\\x4"
 def soup(rng: random.Random) -> str:
     """Up to 24 pieces drawn from HCL's meaningful characters and fragments: mostly broken documents."""
     return "".join(rng.choice(SOUP) for _ in range(rng.randrange(1, 25)))
+
+
+CORPUS = [
+    'service {\n  name = "web"\n  port = 8080\n  tags = ["a", "b"]\n  meta { env = "prod" }\n'
+    '  check {\n    http = "http://localhost:8080/${path}"\n    interval = "10s"\n  }\n}\n',
+    'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\nMeshGateway {\n  Mode = "local"\n}\n',
+    'acl = {\n  enabled = true\n  tokens { master = "x" }\n}\nports { http = 8500, dns = -1 }\n',
+    'node "" { policy = "read" }\nkey_prefix "app/" {\n  policy = "write"\n}\n# done\n',
+    'a = <<EOF\nline one\n  two\nEOF\nb = <<-EOT\n    indented\n    EOT\n',
+    'a = <<EOF\r\nx\r\nEOF\r\nb = 1\r\n',
+    'n = [0x1F, 0755, 1.5, -3, .5, 1.e5, 1e3, 1E+2, 0.5e-3, -0, 9223372036854775807]\n',
+    'x = "esc \\x41\\101\\u00e9\\U0001F600\\t\\"q\\""  /* block\ncomment */ y = true // line\nz = false\n',
+    'a { b { c { d = [{ e = 1 }, { f = "g" }] } } }\n"q k" "l" = 1\n',
+    '{"service": {"name": "web", "port": 8080, "tags": ["a", "b"], "meta": {"env": "prod"}},\n'
+    ' "n": [1, -2.5e3, 0.5, true, false, null], "s": "\\u00e9\\n"}\n',
+]
+
+
+def truncations(rng: random.Random) -> list[str]:
+    """Every prefix of one generated or corpus-like document, some with trailing white space: the documents
+    that end early (each is a document cut at some point, then maybe a newline or spaces)."""
+    base = rng.choice(CORPUS) if rng.random() < 0.4 else body(rng, 0, 1 + rng.randrange(4))
+    out = []
+    for i in range(len(base) + 1):
+        out.append(base[:i])
+        if rng.random() < 0.2:
+            out.append(base[:i] + rng.choice(["\n", " ", "\n\n", "  \n", "\t", "\r\n"]))
+    return out
