@@ -82,6 +82,13 @@ class Catalog:
             return None
         return self.store.nodes.get(obj.partition, obj.node)
 
+    def spaces(self, scope: Scope, ws: set) -> list[Scope]:
+        """The scopes a read covers: its own, or with `ns=*` every namespace of the partition, by name."""
+        if scope.namespaces is not None:
+            return [scope]
+        _, found = self.agent.namespaces.listing(scope.partition, ws)
+        return [Scope(scope.partition, ns.name) for ns in found]
+
     def node_meta(self, node: CatalogNode | None) -> dict[str, str] | None:
         return NODE_META if node is None else node.meta
 
@@ -116,24 +123,28 @@ class Catalog:
 
     def services(self, scope: Scope, ws: set, sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[str]]]:
         """Service names (sorted, as Go renders a map) with the union of the tags of their instances on the nodes
-        `sel` keeps, in order of first appearance (the agent's node first: its unions are kept by the table)."""
-        p, ns = scope.partition, scope.namespace
-        mine = self.store.services.tags(p, ns, ws) if sel.node_matches() else {}
-        others = self._others(scope, ws, sel)
+        `sel` keeps, in order of first appearance (the agent's node first: its unions are kept by the table);
+        with `ns=*` over every namespace."""
         out: dict[str, list[str]] = {}
-        for name in sorted({*mine, *others}):
-            there = others.get(name)
-            out[name] = tags_of(there, mine.get(name, [])) if there else mine[name]
-        return self.store.index_of(ws), out
+        for space in self.spaces(scope, ws):
+            mine = self.store.services.tags(space.partition, space.namespace, ws) if sel.node_matches() else {}
+            others = self._others(space, ws, sel)
+            for name in {*mine, *others}:
+                there = others.get(name)
+                tags = tags_of(there, mine.get(name, [])) if there else mine[name]
+                out[name] = list(dict.fromkeys([*out[name], *tags])) if name in out else tags
+        return self.store.index_of(ws), dict(sorted(out.items()))
 
     def service_instances(self, scope: Scope, ws: set,
                           sel: Selection = EVERYTHING) -> tuple[int, dict[str, list[Service]]]:
         """`services` with the instances themselves, for `?filter=` over them."""
-        p, ns = scope.partition, scope.namespace
-        mine = self.store.services.names(p, ns, ws) if sel.node_matches() else {}
-        others = self._others(scope, ws, sel)
-        out = {name: mine.get(name, []) + others.get(name, []) for name in sorted({*mine, *others})}
-        return self.store.index_of(ws), out
+        out: dict[str, list[Service]] = {}
+        for space in self.spaces(scope, ws):
+            mine = self.store.services.names(space.partition, space.namespace, ws) if sel.node_matches() else {}
+            others = self._others(space, ws, sel)
+            for name in {*mine, *others}:
+                out.setdefault(name, []).extend(mine.get(name, []) + others.get(name, []))
+        return self.store.index_of(ws), dict(sorted(out.items()))
 
     def _others(self, scope: Scope, ws: set, sel: Selection) -> dict[str, list[Service]]:
         """The instances on the catalog's other nodes, by name, on the nodes `sel` keeps."""
@@ -150,7 +161,13 @@ class Catalog:
     def instances(self, scope: Scope, name: str, connect: bool, ws: set,
                   sel: Selection = EVERYTHING, near: str = "") -> tuple[int, list[Service]]:
         """Instances of `name` (with `connect`, its proxies and Connect-native instances) grouped by node in
-        name order: the agent's as merged views, in their registration order."""
+        name order: the agent's as merged views, in their registration order; with `ns=*` each namespace's."""
+        found: list[Service] = []
+        for space in self.spaces(scope, ws):
+            found += self._instances(space, name, connect, ws, sel)
+        return self.store.index_of(ws), self.near(found, near, self.service_node_name, ws)
+
+    def _instances(self, scope: Scope, name: str, connect: bool, ws: set, sel: Selection) -> list[Service]:
         p, ns = scope.partition, scope.namespace
         seen: set = set()
         services, others = self.store.services, self.store.node_services
@@ -166,9 +183,7 @@ class Catalog:
             found = [self.agent.view(s) for s in mine if sel.keeps(s)]
         me = node_key(self.agent.node.name)
         kept = [s for s in theirs if sel.keeps(s) and self._meta_ok(s, sel)]
-        found = ([s for s in kept if node_key(s.node) < me] + found
-                 + [s for s in kept if node_key(s.node) >= me])
-        return self.store.index_of(ws), self.near(found, near, self.service_node_name, ws)
+        return [s for s in kept if node_key(s.node) < me] + found + [s for s in kept if node_key(s.node) >= me]
 
     def service_node_name(self, obj: Service | HealthCheck) -> str:
         return obj.node or self.agent.node.name
@@ -178,7 +193,7 @@ class Catalog:
         """(node, its services in a scope) of node `name` (by name or ID; node None: the agent's, the server's
         `consul` service first), or None for an unknown node."""
         ws.add(topics.NODE)
-        p, ns = scope.partition, scope.namespace
+        p = scope.partition
         node = None
         if not self.agent.is_this_node(name):
             node = self.store.nodes.get(p, name, ws)
@@ -186,11 +201,13 @@ class Catalog:
                 return self.store.index_of(ws), None
         ws.add(topics.catalog_node(p, node_key(self.node_name(node))))
         found: list[Service] = []
+        spaces = self.spaces(scope, ws)
         if node is None:
-            found = self.store.services.in_scope(p, ns, ws)
-            found.sort(key=lambda s: not is_node_owned(s))  # stable: the consul service first, then as registered
-            found = [self.agent.view(s) for s in found]
-        found += [s for s in self.store.node_services.on_node(p, self.node_name(node)) if s.namespace == ns]
+            mine = [s for space in spaces for s in self.store.services.in_scope(p, space.namespace, ws)]
+            mine.sort(key=lambda s: not is_node_owned(s))  # stable: the consul service first, then as registered
+            found = [self.agent.view(s) for s in mine]
+        wanted = {space.namespace for space in spaces}
+        found += [s for s in self.store.node_services.on_node(p, self.node_name(node)) if s.namespace in wanted]
         return self.store.index_of(ws), (node, found)
 
     # -- writes --------------------------------------------------------------------------------
@@ -273,6 +290,7 @@ class Catalog:
                                  enable_tag_override=body.enable_tag_override, locality=body.locality,
                                  proxy=body.proxy, connect=body.connect)
         svc = rules.to_service(defn, scope.partition, body.namespace or scope.namespace, self.agent.enterprise)
+        self.agent.namespaces.require(Scope(svc.partition, svc.namespace), 500)
         errs = rules.validate(svc, None)
         if errs:
             raise ConsulError(multierror(errs))
@@ -304,11 +322,11 @@ class Catalog:
             raise ConsulError(M.CATALOG_CHECK_NO_ID.format(node=req.node))
         return self.check_of(body, req.node, scope, owner)
 
-    @staticmethod
-    def check_of(body: HealthCheckBody, node: str, scope: Scope, owner: Service | None) -> HealthCheck:
+    def check_of(self, body: HealthCheckBody, node: str, scope: Scope, owner: Service | None) -> HealthCheck:
         """A check body as the row written to `node` (its ID defaults to its name, its status to critical, its
-        type to its definition's; its service name is its owner's)."""
+        type to its definition's; its service name is its owner's); its namespace must exist."""
         d = body.definition
+        self.agent.namespaces.require(Scope(scope.partition, body.namespace or scope.namespace), 500)
         return HealthCheck(check_id=body.check_id or body.name, name=body.name, status=body.status or CRITICAL,
                            partition=scope.partition, namespace=body.namespace or scope.namespace,
                            type=body.type or (check_type_name(d) if d is not None else ""), notes=body.notes,

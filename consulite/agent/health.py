@@ -50,43 +50,46 @@ class Health:
     def service_checks(self, scope: Scope, name: str, ws: set, sel: Selection = EVERYTHING, near: str = "",
                        ) -> tuple[int, list[HealthCheck]]:
         """The checks of every instance of `name`, by node then CheckID."""
-        p, ns = scope.partition, scope.namespace
-        found: list[HealthCheck] = []
-        if sel.node_matches():
-            me = self.agent.node.name
-            for svc in self.store.services.instances(p, ns, name, ws):
-                found += self.store.checks.of_service(*key_of(svc)) + self.store.node_checks.of_service(svc, me)
         catalog = self.agent.catalog
-        for svc in self.store.node_services.instances(p, ns, name, ws):
-            if sel.meta_matches(catalog.node_meta(catalog.node_of(svc))):
-                found += self.store.node_checks.of_service(svc, svc.node)
+        found: list[HealthCheck] = []
+        for space in catalog.spaces(scope, ws):
+            p, ns = space.partition, space.namespace
+            if sel.node_matches():
+                me = self.agent.node.name
+                for svc in self.store.services.instances(p, ns, name, ws):
+                    found += self.store.checks.of_service(*key_of(svc)) + self.store.node_checks.of_service(svc, me)
+            for svc in self.store.node_services.instances(p, ns, name, ws):
+                if sel.meta_matches(catalog.node_meta(catalog.node_of(svc))):
+                    found += self.store.node_checks.of_service(svc, svc.node)
         ordered = by_node_then_id(found, self.agent.node.name)
         return self.store.index_of(ws), catalog.near(ordered, near, catalog.service_node_name, ws)
 
     def state(self, scope: Scope, state: str, ws: set, near: str = "") -> tuple[int, list[HealthCheck]]:
         """Checks in `state` (`any` for all) in a scope, with the nodes' own."""
-        p, ns = scope.partition, scope.namespace
-        found = [c for c in [*self.store.checks.in_scope(p, ns, ws), *self.store.node_checks.in_scope(p, ns, ws)]
-                 if state == "any" or c.status == state]
         catalog = self.agent.catalog
+        found = [c for space in catalog.spaces(scope, ws)
+                 for c in [*self.store.checks.in_scope(space.partition, space.namespace, ws),
+                           *self.store.node_checks.in_scope(space.partition, space.namespace, ws)]
+                 if state == "any" or c.status == state]
         ordered = by_node_then_id(found, self.agent.node.name)
         return self.store.index_of(ws), catalog.near(ordered, near, catalog.service_node_name, ws)
 
     def node(self, scope: Scope, name: str, ws: set) -> tuple[int, list[HealthCheck]]:
         """The checks of node `name` in a scope (with its node checks)."""
         ws.add(topics.NODE)
-        p, ns = scope.partition, scope.namespace
+        p = scope.partition
+        wanted = {space.namespace for space in self.agent.catalog.spaces(scope, ws)}
         found: list[HealthCheck] = []
         node_name = name
         if self.agent.is_this_node(name):
-            found = self.store.checks.in_scope(p, ns, ws)
+            found = [c for ns in sorted(wanted) for c in self.store.checks.in_scope(p, ns, ws)]
             node_name = self.agent.node.name
         else:
             node = self.store.nodes.get(p, name, ws)
             if node is not None:
                 node_name = node.name
         ws.add(topics.catalog_node(p, node_key(node_name)))
-        found += [c for c in self.store.node_checks.on_node(p, node_name) if c.namespace == ns or not c.service_id]
+        found += [c for c in self.store.node_checks.on_node(p, node_name) if c.namespace in wanted or not c.service_id]
         return self.store.index_of(ws), by_id(found)
 
     def service_tags(self, check: HealthCheck) -> list[str] | None:
