@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consulite.http.app import ROUTER
-from consulite.http.router import UNIMPLEMENTED_PREFIXES
+from consulite.http.router import UNIMPLEMENTED
 
 
 def compatibility_table() -> str:
@@ -14,8 +14,8 @@ def compatibility_table() -> str:
         path = r.pattern + ":id" if r.is_prefix else r.pattern
         note = "implemented (Enterprise edition only)" if r.enterprise_only else "implemented"
         rows.append(f"| `{path}` | {', '.join(r.methods)} | {note} |")
-    for prefix in UNIMPLEMENTED_PREFIXES:
-        rows.append(f"| `{prefix}{'…' if prefix.endswith('/') else ''}` | any | 501 (not yet) |")
+    for prefix, why in UNIMPLEMENTED.items():
+        rows.append(f"| `{prefix}{'…' if prefix.endswith('/') else ''}` | any | 501: {why} |")
     return "\n".join(rows)
 
 

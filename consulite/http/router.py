@@ -71,13 +71,18 @@ class Router:
         return None
 
 
-#: Paths real Consul serves that consulite does not implement yet: they answer 501.
-UNIMPLEMENTED_PREFIXES = (
-    "/v1/agent/connect/",
-    "/v1/connect/", "/v1/internal/",
-    "/v1/operator/area", "/v1/operator/segment",
-    "/v1/peering",
-)
+#: Paths real Consul serves that consulite does not implement: they answer 501. Each with why it remains.
+UNIMPLEMENTED: dict[str, str] = {
+    "/v1/agent/connect/": "Connect CA roots, leaf certificates and authorize: the data plane's work (a CA that "
+                          "signs SPIFFE certificates), not in this release",
+    "/v1/connect/": "the Connect CA and the legacy intentions API: the data plane's work; intentions are "
+                    "written and read as service-intentions config entries (`/v1/config`)",
+    "/v1/internal/": "the web UI's private endpoints: they come with the UI",
+    "/v1/operator/area": "network areas join datacenters (Enterprise WAN federation): one agent has none to join",
+    "/v1/operator/segment": "network segments split a LAN gossip pool (Enterprise): one agent has one pool",
+    "/v1/peering": "cluster peering needs a second cluster to peer with",
+}
+UNIMPLEMENTED_PREFIXES = tuple(UNIMPLEMENTED)
 
 
 def is_unimplemented(path: str) -> bool:
