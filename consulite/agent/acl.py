@@ -177,8 +177,9 @@ class ACL:
         token = self.token_by_secret(actual)
         if token is None:
             raise PermissionDenied(M.ACL_NOT_FOUND)
-        authz = Authorizer(token.accessor_id, self.grants_of(token.links, Scope(token.partition, token.namespace)),
-                           self.default_allow, named=named)
+        where = Scope(token.partition, token.namespace)
+        authz = Authorizer(token.accessor_id, self.grants_of(token.links, where) + self.namespace_defaults(where),
+                           self.default_allow, manage_all=self._manages(token.links), named=named)
         authz.expires = token.expiration_time
         self._cache[secret] = authz
         return authz
@@ -230,6 +231,27 @@ class ACL:
         for t in links.templated_policies:
             add(TEMPLATES[t.template_name][2].format(name=t.variables.get("name", "")), t.datacenters)
         return out
+
+    def _manages(self, links: Links) -> bool:
+        """Whether links hold the builtin global-management policy (directly or through a role): everything in
+        every partition and namespace, as Enterprise's version of that policy grants (its rules sit in
+        `partition_prefix ""` and `namespace_prefix ""` blocks there)."""
+        roles = self.tables["roles"]
+        return GLOBAL_MANAGEMENT_ID in links.policies or any(
+            (role := roles.get(rid)) is not None and GLOBAL_MANAGEMENT_ID in role.links.policies
+            for rid in links.roles)
+
+    def namespace_defaults(self, scope: Scope) -> list[PolicyGrants]:
+        """What every token of a namespace holds beside its own links (Enterprise's `ACLs.PolicyDefaults` and
+        `RoleDefaults`): the default policies' rules apply in the namespace, the roles as they grant."""
+        ns = self.agent.namespaces.row(scope.partition, scope.namespace)
+        if ns is None:
+            return []
+        policies = [p for pid in ns.policy_defaults if (p := self.tables["policies"].get(pid)) is not None]
+        dc = self.agent.config.datacenter
+        out = [PolicyGrants(self.parsed(p.rules), scope.partition, scope.namespace) for p in policies
+               if not p.datacenters or dc in p.datacenters]
+        return out + self.grants_of(Links(roles=list(ns.role_defaults)), scope)
 
     # -- links, shared by tokens and roles ----------------------------------------------------------
 

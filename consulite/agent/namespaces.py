@@ -14,6 +14,7 @@ from consulite.decode.namespace import Link, NamespaceBody
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.model.namespace import Namespace, builtin
 from consulite.model.scope import DEFAULT, Scope
+from consulite.store import topics
 
 if TYPE_CHECKING:
     from consulite.agent.core import Agent
@@ -69,7 +70,14 @@ class Namespaces:
         old = self._found(partition, name)
         with self.store.write() as tx:
             self.table.put(tx, ns, old.create_index if old is not None else None)
+            before = (old.policy_defaults, old.role_defaults) if old is not None else ([], [])
+            if before != (ns.policy_defaults, ns.role_defaults):
+                tx.touch(topics.ACL)  # the namespace's tokens hold its defaults: resolved tokens are stale
         return ns
+
+    def row(self, partition: str, name: str) -> Namespace | None:
+        """A namespace as stored (the builtin `default` while nobody has written it), None when missing."""
+        return self._found(partition, name)
 
     def _links(self, table: str, links: list[Link], scope: Scope) -> list[str]:
         """ACL defaults by ID or name (names in the partition's default namespace), as IDs."""

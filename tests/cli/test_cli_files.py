@@ -77,7 +77,8 @@ def test_config_write_decode_errors(consulite, tmp_path):
     broken = tmp_path / "broken.hcl"
     broken.write_text('Kind = "service-defaults"\nName = web\n')
     proc = cli(consulite, "config", "write", str(broken))
-    assert proc.returncode == 1 and f"{broken}: At 2:8: Unknown token: IDENT web" in proc.stderr
+    # hcl v1 names the token with its position (tests/oracle checks the text against hcl itself)
+    assert proc.returncode == 1 and f"{broken}: At 2:8: Unknown token: 2:8 IDENT web" in proc.stderr
 
 
 def test_validate(consulite, tmp_path):
@@ -124,7 +125,7 @@ def test_agent_loads_a_config_dir(tmp_path):
     # agent/config/builder.go: unused keys, then parse errors, as "failed to parse <file>: ..."
     ('service { name = "x"\n  bogus = 1 }',
      "failed to parse {bad}: 1 error occurred:\n\t* invalid config key service.bogus"),
-    ('service {\n  name = "x"', "failed to parse {bad}: At 2:13: object expected closing RBRACE got: EOF"),
+    ('service {\n  name = "x"', "failed to parse {bad}: At 2:14: object expected closing RBRACE got: EOF"),
     ('Kind = "mesh"', "failed to parse {bad}: 1 error occurred:\n\t* invalid config key Kind"),
     ('bogus_key = 1\nservr = true',
      "failed to parse {bad}: 2 errors occurred:\n\t* invalid config key bogus_key\n\t* invalid config key servr"),

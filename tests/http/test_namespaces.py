@@ -210,3 +210,24 @@ async def test_wildcard_namespace_in_listings(client):
     assert [(g["Gateway"]["Namespace"], g["Service"]["Name"]) for g in found] == [("a", "svc-a"), ("b", "svc-b")]
     found = await (await client.get("/v1/catalog/gateway-services/tgw", params={"ns": "b"})).json()
     assert [g["Service"]["Name"] for g in found] == ["svc-b"]
+
+
+async def test_a_namespaces_acl_defaults_apply_to_its_tokens(acl_client):
+    # Enterprise: every token of a namespace holds its PolicyDefaults and RoleDefaults beside its own links
+    # (api-docs/namespaces.mdx, "ACLs"); the defaults' rules apply in the namespace
+    client = acl_client
+    await made_ns(client, {"Name": "team"})
+    r = await client.put("/v1/agent/service/register?ns=team", json={"Name": "api"}, headers=H)
+    assert r.status == 200
+    policy = await (await client.put("/v1/acl/policy", json={"Name": "svc-read",
+                                                             "Rules": 'service_prefix "" { policy = "read" }'},
+                                     headers=H)).json()
+    token = await (await client.put("/v1/acl/token?ns=team", json={"Description": "bare"}, headers=H)).json()
+    mine = {"X-Consul-Token": token["SecretID"]}
+    r = await client.get("/v1/agent/services?ns=team", headers=mine)
+    assert r.status == 200 and await r.json() == {}
+    await made_ns(client, {"ACLs": {"PolicyDefaults": [{"ID": policy["ID"]}]}}, "/v1/namespace/team")
+    r = await client.get("/v1/agent/services?ns=team", headers=mine)  # the resolved token is not kept stale
+    assert list(await r.json()) == ["api"]
+    await made_ns(client, {}, "/v1/namespace/team")  # defaults removed
+    assert await (await client.get("/v1/agent/services?ns=team", headers=mine)).json() == {}
