@@ -5,6 +5,7 @@ ServiceAfter reaping). Every status change goes through `_set_status`."""
 from __future__ import annotations
 
 import builtins
+import random
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, cast
 
@@ -14,6 +15,7 @@ from consulite.agent.check_runner import CheckRunner
 from consulite.agent.clock import Handle
 from consulite.agent.probes import DEFAULT_BUF_SIZE, output_limit
 from consulite.agent.state import is_node_owned
+from consulite.decode.duration import parse_duration
 from consulite.errors import BadRequest, ConsulError, NotFound
 from consulite.logs import event
 from consulite.model.check import (
@@ -40,6 +42,8 @@ class Checks:
         self.agent = agent
         self.store = agent.store
         self._timers: dict[Key, Handle] = {}
+        self._deferred: dict[Key, Handle] = {}  # output-only changes waiting for the catalog
+        self.update_interval = parse_duration(agent.config.check_update_interval) / 1e9
         #: called as (tx, check, removed) when a check is written or removed (sessions invalidate on it)
         self.listeners: list[Callable[[Tx, HealthCheck, bool], None]] = []
         self.aliases = Aliases(self)
@@ -160,14 +164,46 @@ class Checks:
         nothing changes; the runner learns the status for DeregisterCriticalServiceAfter."""
         if self.runner is not None:
             self.runner.observe(key_of(check), status)
-        if check.status == status and check.output == output:
+        if check.status == status and check.local_output == output:
             return
+        if check.status == status and self.update_interval > 0:
+            self._defer_output(check, output)
+            return
+        self._undefer(key_of(check))
         if not check.service_id:
             self.aliases.node_check(check)
         with self.store.write() as tx:
-            check.status, check.output = status, output
+            check.status, check.output, check.agent_output = status, output, None
             self.store.checks.touched(tx, check)
             self._notify(tx, check, False)
+
+    def _defer_output(self, check: HealthCheck, output: str) -> None:
+        """An output-only change (Consul's local state, UpdateCheck): the agent shows it at once; the catalog
+        after check_update_interval, between half of it and one and a half (Consul's stagger), unless a status
+        change syncs it first."""
+        with self.store.write() as tx:
+            check.agent_output = output
+            self.store.checks.kept_locally(tx, check)
+        key = key_of(check)
+        if key not in self._deferred:
+            d = self.update_interval
+            self._deferred[key] = self.agent.clock.call_later(d / 2 + random.random() * d,
+                                                              lambda: self._sync_output(key))
+
+    def _sync_output(self, key: Key) -> None:
+        self._deferred.pop(key, None)
+        check = self.store.checks.get(key)
+        if check is None or check.agent_output is None:
+            return
+        with self.store.write() as tx:
+            check.output, check.agent_output = check.agent_output, None
+            self.store.checks.touched(tx, check)
+            self._notify(tx, check, False)
+
+    def _undefer(self, key: Key) -> None:
+        timer = self._deferred.pop(key, None)
+        if timer is not None:
+            timer.cancel()
 
     def maintenance(self, scope: Scope, check_id: str, enable: bool, name: str, notes: str,
                     svc: Service | None = None) -> None:
@@ -221,6 +257,7 @@ class Checks:
 
     def _stop(self, key: Key) -> None:
         self._cancel(key)
+        self._undefer(key)
         if self.runner is not None:
             self.runner.stop(key)
             self.aliases.discard(key)
@@ -260,6 +297,8 @@ class Checks:
     def stop_all(self) -> None:
         for key in list(self._timers):
             self._cancel(key)
+        for key in list(self._deferred):
+            self._undefer(key)
         if self.runner is not None:
             self.runner.stop_all()
         self.aliases.clear()

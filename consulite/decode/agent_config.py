@@ -18,6 +18,7 @@ import attrs
 
 from consulite import messages as M
 from consulite.decode.config import EntryCodec
+from consulite.decode.duration import parse_duration
 from consulite.decode.files import AGENT, FileError, Loaded, os_error_text, read_file
 from consulite.errors import DecodeError
 from consulite.model.agent_config import ANY_ADDRESSES, EDITIONS, LOG_LEVELS, AgentConfig
@@ -152,6 +153,10 @@ def _check(config: AgentConfig) -> None:
             raise ConfigError(text)
     if config.node_id and (bad := _uuid_error(config.node_id)) is not None:
         raise ConfigError(M.NODE_ID_BAD.format(err=bad))
+    try:
+        parse_duration(config.check_update_interval)
+    except DecodeError as e:
+        raise ConfigError(f"check_update_interval: {e.text}") from None
 
 
 def _is_ip(text: str) -> bool:

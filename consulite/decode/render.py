@@ -263,6 +263,7 @@ class Renderer:
     def agent_check(self, c: HealthCheck, service_tags: list[str] | None) -> dict:
         """`/v1/agent/checks`: the agent's local state, which has no raft indexes (CreateIndex/ModifyIndex 0)."""
         out = self.health_check(c, service_tags)
+        out["Output"] = c.local_output
         out["CreateIndex"] = out["ModifyIndex"] = 0
         return out
 
@@ -272,7 +273,7 @@ class Renderer:
         none), a zero `Definition`, no indexes."""
         out: dict[str, Any] = {
             "Node": self.node.name, "CheckID": c.check_id, "Name": c.name, "Status": c.status, "Notes": c.notes,
-            "Output": c.output, "ServiceID": c.service_id, "ServiceName": c.service_name,
+            "Output": c.local_output, "ServiceID": c.service_id, "ServiceName": c.service_name,
             "ServiceTags": service_tags or None, "Type": "",
         }
         if self.enterprise:

@@ -60,6 +60,8 @@ class AgentConfig:
     log_json: bool = _setting(False, "log_json", "bool")
     enable_script_checks: bool = _setting(False, "enable_script_checks", "bool")
     checks_run: bool = _setting(True, "checks_run", "bool")  # consulite's own: false stores checks only
+    #: how long a check's output-only change waits before the catalog sees it (a Go duration; "0s": at once)
+    check_update_interval: str = _setting("5m", "check_update_interval", "string")
     log_level: str = _setting("info", "log_level", "string")
     data_dir: str = _setting("", "data_dir", "string")  # "" (and -dev): in memory
     primary_datacenter: str = _setting("", "primary_datacenter", "string")
@@ -115,7 +117,7 @@ IGNORED_KEYS = (
     "autopilot", "acl_datacenter", "acl_default_policy", "non_voting_server", "read_replica", "primary_gateways",
     "advertise_addr_wan", "serf_lan", "serf_wan", "serf_lan_allowed_cidrs", "serf_wan_allowed_cidrs",
     "tagged_addresses", "translate_wan_addrs", "reconnect_timeout", "reconnect_timeout_wan",
-    "check_update_interval", "discard_check_output", "default_query_time", "max_query_time", "session_ttl_min",
+    "discard_check_output", "default_query_time", "max_query_time", "session_ttl_min",
     "http_config", "unix_sockets", "watches", "server_name", "gossip_lan", "gossip_wan", "rpc", "xds", "cache",
     "check_output_max_size", "enable_central_service_config", "auto_reload_config", "partition",
     "raft_snapshot_threshold", "raft_snapshot_interval", "raft_trailing_logs", "limits.rpc_rate",

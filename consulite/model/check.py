@@ -112,5 +112,13 @@ class HealthCheck:
     definition: CheckType | None = None
     #: The node of a check registered through the catalog ("" on the agent's node, as the agent holds it).
     node: str = ""
+    #: The agent's newer output while the catalog still shows `output` (an output-only change waits
+    #: check_update_interval, as Consul's local state defers it); None when both are the same.
+    agent_output: str | None = None
+
+    @property
+    def local_output(self) -> str:
+        """The output the agent's own endpoints show."""
+        return self.output if self.agent_output is None else self.agent_output
     create_index: int = 0
     modify_index: int = 0

@@ -86,6 +86,11 @@ class ChecksTable:
         tx.touch(*self.topics_of(check))
         tx.changed(self, key, check)
 
+    def kept_locally(self, tx: Tx, check: HealthCheck) -> None:
+        """A change of the agent's own view of a check (its deferred output): journaled, but it takes no
+        index and wakes no catalog reader."""
+        tx.changed(self, key_of(check), check)
+
     def touched(self, tx: Tx, check: HealthCheck) -> None:
         """A stored check's status or output changed in place."""
         check.modify_index = tx.index

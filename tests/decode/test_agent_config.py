@@ -237,6 +237,7 @@ def test_config_format_reads_any_extension(tmp_path):
     ({"datacenter": "a b"}, 'datacenter cannot be "a b". Please use only [a-z0-9-_]'),
     ({"encrypt": "zz"}, "encrypt has invalid key: illegal base64 data at input byte 0"),
     ({"encrypt": "YW!j"}, "encrypt has invalid key: illegal base64 data at input byte 2"),
+    ({"check_update_interval": "soon"}, 'check_update_interval: time: invalid duration "soon"'),  # a Go duration
     ({"bootstrap_expect": -2}, "bootstrap_expect cannot be -2. Must be greater than or equal to zero"),
     ({"bootstrap_expect": 3, "server": False}, "'bootstrap_expect > 0' requires 'server = true'"),
     ({"bootstrap_expect": 3, "dev": True}, "'bootstrap_expect > 0' not allowed in dev mode"),
