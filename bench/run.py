@@ -14,6 +14,7 @@ status is 1 when a row could not be measured (a baseline body that differs, fail
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -383,6 +384,9 @@ def main() -> None:
     args = ap.parse_args()
     if wrk.ensure_wrk() is None:
         sys.exit("bench: wrk is needed (Debian package wrk)")
+    # every server starts from bytecode, as an installed consulite does (with PYTHONDONTWRITEBYTECODE set, an
+    # editable checkout would otherwise compile its changed modules at every start)
+    compileall.compile_dir(str(ROOT / "consulite"), quiet=1)
     sizes = TINY if args.tiny else served.Sizes()
     repeats = 1 if args.tiny else 3
     rows: list[Row] = []
