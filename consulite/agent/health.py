@@ -22,6 +22,9 @@ class Health:
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
         self.store = agent.store
+        #: service reads made at one state, shared by the readers a write wakes at once (a list of readers woken
+        #: by one write re-reads the same thing): (index, epoch) -> query -> (topics read, answer)
+        self._made: tuple[tuple[int, int], dict[tuple, tuple[frozenset, tuple[int, list]]]] = ((-1, -1), {})
 
     def checks_of(self, svc: Service) -> list[HealthCheck]:
         """An instance's checks: its node's, then its own, by CheckID."""
@@ -36,7 +39,25 @@ class Health:
     def service(self, scope: Scope, name: str, connect: bool, passing: bool, ws: set,
                 sel: Selection = EVERYTHING, near: str = "") -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
         """Instances of `name` with their node's checks and their own (by CheckID); with `passing`, only
-        all-passing ones."""
+        all-passing ones. Made once per state for each query (the answer is read, never changed, by callers)."""
+        state = (self.store.index, self.store.watches.epoch)
+        if self._made[0] != state:
+            self._made = (state, {})
+        query = (scope, name, connect, passing, sel, near)
+        made = self._made[1].get(query)
+        if made is None:
+            made = self._made[1][query] = self._make(scope, name, connect, passing, sel, near)
+        ws |= made[0]
+        return made[1]
+
+    def _make(self, scope: Scope, name: str, connect: bool, passing: bool, sel: Selection,
+              near: str) -> tuple[frozenset, tuple[int, list[tuple[Service, list[HealthCheck]]]]]:
+        ws: set = set()
+        answer = self._service(scope, name, connect, passing, ws, sel, near)
+        return frozenset(ws), answer
+
+    def _service(self, scope: Scope, name: str, connect: bool, passing: bool, ws: set, sel: Selection,
+                 near: str) -> tuple[int, list[tuple[Service, list[HealthCheck]]]]:
         _, found = self.agent.catalog.instances(scope, name, connect, ws, sel, near)
         out = []
         for svc in found:
