@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 from consulite import messages as M
 from consulite.agent.alias import Aliases
 from consulite.agent.check_runner import CheckRunner
-from consulite.agent.clock import Handle
+from consulite.agent.clock import Handle, cancel
 from consulite.agent.probes import DEFAULT_BUF_SIZE, output_limit
 from consulite.agent.state import is_node_owned
 from consulite.decode.duration import parse_duration
@@ -201,9 +201,7 @@ class Checks:
             self._notify(tx, check, False)
 
     def _undefer(self, key: Key) -> None:
-        timer = self._deferred.pop(key, None)
-        if timer is not None:
-            timer.cancel()
+        cancel(self._deferred, key)
 
     def maintenance(self, scope: Scope, check_id: str, enable: bool, name: str, notes: str,
                     svc: Service | None = None) -> None:
@@ -269,9 +267,7 @@ class Checks:
             self._timers[key] = self.agent.clock.call_later(check.definition.ttl / 1e9, lambda: self._expire(key))
 
     def _cancel(self, key: Key) -> None:
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
+        cancel(self._timers, key)
 
     def _expire(self, key: Key) -> None:
         self._timers.pop(key, None)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from typing import Protocol, TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 class Handle(Protocol):
@@ -20,3 +22,10 @@ class Clock:
 
     def time(self) -> float:
         return time.monotonic()
+
+
+def cancel(timers: dict[K, Handle], key: K) -> None:
+    """Forget and cancel the timer kept under `key`, if there is one."""
+    timer = timers.pop(key, None)
+    if timer is not None:
+        timer.cancel()

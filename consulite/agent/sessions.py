@@ -9,7 +9,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from consulite import messages as M
-from consulite.agent.clock import Handle
+from consulite.agent.clock import Handle, cancel
 from consulite.decode.session import go_duration
 from consulite.errors import BadRequest, ConsulError, DecodeError, NotFound
 from consulite.model.check import CRITICAL, HealthCheck
@@ -170,9 +170,7 @@ class Sessions:
             self._timers[s.id] = self.agent.clock.call_later(ttl * TTL_MULTIPLIER, lambda: self._expire(s.id))
 
     def _cancel(self, session_id: str) -> None:
-        timer = self._timers.pop(session_id, None)
-        if timer is not None:
-            timer.cancel()
+        cancel(self._timers, session_id)
 
     def _expire(self, session_id: str) -> None:
         self._timers.pop(session_id, None)
