@@ -118,21 +118,14 @@ def scan_number(sc: Scanned, pos: int) -> tuple[str, int]:
         while ch and ch.isascii() and ch.isdigit():
             ch = r.next()
             illegal_octal = illegal_octal or ch in ("8", "9")
-        if ch in ("e", "E"):
-            r.exponent(ch)
-            return "FLOAT", r.i
-        if ch == ".":
-            ch = r.fraction(ch)
-            if ch in ("e", "E"):
-                r.exponent(r.next())
-            return "FLOAT", r.i
-        if illegal_octal:
-            sc.report(r.i - 1, "illegal octal number")
-        if ch != EOF:
-            r.unread()
-        return "NUMBER", r.i
+        return _after_digits(r, ch, illegal_octal)
     r.mantissa(ch)
-    ch = r.next()
+    return _after_digits(r, r.next())
+
+
+def _after_digits(r: _Reader, ch: str, illegal_octal: bool = False) -> tuple[str, int]:
+    """The rest of a number once its integer digits are read (`ch` the character after them): an exponent or a
+    fraction makes a FLOAT; otherwise a NUMBER (an octal one with an 8 or 9 is reported), `ch` taken back."""
     if ch in ("e", "E"):
         r.exponent(ch)
         return "FLOAT", r.i
@@ -141,6 +134,8 @@ def scan_number(sc: Scanned, pos: int) -> tuple[str, int]:
         if ch in ("e", "E"):
             r.exponent(r.next())
         return "FLOAT", r.i
+    if illegal_octal:
+        r.sc.report(r.i - 1, "illegal octal number")
     if ch != EOF:
         r.unread()
     return "NUMBER", r.i
