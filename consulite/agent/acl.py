@@ -207,8 +207,10 @@ class ACL:
             found = self._rules[key] = parse_rules(rules, self.agent.enterprise)
         return found
 
-    def grants_of(self, links: Links, scope: Scope, seen: frozenset[str] = frozenset()) -> list[PolicyGrants]:
-        """Every policy a token or role stands for, as grants (policies of other datacenters skipped)."""
+    def grants_of(self, links: Links, scope: Scope, seen: frozenset[str] = frozenset(),
+                  policies_in: Scope | None = None) -> list[PolicyGrants]:
+        """Every policy a token or role stands for, as grants (policies of other datacenters skipped); a linked
+        policy's rules apply in its own scope, or in `policies_in` when given."""
         dc = self.agent.config.datacenter
         out: list[PolicyGrants] = []
 
@@ -219,7 +221,8 @@ class ACL:
         for pid in links.policies:
             p = self.tables["policies"].get(pid)
             if p is not None:
-                add(p.rules, p.datacenters, p.partition, p.namespace)
+                where = policies_in or Scope(p.partition, p.namespace)
+                add(p.rules, p.datacenters, where.partition, where.namespace)
         for rid in links.roles:
             role = self.tables["roles"].get(rid)
             if role is not None and rid not in seen:
@@ -247,11 +250,8 @@ class ACL:
         ns = self.agent.namespaces.row(scope.partition, scope.namespace)
         if ns is None:
             return []
-        policies = [p for pid in ns.policy_defaults if (p := self.tables["policies"].get(pid)) is not None]
-        dc = self.agent.config.datacenter
-        out = [PolicyGrants(self.parsed(p.rules), scope.partition, scope.namespace) for p in policies
-               if not p.datacenters or dc in p.datacenters]
-        return out + self.grants_of(Links(roles=list(ns.role_defaults)), scope)
+        return self.grants_of(Links(policies=list(ns.policy_defaults), roles=list(ns.role_defaults)), scope,
+                              policies_in=scope)
 
     # -- links, shared by tokens and roles ----------------------------------------------------------
 
