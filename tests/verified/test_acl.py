@@ -14,8 +14,8 @@ def _policy(t, rules: str, name: str = "p") -> dict:
     return t.root_request("PUT", "/v1/acl/policy", {"Name": t.name(name), "Rules": rules}).body
 
 
-def _token(t, rules: str) -> dict:
-    policy = _policy(t, rules)
+def _token(t, rules: str, name: str = "p") -> dict:
+    policy = _policy(t, rules, name)
     return t.root_request("PUT", "/v1/acl/token", {"Description": t.name("tok"),
                                                     "Policies": [{"ID": policy["ID"]}]}).body
 
@@ -125,6 +125,25 @@ def test_register_needs_service_write(acl_target):
     assert_error(as_it("PUT", "/v1/agent/service/register", {"Name": other}), 403,
                  (t.is_real and f"Permission denied: Missing service:write on {other}") or current)  # acl/errors.go
     assert other not in t.root_request("GET", "/v1/agent/services").body
+
+
+def test_discovery_chain_writes_need_read_on_related_services(acl_target):
+    # canWriteDiscoveryChain (agent/structs/config_entry_discoverychain.go, in 1.8.7 too): service:write on the
+    # entry's name and service:read on each other service it sends traffic to (here a resolver's redirect);
+    # 1.8.7 answers the bare acl.ErrPermissionDenied, newer Consul names the permission (acl/errors.go)
+    t = acl_target
+    web, old = t.name("web"), t.name("old")
+    body = {"Kind": "service-resolver", "Name": web, "Redirect": {"Service": old}}
+    token = _token(t, f'service "{web}" {{ policy = "write" }}')
+    current = (f"Permission denied: token with AccessorID '{token['AccessorID']}' lacks permission "
+               f"'service:read' on \"{old}\"")
+    assert_error(t.as_token(token["SecretID"])("PUT", "/v1/config", body), 403,
+                 (t.is_real and "Permission denied") or current)
+    allowed = _token(t, f'service "{web}" {{ policy = "write" }}\nservice "{old}" {{ policy = "read" }}', "p2")
+    try:
+        assert t.as_token(allowed["SecretID"])("PUT", "/v1/config", body).status == 200
+    finally:
+        t.root_request("DELETE", f"/v1/config/service-resolver/{web}")
 
 
 def test_reads_are_denied_or_filtered(acl_target):

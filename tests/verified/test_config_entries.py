@@ -195,6 +195,21 @@ def test_bad_entries(target, entry_of, text_of):
     assert_error(target.put("/v1/config", entry_of(name, target)), 500, text_of(name, target))
 
 
+def test_subset_filter_must_parse(target):
+    name = target.name("web")
+    body = {"Kind": "service-resolver", "Name": name, "Subsets": {"v1": {"Filter": "Service.Meta.version =="}}}
+    text = newer(target, "agent/structs/config_entry_discoverychain.go (ServiceResolverConfigEntry.Validate "
+                         "creates a go-bexpr evaluator of each subset Filter; 1.8.7 stored any text)",
+                 v187=None, current='Filter for subset "v1" is not a valid expression: 1:24 (23): no match found, '
+                                    'expected: "-", "0", "\\"", "`", [ \\t\\r\\n], [1-9] or [a-zA-Z]')
+    r = target.put("/v1/config", body)
+    if text is None:
+        assert r.status == 200
+        target.delete(f"/v1/config/service-resolver/{name}")
+    else:
+        assert_error(r, 500, text)
+
+
 def test_splitter_duplicate_destination(target):
     name = target.name("web")
     _http(target, name)
